@@ -14,3 +14,13 @@ test:
 
 clean:
 	$(MVN) -q clean
+
+## demo: build, start the local control plane, run the operator and one real server (see README)
+demo:
+	bash e2e/demo/demo.sh
+
+## demo-down: stop the demo's server and operator and the local control plane
+demo-down:
+	bash e2e/demo/demo-down.sh
+
+.PHONY: demo demo-down

@@ -1,0 +1,108 @@
+# Helpers of demo.sh and demo-down.sh.
+# shellcheck shell=bash
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+fail() { echo "demo: $*" >&2; exit 1; }
+
+# A TCP port on 127.0.0.1 that nothing listens on right now.
+free_port() {
+  local p
+  while true; do
+    p=$((20000 + RANDOM % 30000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+}
+
+# True while the pid in pidfile runs a command line containing pattern (so a recycled pid is
+# never taken for ours).
+pidfile_alive() {
+  local pidfile="$1" pattern="$2" pid
+  [[ -f "$pidfile" ]] || return 1
+  pid="$(cat "$pidfile")"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$pattern"
+}
+
+# Stops the process of pidfile (SIGTERM, then SIGKILL after graceful_seconds) and removes pidfile.
+stop_pidfile() {
+  local pidfile="$1" pattern="$2" graceful_seconds="${3:-45}" pid i
+  if pidfile_alive "$pidfile" "$pattern"; then
+    pid="$(cat "$pidfile")"
+    echo "stopping $pattern (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < graceful_seconds * 10; i++)); do
+      pidfile_alive "$pidfile" "$pattern" || break
+      sleep 0.1
+    done
+    if pidfile_alive "$pidfile" "$pattern"; then
+      echo "$pattern (pid $pid) still running after ${graceful_seconds}s: killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  rm -f "$pidfile"
+}
+
+# wait_http URL SECONDS PIDFILE LOG: waits for a 2xx from URL while the process still runs.
+wait_http() {
+  local url="$1" seconds="$2" pidfile="$3" log="$4" i
+  for ((i = 0; i < seconds * 2; i++)); do
+    curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null && return 0
+    if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+      echo "the process exited; last lines of $log:" >&2
+      tail -20 "$log" >&2
+      return 1
+    fi
+    sleep 0.5
+  done
+  echo "no answer from $url after ${seconds}s; last lines of $log:" >&2
+  tail -20 "$log" >&2
+  return 1
+}
+
+# Writes a kubeconfig for namespace/serviceaccount: the current cluster, a TokenRequest token.
+write_serviceaccount_kubeconfig() {
+  local namespace="$1" account="$2" out="$3" server ca token
+  server="$(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.server}')"
+  ca="$(kubectl config view --raw --minify --flatten -o jsonpath='{.clusters[0].cluster.certificate-authority-data}')"
+  token="$(kubectl create token "$account" -n "$namespace" --duration=24h)"
+  umask 077
+  cat >"$out" <<KUBECONFIG
+apiVersion: v1
+kind: Config
+clusters:
+  - name: local
+    cluster:
+      server: $server
+      certificate-authority-data: $ca
+users:
+  - name: $namespace-$account
+    user:
+      token: $token
+contexts:
+  - name: $account
+    context:
+      cluster: local
+      user: $namespace-$account
+      namespace: $namespace
+current-context: $account
+KUBECONFIG
+}
+
+# env_value NAME NAME=VALUE...: prints VALUE of NAME, empty when absent.
+env_value() {
+  local name="$1" kv
+  shift
+  for kv in "$@"; do
+    [[ "$kv" == "$name="* ]] && { printf '%s' "${kv#*=}"; return; }
+  done
+}
+
+# Sends one line to host:port over bash's /dev/tcp and prints the line that comes back.
+echo_round_trip() {
+  local host="$1" port="$2" message="$3" reply fd
+  exec {fd}<>"/dev/tcp/$host/$port" || return 1
+  printf '%s\n' "$message" >&"$fd"
+  IFS= read -r -t 10 reply <&"$fd" || { exec {fd}>&-; return 1; }
+  exec {fd}>&-
+  printf '%s' "$reply"
+}
