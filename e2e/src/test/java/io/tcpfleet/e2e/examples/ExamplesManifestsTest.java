@@ -1,0 +1,74 @@
+package io.tcpfleet.e2e.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tcpfleet.e2e.support.Manifests;
+import io.tcpfleet.e2e.support.RepoPaths;
+import java.nio.file.Files;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** examples/ as a user takes it: single files applied with -n, or the directory with -k. */
+class ExamplesManifestsTest {
+
+    @Test
+    void singleFilesCarryNoNamespaceSoUsersChooseOne() {
+        for (String file : List.of("examples/echo.yaml", "examples/proxy.yaml")) {
+            JsonNode service = Manifests.readYaml(RepoPaths.resolve(file));
+
+            assertThat(service.path("kind").asText()).as(file).isEqualTo("TcpService");
+            assertThat(service.path("apiVersion").asText()).as(file).isEqualTo("tcpfleet.io/v1alpha1");
+            assertThat(service.path("metadata").has("namespace")).as(file).isFalse();
+        }
+    }
+
+    @Test
+    void directoryPutsEchoAndProxyInTheRestrictedDemoNamespace() {
+        Manifests examples = Manifests.kustomize("examples");
+
+        assertThat(examples.ofKind("TcpService")).extracting(Manifests::describe)
+                .containsExactlyInAnyOrder("TcpService tcpfleet-demo/echo", "TcpService tcpfleet-demo/echo-proxy");
+        assertThat(examples.get("Namespace", "tcpfleet-demo").path("metadata").path("labels")
+                .path("pod-security.kubernetes.io/enforce").asText()).isEqualTo("restricted");
+    }
+
+    @Test
+    void proxyRelaysToTheEchoServicePort() {
+        JsonNode echo = Manifests.readYaml(RepoPaths.resolve("examples/echo.yaml"));
+        JsonNode proxy = Manifests.readYaml(RepoPaths.resolve("examples/proxy.yaml")).path("spec");
+
+        assertThat(proxy.path("handler").asText()).isEqualTo("proxy");
+        assertThat(proxy.path("upstream").path("host").asText()).isEqualTo(echo.path("metadata").path("name").asText());
+        assertThat(proxy.path("upstream").path("port").asInt()).isEqualTo(echo.path("spec").path("port").asInt());
+    }
+
+    @Test
+    void argoCdApplicationsSyncDeployBeforeExamplesWithServerSideApply() {
+        List<JsonNode> apps = Manifests.parse(readString("examples/argocd/application.yaml")).ofKind("Application");
+
+        assertThat(apps).extracting(a -> a.path("spec").path("source").path("path").asText())
+                .containsExactly("deploy", "examples");
+        for (JsonNode app : apps) {
+            String path = app.path("spec").path("source").path("path").asText();
+            assertThat(Files.isRegularFile(RepoPaths.resolve(path).resolve("kustomization.yaml"))).as(path).isTrue();
+            assertThat(app.path("spec").path("syncPolicy").path("syncOptions").toString()).as(path)
+                    .contains("\"ServerSideApply=true\"");
+        }
+        assertThat(wave(apps.get(0))).isLessThan(wave(apps.get(1)));
+        assertThat(apps.get(0).path("spec").path("destination").path("namespace").asText()).isEqualTo("tcpfleet-system");
+        assertThat(apps.get(1).path("spec").path("destination").path("namespace").asText()).isEqualTo("tcpfleet-demo");
+    }
+
+    private static int wave(JsonNode o) {
+        return Integer.parseInt(o.path("metadata").path("annotations").path("argocd.argoproj.io/sync-wave").asText("0"));
+    }
+
+    private static String readString(String file) {
+        try {
+            return Files.readString(RepoPaths.resolve(file));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
