@@ -100,12 +100,7 @@ while IFS= read -r line; do
 done <<<"$pod_env"
 overrides=("TCPFLEET_BIND=127.0.0.1" "TCPFLEET_ADMIN_BIND=127.0.0.1"
            "TCPFLEET_PORT=$port" "TCPFLEET_ADMIN_PORT=$admin_port")
-plugins_dir="$(env_value TCPFLEET_PLUGINS_DIR "${server_env[@]}")"
-if [[ -n "$plugins_dir" && ! -d "$plugins_dir" ]]; then
-  mkdir -p "$demo/plugins"
-  overrides+=("TCPFLEET_PLUGINS_DIR=$demo/plugins")
-fi
-echo "overridden for this machine (loopback only, free ports, no image filesystem):"
+echo "overridden for this machine (loopback only, free ports; everything else exactly as in the pod):"
 printf '  %s\n' "${overrides[@]}"
 
 # Only the pod's environment plus the overrides: any TCPFLEET_* of this shell is dropped.

@@ -88,15 +88,6 @@ current-context: $account
 KUBECONFIG
 }
 
-# env_value NAME NAME=VALUE...: prints VALUE of NAME, empty when absent.
-env_value() {
-  local name="$1" kv
-  shift
-  for kv in "$@"; do
-    [[ "$kv" == "$name="* ]] && { printf '%s' "${kv#*=}"; return; }
-  done
-}
-
 # Sends one line to host:port over bash's /dev/tcp and prints the line that comes back.
 echo_round_trip() {
   local host="$1" port="$2" message="$3" reply fd
