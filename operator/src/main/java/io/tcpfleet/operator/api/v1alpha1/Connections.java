@@ -1,0 +1,49 @@
+package io.tcpfleet.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Connections {
+
+    @Default("10000")
+    @Min(1)
+    @JsonPropertyDescription("Maximum concurrent connections per pod (at least 1); beyond it new connections are refused and counted. Default 10000.")
+    private Integer max;
+
+    @Default("5m")
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("Close a connection after no inbound bytes for this long, Go duration; 0 means never. Default 5m.")
+    private String idleTimeout;
+
+    @Default("{}")
+    @JsonPropertyDescription("TCP keepalive probes on client connections.")
+    private Keepalive keepalive;
+
+    public Integer getMax() {
+        return max;
+    }
+
+    public void setMax(Integer max) {
+        this.max = max;
+    }
+
+    public String getIdleTimeout() {
+        return idleTimeout;
+    }
+
+    public void setIdleTimeout(String idleTimeout) {
+        this.idleTimeout = idleTimeout;
+    }
+
+    public Keepalive getKeepalive() {
+        return keepalive;
+    }
+
+    public void setKeepalive(Keepalive keepalive) {
+        this.keepalive = keepalive;
+    }
+}

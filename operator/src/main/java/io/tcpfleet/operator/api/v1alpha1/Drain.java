@@ -1,0 +1,44 @@
+package io.tcpfleet.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Drain {
+
+    @Default("5s")
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("Keep accepting (pod NotReady) for this long while endpoints propagate, Go duration. Default 5s.")
+    private String delay;
+
+    @Default("30s")
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("Then wait this long for connections to finish before force-closing them, Go duration. Default 30s.")
+    private String timeout;
+
+    public Drain() {
+    }
+
+    public Drain(String delay, String timeout) {
+        this.delay = delay;
+        this.timeout = timeout;
+    }
+
+    public String getDelay() {
+        return delay;
+    }
+
+    public void setDelay(String delay) {
+        this.delay = delay;
+    }
+
+    public String getTimeout() {
+        return timeout;
+    }
+
+    public void setTimeout(String timeout) {
+        this.timeout = timeout;
+    }
+}

@@ -1,0 +1,48 @@
+package io.tcpfleet.operator.api.v1alpha1;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Monitoring {
+
+    @Default("true")
+    @JsonPropertyDescription("Create a ServiceMonitor when the monitoring.coreos.com/v1 API exists. Default true.")
+    private Boolean serviceMonitor;
+
+    @Default("30s")
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("Prometheus scrape interval, Go duration. Default 30s.")
+    private String interval;
+
+    @JsonPropertyDescription("Extra labels on the ServiceMonitor, for a Prometheus serviceMonitorSelector.")
+    private Map<String, String> labels;
+
+    public Boolean getServiceMonitor() {
+        return serviceMonitor;
+    }
+
+    public void setServiceMonitor(Boolean serviceMonitor) {
+        this.serviceMonitor = serviceMonitor;
+    }
+
+    public String getInterval() {
+        return interval;
+    }
+
+    public void setInterval(String interval) {
+        this.interval = interval;
+    }
+
+    public Map<String, String> getLabels() {
+        return labels;
+    }
+
+    public void setLabels(Map<String, String> labels) {
+        this.labels = labels;
+    }
+}

@@ -1,0 +1,168 @@
+package io.tcpfleet.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "self.handler != 'proxy' || has(self.upstream)",
+        message = "spec.upstream is required when spec.handler is proxy")
+@ValidationRule(value = "self.handler == 'proxy' || !has(self.upstream)",
+        message = "spec.upstream is only allowed when spec.handler is proxy")
+@ValidationRule(value = "self.port != " + TcpServiceSpec.ADMIN_PORT,
+        message = "spec.port must differ from the admin port " + TcpServiceSpec.ADMIN_PORT)
+public class TcpServiceSpec {
+
+    /** The server's admin HTTP port (metrics, health, drain); fixed so probes and scrapes agree. */
+    public static final int ADMIN_PORT = 9090;
+
+    @SpecReplicas
+    @Default("1")
+    @Min(0)
+    @JsonPropertyDescription("Number of server pods. Scale subresource: kubectl scale and HPAs change it. Default 1.")
+    private Integer replicas;
+
+    @JsonPropertyDescription("Server container image. Empty: the operator's configured default server image.")
+    private String image;
+
+    @Default("echo")
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    @JsonPropertyDescription("Connection handler: echo, proxy, or the name of a plugin in the image's plugins directory.")
+    private String handler;
+
+    @Default("7000")
+    @Min(1)
+    @Max(65535)
+    @JsonPropertyDescription("TCP port of the container and of the Service (1-65535, not the admin port 9090). Default 7000.")
+    private Integer port;
+
+    @JsonPropertyDescription("Backend of the proxy handler. Required when handler is proxy, forbidden otherwise.")
+    private Upstream upstream;
+
+    @Default("{}")
+    @JsonPropertyDescription("Per-pod connection limits, idle timeout and TCP keepalive.")
+    private Connections connections;
+
+    @Default("{}")
+    @JsonPropertyDescription("Graceful drain when a pod stops: keep accepting for delay, then wait up to timeout.")
+    private Drain drain;
+
+    @Default("{}")
+    @JsonPropertyDescription("The Service that exposes the tcp port.")
+    private ServiceSpec service;
+
+    @JsonPropertyDescription("PodDisruptionBudget: maxUnavailable or minAvailable, not both. Default maxUnavailable 1.")
+    private Disruption disruption;
+
+    @Default("{}")
+    @JsonPropertyDescription("Prometheus scraping: a ServiceMonitor when the Prometheus Operator is installed.")
+    private Monitoring monitoring;
+
+    @JsonPropertyDescription("Compute resources of the server container.")
+    private ResourceRequirements resources;
+
+    @JsonPropertyDescription("Pod-level overrides: labels, annotations, scheduling, priority, extra environment.")
+    private PodOverrides pod;
+
+    public Integer getReplicas() {
+        return replicas;
+    }
+
+    public void setReplicas(Integer replicas) {
+        this.replicas = replicas;
+    }
+
+    public String getImage() {
+        return image;
+    }
+
+    public void setImage(String image) {
+        this.image = image;
+    }
+
+    public String getHandler() {
+        return handler;
+    }
+
+    public void setHandler(String handler) {
+        this.handler = handler;
+    }
+
+    public Integer getPort() {
+        return port;
+    }
+
+    public void setPort(Integer port) {
+        this.port = port;
+    }
+
+    public Upstream getUpstream() {
+        return upstream;
+    }
+
+    public void setUpstream(Upstream upstream) {
+        this.upstream = upstream;
+    }
+
+    public Connections getConnections() {
+        return connections;
+    }
+
+    public void setConnections(Connections connections) {
+        this.connections = connections;
+    }
+
+    public Drain getDrain() {
+        return drain;
+    }
+
+    public void setDrain(Drain drain) {
+        this.drain = drain;
+    }
+
+    public ServiceSpec getService() {
+        return service;
+    }
+
+    public void setService(ServiceSpec service) {
+        this.service = service;
+    }
+
+    public Disruption getDisruption() {
+        return disruption;
+    }
+
+    public void setDisruption(Disruption disruption) {
+        this.disruption = disruption;
+    }
+
+    public Monitoring getMonitoring() {
+        return monitoring;
+    }
+
+    public void setMonitoring(Monitoring monitoring) {
+        this.monitoring = monitoring;
+    }
+
+    public ResourceRequirements getResources() {
+        return resources;
+    }
+
+    public void setResources(ResourceRequirements resources) {
+        this.resources = resources;
+    }
+
+    public PodOverrides getPod() {
+        return pod;
+    }
+
+    public void setPod(PodOverrides pod) {
+        this.pod = pod;
+    }
+}

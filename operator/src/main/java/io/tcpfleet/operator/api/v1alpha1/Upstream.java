@@ -1,0 +1,64 @@
+package io.tcpfleet.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Upstream {
+
+    @Required
+    @Size(min = 1, max = 253)
+    @Pattern("^[a-zA-Z0-9]([-a-zA-Z0-9.]*[a-zA-Z0-9])?$")
+    @JsonPropertyDescription("Host name or IP address of the backend, for example redis.db.svc.")
+    private String host;
+
+    @Required
+    @Min(1)
+    @Max(65535)
+    @JsonPropertyDescription("TCP port of the backend (1-65535).")
+    private Integer port;
+
+    @Default("2s")
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("How long to wait for a backend connection, Go duration (250ms, 2s). Default 2s.")
+    private String connectTimeout;
+
+    public Upstream() {
+    }
+
+    public Upstream(String host, Integer port, String connectTimeout) {
+        this.host = host;
+        this.port = port;
+        this.connectTimeout = connectTimeout;
+    }
+
+    public String getHost() {
+        return host;
+    }
+
+    public void setHost(String host) {
+        this.host = host;
+    }
+
+    public Integer getPort() {
+        return port;
+    }
+
+    public void setPort(Integer port) {
+        this.port = port;
+    }
+
+    public String getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    public void setConnectTimeout(String connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+}

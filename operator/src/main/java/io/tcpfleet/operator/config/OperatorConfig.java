@@ -1,0 +1,13 @@
+package io.tcpfleet.operator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Operator settings (application.properties or env: TCPFLEET_OPERATOR_SERVER_IMAGE, ...). */
+@ConfigMapping(prefix = "tcpfleet.operator")
+public interface OperatorConfig {
+
+    /** Server image for TcpServices that leave spec.image empty. */
+    @WithDefault("tcpfleet/tcpfleet-server:0.1.0")
+    String serverImage();
+}

@@ -1,0 +1,23 @@
+package io.tcpfleet.operator.dependent;
+
+import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.tcpfleet.operator.api.v1alpha1.TcpService;
+import io.tcpfleet.operator.model.ServerServiceMonitor;
+import io.tcpfleet.operator.model.TcpServiceResources;
+
+/** Active only while the ServiceMonitor CRD exists (ServiceMonitorCrdPresent); its informer starts then. */
+@KubernetesDependent(informer = @Informer(labelSelector = TcpServiceResources.CHILD_SELECTOR))
+public class ServiceMonitorDependent extends EventfulDependent<ServiceMonitor> {
+
+    public ServiceMonitorDependent() {
+        super(ServiceMonitor.class);
+    }
+
+    @Override
+    protected ServiceMonitor desired(TcpService tcps, Context<TcpService> context) {
+        return ServerServiceMonitor.build(tcps);
+    }
+}

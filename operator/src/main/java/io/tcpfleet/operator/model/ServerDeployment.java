@@ -1,0 +1,151 @@
+package io.tcpfleet.operator.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.tcpfleet.operator.api.v1alpha1.PodOverrides;
+import io.tcpfleet.operator.api.v1alpha1.TcpService;
+import io.tcpfleet.operator.api.v1alpha1.TcpServiceSpec;
+
+/** The server Deployment: drains before it dies, keeps capacity during rollouts, runs at restricted Pod Security. */
+public final class ServerDeployment {
+
+    public static final String DRAIN_COMMAND = "/opt/tcpfleet/bin/drain";
+    /** Time for the JVM to exit after the drain ends, on top of drain.delay + drain.timeout. */
+    public static final long EXIT_MARGIN_SECONDS = 10;
+    /** The image's non-root user; restricted Pod Security needs a numeric non-root UID. */
+    public static final long RUN_AS_USER = 10001;
+
+    private ServerDeployment() {
+    }
+
+    public static Deployment build(TcpService tcps, String defaultImage) {
+        EffectiveSpec spec = EffectiveSpec.of(tcps.getSpec());
+        List<EnvVar> env = new ArrayList<>(ServerEnvironment.of(spec));
+        env.addAll(spec.extraEnv());
+
+        Map<String, String> podLabels = new LinkedHashMap<>();
+        PodOverrides pod = spec.pod();
+        if (pod.getLabels() != null) {
+            podLabels.putAll(pod.getLabels());
+        }
+        podLabels.putAll(TcpServiceResources.labels(tcps));
+        Map<String, String> podAnnotations = new LinkedHashMap<>();
+        if (pod.getAnnotations() != null) {
+            podAnnotations.putAll(pod.getAnnotations());
+        }
+        podAnnotations.put(TcpServiceResources.CONFIG_HASH_ANNOTATION, ConfigHash.of(env));
+
+        return new DeploymentBuilder()
+                .withMetadata(TcpServiceResources.metadata(tcps, TcpServiceResources.deploymentName(tcps)))
+                .withNewSpec()
+                    .withReplicas(spec.replicas())
+                    .withSelector(new LabelSelectorBuilder().withMatchLabels(TcpServiceResources.selectorLabels(tcps)).build())
+                    .withNewStrategy()
+                        .withType("RollingUpdate")
+                        .withNewRollingUpdate()
+                            .withMaxUnavailable(new IntOrString(0))
+                            .withMaxSurge(new IntOrString(1))
+                        .endRollingUpdate()
+                    .endStrategy()
+                    .withNewTemplate()
+                        .withNewMetadata().withLabels(podLabels).withAnnotations(podAnnotations).endMetadata()
+                        .withSpec(podSpec(tcps, spec, env, spec.image().orElse(defaultImage)))
+                    .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    public static long terminationGracePeriodSeconds(EffectiveSpec spec) {
+        return GoDurations.ceilSeconds(GoDurations.parse("spec.drain.delay", spec.drainDelay())
+                .plus(GoDurations.parse("spec.drain.timeout", spec.drainTimeout())))
+                + EXIT_MARGIN_SECONDS;
+    }
+
+    private static PodSpec podSpec(TcpService tcps, EffectiveSpec spec, List<EnvVar> env, String image) {
+        PodOverrides pod = spec.pod();
+        return new PodSpecBuilder()
+                .withTerminationGracePeriodSeconds(terminationGracePeriodSeconds(spec))
+                .withEnableServiceLinks(false)
+                .withAutomountServiceAccountToken(false)
+                .withSecurityContext(new PodSecurityContextBuilder()
+                        .withRunAsNonRoot(true)
+                        .withRunAsUser(RUN_AS_USER)
+                        .withRunAsGroup(RUN_AS_USER)
+                        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                        .build())
+                .withContainers(container(spec, env, image))
+                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                .withTopologySpreadConstraints(topologySpread(tcps, pod))
+                .withNodeSelector(pod.getNodeSelector())
+                .withTolerations(pod.getTolerations())
+                .withAffinity(pod.getAffinity())
+                .withPriorityClassName(pod.getPriorityClassName())
+                .build();
+    }
+
+    private static Container container(EffectiveSpec spec, List<EnvVar> env, String image) {
+        ResourceRequirements resources = spec.resources();
+        return new ContainerBuilder()
+                .withName(TcpServiceResources.CONTAINER_NAME)
+                .withImage(image)
+                .addNewPort().withName(TcpServiceResources.TCP_PORT_NAME).withContainerPort(spec.port())
+                    .withProtocol("TCP").endPort()
+                .addNewPort().withName(TcpServiceResources.ADMIN_PORT_NAME).withContainerPort(TcpServiceSpec.ADMIN_PORT)
+                    .withProtocol("TCP").endPort()
+                .withEnv(env)
+                .withResources(resources)
+                .withReadinessProbe(httpProbe("/health/ready", 1, 3))
+                .withLivenessProbe(httpProbe("/health/live", 10, 6))
+                .withNewLifecycle().withNewPreStop().withNewExec().withCommand(DRAIN_COMMAND).endExec().endPreStop()
+                    .endLifecycle()
+                .withSecurityContext(new SecurityContextBuilder()
+                        .withAllowPrivilegeEscalation(false)
+                        .withReadOnlyRootFilesystem(true)
+                        .withRunAsNonRoot(true)
+                        .withNewCapabilities().withDrop("ALL").endCapabilities()
+                        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                        .build())
+                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .build();
+    }
+
+    private static Probe httpProbe(String path, int periodSeconds, int failureThreshold) {
+        return new ProbeBuilder()
+                .withNewHttpGet().withPath(path).withPort(new IntOrString(TcpServiceResources.ADMIN_PORT_NAME)).endHttpGet()
+                .withPeriodSeconds(periodSeconds)
+                .withFailureThreshold(failureThreshold)
+                .build();
+    }
+
+    /** Soft spread across nodes unless the user gave their own constraints. */
+    private static List<TopologySpreadConstraint> topologySpread(TcpService tcps, PodOverrides pod) {
+        if (pod.getTopologySpreadConstraints() != null && !pod.getTopologySpreadConstraints().isEmpty()) {
+            return pod.getTopologySpreadConstraints();
+        }
+        return List.of(new TopologySpreadConstraintBuilder()
+                .withMaxSkew(1)
+                .withTopologyKey("kubernetes.io/hostname")
+                .withWhenUnsatisfiable("ScheduleAnyway")
+                .withLabelSelector(new LabelSelectorBuilder().withMatchLabels(TcpServiceResources.selectorLabels(tcps)).build())
+                .build());
+    }
+}

@@ -1,0 +1,37 @@
+package io.tcpfleet.operator.model;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
+import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitorBuilder;
+import io.tcpfleet.operator.api.v1alpha1.TcpService;
+
+/** The Prometheus Operator ServiceMonitor that scrapes the metrics Service. */
+public final class ServerServiceMonitor {
+
+    public static final String CRD_NAME = "servicemonitors.monitoring.coreos.com";
+
+    private ServerServiceMonitor() {
+    }
+
+    public static ServiceMonitor build(TcpService tcps) {
+        EffectiveSpec spec = EffectiveSpec.of(tcps.getSpec());
+        Map<String, String> labels = new LinkedHashMap<>(spec.monitoringLabels());
+        labels.putAll(TcpServiceResources.labels(tcps));
+        Map<String, String> selector = new LinkedHashMap<>(TcpServiceResources.selectorLabels(tcps));
+        selector.put(TcpServiceResources.COMPONENT_LABEL, TcpServiceResources.METRICS_COMPONENT);
+        return new ServiceMonitorBuilder()
+                .withMetadata(TcpServiceResources.metadata(tcps, TcpServiceResources.serviceMonitorName(tcps), labels))
+                .withNewSpec()
+                    .withSelector(new LabelSelectorBuilder().withMatchLabels(selector).build())
+                    .addNewEndpoint()
+                        .withPort(TcpServiceResources.METRICS_PORT_NAME)
+                        .withPath("/metrics")
+                        .withInterval(spec.scrapeInterval())
+                    .endEndpoint()
+                .endSpec()
+                .build();
+    }
+}

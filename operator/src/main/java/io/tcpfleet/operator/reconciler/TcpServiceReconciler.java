@@ -1,0 +1,98 @@
+package io.tcpfleet.operator.reconciler;
+
+import java.time.Instant;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+import io.quarkiverse.operatorsdk.annotations.RBACRule;
+import io.quarkiverse.operatorsdk.annotations.RBACVerbs;
+import io.tcpfleet.operator.api.v1alpha1.TcpService;
+import io.tcpfleet.operator.api.v1alpha1.TcpServiceStatus;
+import io.tcpfleet.operator.dependent.DeploymentDependent;
+import io.tcpfleet.operator.dependent.MetricsServiceDependent;
+import io.tcpfleet.operator.dependent.PodDisruptionBudgetDependent;
+import io.tcpfleet.operator.dependent.ServiceDependent;
+import io.tcpfleet.operator.dependent.ServiceMonitorCrdPresent;
+import io.tcpfleet.operator.dependent.ServiceMonitorDependent;
+import io.tcpfleet.operator.dependent.ServiceMonitorWanted;
+import io.tcpfleet.operator.model.EffectiveSpec;
+import io.tcpfleet.operator.model.TcpServiceResources;
+
+/** Children come from the workflow; this class only turns what they show into status and Events. */
+@Workflow(dependents = {
+        @Dependent(name = TcpServiceReconciler.DEPLOYMENT, type = DeploymentDependent.class),
+        @Dependent(name = TcpServiceReconciler.SERVICE, type = ServiceDependent.class),
+        @Dependent(name = TcpServiceReconciler.METRICS_SERVICE, type = MetricsServiceDependent.class,
+                useEventSourceWithName = ServiceDependent.INFORMER),
+        @Dependent(name = TcpServiceReconciler.PDB, type = PodDisruptionBudgetDependent.class),
+        @Dependent(name = TcpServiceReconciler.SERVICE_MONITOR, type = ServiceMonitorDependent.class,
+                activationCondition = ServiceMonitorCrdPresent.class,
+                reconcilePrecondition = ServiceMonitorWanted.class)
+})
+@ControllerConfiguration(name = TcpServiceReconciler.NAME, fieldManager = TcpServiceResources.OPERATOR_NAME)
+@RBACRule(apiGroups = "", resources = "events", verbs = RBACVerbs.CREATE)
+@RBACRule(apiGroups = "apiextensions.k8s.io", resources = "customresourcedefinitions", verbs = RBACVerbs.GET)
+public class TcpServiceReconciler implements Reconciler<TcpService> {
+
+    public static final String NAME = "tcpservice";
+    public static final String DEPLOYMENT = "deployment";
+    public static final String SERVICE = "service";
+    public static final String METRICS_SERVICE = "metrics-service";
+    public static final String PDB = "pdb";
+    public static final String SERVICE_MONITOR = "servicemonitor";
+
+    @Override
+    public UpdateControl<TcpService> reconcile(TcpService tcps, Context<TcpService> context) {
+        Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
+        MonitoringState monitoring = monitoringState(tcps, context);
+        TcpServiceStatus next = TcpServiceStatusAggregator.aggregate(tcps, deployment, monitoring, Instant.now());
+        UpdateControl<TcpService> control = patchIfChanged(tcps, next, context);
+        return monitoring == MonitoringState.CRD_MISSING
+                ? control.rescheduleAfter(ServiceMonitorCrdPresent.RECHECK)
+                : control;
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<TcpService> updateErrorStatus(TcpService tcps, Context<TcpService> context,
+            Exception e) {
+        TcpServiceStatus next = TcpServiceStatusAggregator.withError(tcps, e, Instant.now());
+        UpdateControl<TcpService> control = patchIfChanged(tcps, next, context);
+        return control.isNoUpdate()
+                ? ErrorStatusUpdateControl.defaultErrorProcessing()
+                : ErrorStatusUpdateControl.patchStatus(control.getResource().orElseThrow());
+    }
+
+    private static UpdateControl<TcpService> patchIfChanged(TcpService tcps, TcpServiceStatus next,
+            Context<TcpService> context) {
+        if (next.equals(tcps.getStatus())) {
+            return UpdateControl.noUpdate();
+        }
+        for (StatusEvents.Event event : StatusEvents.between(tcps.getStatus(), next)) {
+            EventRecorder.record(context.getClient(), tcps, event.type(), event.reason(), event.message());
+        }
+        TcpService patch = new TcpService();
+        patch.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                .withName(tcps.getMetadata().getName())
+                .withNamespace(tcps.getMetadata().getNamespace())
+                .build());
+        patch.setStatus(next);
+        return UpdateControl.patchStatus(patch);
+    }
+
+    private static MonitoringState monitoringState(TcpService tcps, Context<TcpService> context) {
+        if (!EffectiveSpec.of(tcps.getSpec()).serviceMonitor()) {
+            return MonitoringState.DISABLED;
+        }
+        boolean crdPresent = context.managedWorkflowAndDependentResourceContext().getWorkflowReconcileResult()
+                .flatMap(r -> r.getDependentConditionResult(SERVICE_MONITOR, Condition.Type.ACTIVATION, Boolean.class))
+                .orElse(Boolean.TRUE);
+        return crdPresent ? MonitoringState.ACTIVE : MonitoringState.CRD_MISSING;
+    }
+}
