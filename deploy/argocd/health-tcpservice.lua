@@ -3,14 +3,12 @@
 -- subset of the os library: no string library, so no string.find / s:sub here.
 -- Order matters: a status the operator wrote for an older generation says nothing about now.
 
--- Ready=False reasons that mean "failed", not "on its way"; the operator's own reasons.
+-- Ready=False reasons that mean "failed", not "on its way" (the operator's failure reasons; it
+-- normally also sets Degraded=True for them). DeploymentMissing and ReplicasNotReady are on their way.
 local failureReasons = {
   ReconcileFailed = true,
-  ReconcileError = true,
-  InvalidSpec = true,
-  DeploymentFailed = true,
-  ProgressDeadlineExceeded = true,
-  UpstreamUnavailable = true
+  ReplicaFailure = true,
+  ProgressDeadlineExceeded = true
 }
 
 local function condition(conditions, conditionType)

@@ -43,9 +43,9 @@ class ArgoHealthCheckTest {
                 arguments("no-observed-generation", "Progressing",
                         "Waiting for the operator to observe generation 2 (observed none)"),
                 arguments("rolling-out", "Progressing", "1 of 3 pods updated"),
-                arguments("degraded", "Degraded", "pod echo-7c9f-abcde: container server exited with code 2"),
+                arguments("degraded", "Degraded", "Deployment echo: forbidden: exceeded quota: compute-resources"),
                 arguments("ready-false-failure", "Degraded",
-                        "Deployment echo: admission webhook denied the request"),
+                        "Deployment echo has timed out progressing: ReplicaSet echo-5f7d has timed out progressing."),
                 arguments("ready-false-waiting", "Progressing", "0/3 replicas ready"),
                 arguments("ready-unknown", "Progressing", "Waiting for the TcpService to become ready"));
     }
