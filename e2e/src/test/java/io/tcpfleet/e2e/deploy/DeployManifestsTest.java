@@ -20,6 +20,7 @@ class DeployManifestsTest {
 
     static final String SYSTEM_NAMESPACE = "tcpfleet-system";
     static final String OPERATOR = "tcpfleet-operator";
+    static final String WATCH_NAMESPACES = "QUARKUS_OPERATOR_SDK_NAMESPACES";
     private static Manifests base;
 
     @BeforeAll
@@ -107,6 +108,24 @@ class DeployManifestsTest {
         assertThat(port.path("name").asText()).isEqualTo("metrics");
         assertThat(containerPort(operatorContainer(), port.path("targetPort").asText())).isEqualTo(8080);
         assertThat(service.path("spec").path("ports")).hasSize(1);
+    }
+
+    @Test
+    void baseWatchesAllNamespacesAndTheOverlayOnlyOne() {
+        Manifests overlay = Manifests.kustomize("deploy/overlays/single-namespace");
+        JsonNode overlayContainer = overlay.get("Deployment", OPERATOR)
+                .path("spec").path("template").path("spec").path("containers").get(0);
+
+        assertThat(env(operatorContainer())).doesNotContainKey(WATCH_NAMESPACES);
+        assertThat(env(overlayContainer)).containsEntry(WATCH_NAMESPACES, "tcpfleet-demo");
+        assertThat(overlay.all()).extracting(Manifests::describe)
+                .containsExactlyInAnyOrderElementsOf(base.all().stream().map(Manifests::describe).toList());
+    }
+
+    static Map<String, String> env(JsonNode container) {
+        Map<String, String> out = new TreeMap<>();
+        container.path("env").forEach(e -> out.put(e.path("name").asText(), e.path("value").asText()));
+        return out;
     }
 
     static JsonNode operatorContainer() {
