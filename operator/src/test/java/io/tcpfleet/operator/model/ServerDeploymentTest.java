@@ -1,0 +1,209 @@
+package io.tcpfleet.operator.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.tcpfleet.operator.api.v1alpha1.Connections;
+import io.tcpfleet.operator.api.v1alpha1.Drain;
+import io.tcpfleet.operator.api.v1alpha1.PodOverrides;
+import io.tcpfleet.operator.api.v1alpha1.TcpService;
+import org.junit.jupiter.api.Test;
+
+class ServerDeploymentTest {
+
+    private static final String IMAGE = "registry.example/tcpfleet-server:1";
+
+    private static Container server(Deployment d) {
+        return d.getSpec().getTemplate().getSpec().getContainers().get(0);
+    }
+
+    private static Map<String, String> env(Deployment d) {
+        return server(d).getEnv().stream().collect(java.util.stream.Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    }
+
+    @Test
+    void rollingUpdateNeverDropsCapacity() {
+        Deployment d = ServerDeployment.build(TestTcpServices.named("echo"), IMAGE);
+        assertThat(d.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
+        assertThat(d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable()).isEqualTo(new IntOrString(0));
+        assertThat(d.getSpec().getStrategy().getRollingUpdate().getMaxSurge()).isEqualTo(new IntOrString(1));
+    }
+
+    @Test
+    void namesLabelsAndSelectorComeFromTheTcpService() {
+        Deployment d = ServerDeployment.build(TestTcpServices.named("echo"), IMAGE);
+        assertThat(d.getMetadata().getName()).isEqualTo("echo");
+        assertThat(d.getMetadata().getNamespace()).isEqualTo("apps");
+        assertThat(d.getMetadata().getLabels()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "app.kubernetes.io/name", "tcpfleet-server",
+                "app.kubernetes.io/managed-by", "tcpfleet-operator",
+                "tcpfleet.io/service", "echo"));
+        assertThat(d.getSpec().getSelector().getMatchLabels()).isEqualTo(Map.of("tcpfleet.io/service", "echo"));
+        assertThat(d.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("tcpfleet.io/service", "echo")
+                .doesNotContainKey("app.kubernetes.io/instance");
+        assertThat(d.getMetadata().getLabels()).doesNotContainKey("app.kubernetes.io/instance");
+    }
+
+    @Test
+    void replicasDefaultToOneAndFollowTheSpec() {
+        TcpService tcps = TestTcpServices.named("echo");
+        assertThat(ServerDeployment.build(tcps, IMAGE).getSpec().getReplicas()).isEqualTo(1);
+        tcps.getSpec().setReplicas(0);
+        assertThat(ServerDeployment.build(tcps, IMAGE).getSpec().getReplicas()).isZero();
+    }
+
+    @Test
+    void containerExposesTcpAndAdminPortsWithProbesOnAdmin() {
+        TcpService tcps = TestTcpServices.named("echo");
+        tcps.getSpec().setPort(7100);
+        Container c = server(ServerDeployment.build(tcps, IMAGE));
+        assertThat(c.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
+                .containsExactly("tcp:7100", "admin:9090");
+        assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health/ready");
+        assertThat(c.getReadinessProbe().getHttpGet().getPort()).isEqualTo(new IntOrString("admin"));
+        assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health/live");
+        assertThat(c.getLivenessProbe().getHttpGet().getPort()).isEqualTo(new IntOrString("admin"));
+    }
+
+    @Test
+    void preStopRunsTheImagesDrainCommand() {
+        Container c = server(ServerDeployment.build(TestTcpServices.named("echo"), IMAGE));
+        assertThat(c.getLifecycle().getPreStop().getExec().getCommand()).containsExactly("/opt/tcpfleet/bin/drain");
+    }
+
+    @Test
+    void gracePeriodCoversDrainDelayPlusTimeoutPlusTenSeconds() {
+        TcpService tcps = TestTcpServices.named("echo");
+        assertThat(ServerDeployment.build(tcps, IMAGE).getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
+                .isEqualTo(5 + 30 + 10);
+        tcps.getSpec().setDrain(new Drain("1m", "1h30m"));
+        assertThat(ServerDeployment.build(tcps, IMAGE).getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
+                .isEqualTo(60 + 5400 + 10);
+        tcps.getSpec().setDrain(new Drain("250ms", "0"));
+        assertThat(ServerDeployment.build(tcps, IMAGE).getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
+                .as("a fraction of a second rounds up, never down").isEqualTo(1 + 10);
+    }
+
+    @Test
+    void runsAtRestrictedPodSecurityWithAWritableTmp() {
+        Deployment d = ServerDeployment.build(TestTcpServices.named("echo"), IMAGE);
+        PodSpec pod = d.getSpec().getTemplate().getSpec();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getRunAsUser()).isPositive();
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        var sc = server(d).getSecurityContext();
+        assertThat(sc.getAllowPrivilegeEscalation()).isFalse();
+        assertThat(sc.getReadOnlyRootFilesystem()).isTrue();
+        assertThat(sc.getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(sc.getCapabilities().getAdd()).isEmpty();
+        assertThat(server(d).getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+        assertThat(pod.getVolumes()).anySatisfy(v -> assertThat(v.getEmptyDir()).isNotNull());
+    }
+
+    @Test
+    void imageIsTheSpecsOrElseTheOperatorDefault() {
+        TcpService tcps = TestTcpServices.named("echo");
+        assertThat(server(ServerDeployment.build(tcps, IMAGE)).getImage()).isEqualTo(IMAGE);
+        tcps.getSpec().setImage("mine:2");
+        assertThat(server(ServerDeployment.build(tcps, IMAGE)).getImage()).isEqualTo("mine:2");
+    }
+
+    @Test
+    void environmentCarriesEverySettingOfTheSpec() {
+        TcpService tcps = TestTcpServices.named("echo");
+        Connections c = new Connections();
+        c.setMax(500);
+        c.setIdleTimeout("0");
+        tcps.getSpec().setConnections(c);
+        Map<String, String> env = env(ServerDeployment.build(tcps, IMAGE));
+        assertThat(env).containsEntry("TCPFLEET_HANDLER", "echo")
+                .containsEntry("TCPFLEET_PORT", "7000")
+                .containsEntry("TCPFLEET_ADMIN_PORT", "9090")
+                .containsEntry("TCPFLEET_MAX_CONNECTIONS", "500")
+                .containsEntry("TCPFLEET_IDLE_TIMEOUT", "0")
+                .containsEntry("TCPFLEET_KEEPALIVE_IDLE", "60s")
+                .containsEntry("TCPFLEET_KEEPALIVE_INTERVAL", "10s")
+                .containsEntry("TCPFLEET_KEEPALIVE_COUNT", "3")
+                .containsEntry("TCPFLEET_DRAIN_DELAY", "5s")
+                .containsEntry("TCPFLEET_DRAIN_TIMEOUT", "30s")
+                .doesNotContainKey("TCPFLEET_UPSTREAM");
+    }
+
+    @Test
+    void configHashChangesWithTheConfigurationAndOnlyThen() {
+        TcpService tcps = TestTcpServices.named("echo");
+        String before = hash(ServerDeployment.build(tcps, IMAGE));
+        assertThat(hash(ServerDeployment.build(tcps, IMAGE))).isEqualTo(before);
+        tcps.getSpec().setReplicas(5);
+        assertThat(hash(ServerDeployment.build(tcps, IMAGE))).as("scaling is not a config change").isEqualTo(before);
+        tcps.getSpec().setDrain(new Drain("5s", "45s"));
+        assertThat(hash(ServerDeployment.build(tcps, IMAGE))).isNotEqualTo(before);
+    }
+
+    private static String hash(Deployment d) {
+        return d.getSpec().getTemplate().getMetadata().getAnnotations().get(TcpServiceResources.CONFIG_HASH_ANNOTATION);
+    }
+
+    @Test
+    void spreadsSoftlyAcrossNodesUnlessTheUserSaysOtherwise() {
+        TcpService tcps = TestTcpServices.named("echo");
+        var spread = ServerDeployment.build(tcps, IMAGE).getSpec().getTemplate().getSpec().getTopologySpreadConstraints();
+        assertThat(spread).singleElement().satisfies(t -> {
+            assertThat(t.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+            assertThat(t.getWhenUnsatisfiable()).isEqualTo("ScheduleAnyway");
+            assertThat(t.getLabelSelector().getMatchLabels()).containsEntry("tcpfleet.io/service", "echo");
+        });
+        PodOverrides pod = new PodOverrides();
+        pod.setTopologySpreadConstraints(List.of(new TopologySpreadConstraintBuilder().withMaxSkew(2)
+                .withTopologyKey("topology.kubernetes.io/zone").withWhenUnsatisfiable("DoNotSchedule").build()));
+        tcps.getSpec().setPod(pod);
+        spread = ServerDeployment.build(tcps, IMAGE).getSpec().getTemplate().getSpec().getTopologySpreadConstraints();
+        assertThat(spread).singleElement().satisfies(t -> assertThat(t.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone"));
+    }
+
+    @Test
+    void podOverridesReachThePodButNeverReplaceOurLabels() {
+        TcpService tcps = TestTcpServices.named("echo");
+        PodOverrides pod = new PodOverrides();
+        pod.setLabels(Map.of("team", "net", "app.kubernetes.io/name", "hijack"));
+        pod.setAnnotations(Map.of("example.com/note", "x"));
+        pod.setNodeSelector(Map.of("disk", "ssd"));
+        Toleration t = new Toleration("NoSchedule", "dedicated", "Equal", null, "tcp");
+        pod.setTolerations(List.of(t));
+        pod.setPriorityClassName("high");
+        pod.setEnv(List.of(new EnvVar("JAVA_TOOL_OPTIONS", "-Xmx256m", null)));
+        tcps.getSpec().setPod(pod);
+        tcps.getSpec().setResources(new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("250m")).build());
+        Deployment d = ServerDeployment.build(tcps, IMAGE);
+        var template = d.getSpec().getTemplate();
+        assertThat(template.getMetadata().getLabels()).containsEntry("team", "net")
+                .containsEntry("app.kubernetes.io/name", "tcpfleet-server");
+        assertThat(template.getMetadata().getAnnotations()).containsEntry("example.com/note", "x")
+                .containsKey(TcpServiceResources.CONFIG_HASH_ANNOTATION);
+        assertThat(template.getSpec().getNodeSelector()).isEqualTo(Map.of("disk", "ssd"));
+        assertThat(template.getSpec().getTolerations()).containsExactly(t);
+        assertThat(template.getSpec().getPriorityClassName()).isEqualTo("high");
+        assertThat(env(d)).containsEntry("JAVA_TOOL_OPTIONS", "-Xmx256m").containsKey("TCPFLEET_PORT");
+        assertThat(server(d).getResources().getRequests()).containsEntry("cpu", new Quantity("250m"));
+    }
+
+    @Test
+    void aMalformedDurationIsRefusedNamingTheField() {
+        TcpService tcps = TestTcpServices.named("echo");
+        tcps.getSpec().setDrain(new Drain("5 seconds", "30s"));
+        assertThatThrownBy(() -> ServerDeployment.build(tcps, IMAGE))
+                .hasMessageContaining("spec.drain.delay").hasMessageContaining("5 seconds");
+    }
+}

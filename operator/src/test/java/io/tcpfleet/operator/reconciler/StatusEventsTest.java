@@ -1,0 +1,53 @@
+package io.tcpfleet.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static io.tcpfleet.operator.reconciler.TcpServiceStatusAggregatorTest.deployment;
+
+import java.time.Instant;
+
+import io.tcpfleet.operator.api.v1alpha1.TcpService;
+import io.tcpfleet.operator.api.v1alpha1.TcpServiceStatus;
+import io.tcpfleet.operator.model.TestTcpServices;
+import org.junit.jupiter.api.Test;
+
+class StatusEventsTest {
+
+    private static final Instant NOW = Instant.parse("2026-01-01T10:00:00Z");
+
+    @Test
+    void rolloutStartsAndFinishes() {
+        TcpService tcps = TestTcpServices.named("echo");
+        TcpServiceStatus done = TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 1, 1, 1), MonitoringState.ACTIVE, NOW);
+        TcpServiceStatus rolling = TcpServiceStatusAggregator.aggregate(tcps, deployment(2, 2, 2, 2, 1), MonitoringState.ACTIVE, NOW);
+        assertThat(StatusEvents.between(done, rolling)).extracting(StatusEvents.Event::reason).containsExactly("RolloutStarted");
+        assertThat(StatusEvents.between(rolling, done)).extracting(StatusEvents.Event::reason).containsExactly("RolloutFinished");
+    }
+
+    @Test
+    void monitoringSkippedIsAWarningOnceNotOnEveryReconcile() {
+        TcpService tcps = TestTcpServices.named("echo");
+        TcpServiceStatus first = TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 1, 1, 1), MonitoringState.CRD_MISSING, NOW);
+        assertThat(StatusEvents.between(null, first)).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo("Warning");
+            assertThat(e.reason()).isEqualTo("MonitoringSkipped");
+        });
+        assertThat(StatusEvents.between(first, first)).isEmpty();
+        TcpServiceStatus installed = TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 1, 1, 1), MonitoringState.ACTIVE, NOW);
+        assertThat(StatusEvents.between(first, installed)).extracting(StatusEvents.Event::reason).containsExactly("MonitoringEnabled");
+    }
+
+    @Test
+    void becomingReadyIsNormalAndAnErrorIsAWarning() {
+        TcpService tcps = TestTcpServices.named("echo");
+        TcpServiceStatus waiting = TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 1, 0, 1), MonitoringState.ACTIVE, NOW);
+        TcpServiceStatus ready = TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 1, 1, 1), MonitoringState.ACTIVE, NOW);
+        assertThat(StatusEvents.between(waiting, ready)).extracting(StatusEvents.Event::reason).contains("Ready");
+        tcps.setStatus(ready);
+        TcpServiceStatus failed = TcpServiceStatusAggregator.withError(tcps, new RuntimeException("forbidden"), NOW);
+        assertThat(StatusEvents.between(ready, failed)).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo("Warning");
+            assertThat(e.reason()).isEqualTo("ReconcileFailed");
+            assertThat(e.message()).isEqualTo("forbidden");
+        });
+    }
+}

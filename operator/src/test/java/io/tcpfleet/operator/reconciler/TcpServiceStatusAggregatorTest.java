@@ -1,0 +1,147 @@
+package io.tcpfleet.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
+import io.tcpfleet.operator.api.v1alpha1.Condition;
+import io.tcpfleet.operator.api.v1alpha1.TcpService;
+import io.tcpfleet.operator.api.v1alpha1.TcpServiceStatus;
+import io.tcpfleet.operator.model.TestTcpServices;
+import org.junit.jupiter.api.Test;
+
+class TcpServiceStatusAggregatorTest {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
+    private static final Instant T1 = Instant.parse("2026-01-01T10:05:00Z");
+
+    static Deployment deployment(long generation, long observed, int replicas, int ready, int updated) {
+        return new DeploymentBuilder()
+                .withNewMetadata().withName("echo").withGeneration(generation).endMetadata()
+                .withNewStatus().withObservedGeneration(observed).withReplicas(replicas).withReadyReplicas(ready)
+                    .withUpdatedReplicas(updated).withAvailableReplicas(ready).endStatus()
+                .build();
+    }
+
+    private static TcpService withReplicas(int replicas) {
+        TcpService tcps = TestTcpServices.named("echo");
+        tcps.getSpec().setReplicas(replicas);
+        return tcps;
+    }
+
+    private static Condition condition(TcpServiceStatus s, String type) {
+        return s.condition(type).orElseThrow();
+    }
+
+    @Test
+    void firstReconcileAlreadyCarriesReadyFalseAndTheScaleFields() {
+        TcpService tcps = withReplicas(3);
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(tcps, null, MonitoringState.ACTIVE, T0);
+        assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("False");
+        assertThat(condition(s, Condition.PROGRESSING).getStatus()).isEqualTo("True");
+        assertThat(condition(s, Condition.DEGRADED).getStatus()).isEqualTo("False");
+        assertThat(s.getObservedGeneration()).isEqualTo(1L);
+        assertThat(s.getSelector()).isEqualTo("tcpfleet.io/service=echo");
+        assertThat(s.getEndpoint()).isEqualTo("echo.apps.svc:7000");
+        assertThat(s.getReplicas()).isZero();
+        assertThat(s.getConditions()).allSatisfy(c -> {
+            assertThat(c.getLastTransitionTime()).isEqualTo("2026-01-01T10:00:00Z");
+            assertThat(c.getObservedGeneration()).isEqualTo(1L);
+        });
+    }
+
+    @Test
+    void readyAndRolledOutWhenEveryReplicaIsReadyAndCurrent() {
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(3), deployment(2, 2, 3, 3, 3),
+                MonitoringState.ACTIVE, T0);
+        assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("True");
+        assertThat(condition(s, Condition.READY).getReason()).isEqualTo("AllReplicasReady");
+        assertThat(condition(s, Condition.PROGRESSING).getStatus()).isEqualTo("False");
+        assertThat(s.getReadyReplicas()).isEqualTo(3);
+        assertThat(s.getUpdatedReplicas()).isEqualTo(3);
+    }
+
+    @Test
+    void progressingWhileOldPodsAreStillAround() {
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(3), deployment(3, 3, 4, 4, 1),
+                MonitoringState.ACTIVE, T0);
+        assertThat(condition(s, Condition.PROGRESSING).getStatus()).isEqualTo("True");
+        assertThat(condition(s, Condition.PROGRESSING).getReason()).isEqualTo("RollingOut");
+        assertThat(condition(s, Condition.READY).getStatus()).as("capacity is kept during a rollout").isEqualTo("True");
+    }
+
+    @Test
+    void notReadyUntilTheDeploymentControllerHasSeenTheNewGeneration() {
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(3), deployment(4, 3, 3, 3, 3),
+                MonitoringState.ACTIVE, T0);
+        assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("False");
+        assertThat(condition(s, Condition.PROGRESSING).getStatus()).isEqualTo("True");
+    }
+
+    @Test
+    void transitionTimeMovesOnlyWhenTheStatusChanges() {
+        TcpService tcps = withReplicas(3);
+        tcps.setStatus(TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 3, 1, 3), MonitoringState.ACTIVE, T0));
+        TcpServiceStatus later = TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 3, 2, 3),
+                MonitoringState.ACTIVE, T1);
+        assertThat(condition(later, Condition.READY).getMessage()).isEqualTo("2/3 replicas ready");
+        assertThat(condition(later, Condition.READY).getLastTransitionTime()).isEqualTo("2026-01-01T10:00:00Z");
+        tcps.setStatus(later);
+        TcpServiceStatus ready = TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 3, 3, 3),
+                MonitoringState.ACTIVE, T1);
+        assertThat(condition(ready, Condition.READY).getLastTransitionTime()).isEqualTo("2026-01-01T10:05:00Z");
+        assertThat(condition(ready, Condition.DEGRADED).getLastTransitionTime()).isEqualTo("2026-01-01T10:00:00Z");
+    }
+
+    @Test
+    void sameObservationGivesAnEqualStatusSoNothingIsPatched() {
+        TcpService tcps = withReplicas(2);
+        tcps.setStatus(TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 2, 2, 2), MonitoringState.ACTIVE, T0));
+        assertThat(TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 2, 2, 2), MonitoringState.ACTIVE, T1))
+                .isEqualTo(tcps.getStatus());
+    }
+
+    @Test
+    void missingServiceMonitorCrdIsReportedButStillReady() {
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(1), deployment(1, 1, 1, 1, 1),
+                MonitoringState.CRD_MISSING, T0);
+        assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("True");
+        assertThat(condition(s, Condition.MONITORING).getStatus()).isEqualTo("False");
+        assertThat(condition(s, Condition.MONITORING).getReason()).isEqualTo("ServiceMonitorCrdMissing");
+    }
+
+    @Test
+    void replicaFailureIsDegraded() {
+        Deployment d = deployment(1, 1, 0, 0, 0);
+        d.getStatus().getConditions().add(new DeploymentConditionBuilder().withType("ReplicaFailure").withStatus("True")
+                .withMessage("pods \"echo-1\" is forbidden: violates PodSecurity").build());
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(1), d, MonitoringState.ACTIVE, T0);
+        assertThat(condition(s, Condition.DEGRADED).getStatus()).isEqualTo("True");
+        assertThat(condition(s, Condition.DEGRADED).getMessage()).contains("PodSecurity");
+    }
+
+    @Test
+    void anErrorBecomesDegradedAndKeepsTheRest() {
+        TcpService tcps = withReplicas(1);
+        tcps.setStatus(TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 1, 1, 1), MonitoringState.ACTIVE, T0));
+        TcpServiceStatus s = TcpServiceStatusAggregator.withError(tcps,
+                new RuntimeException("apply failed", new IllegalStateException("quota exceeded")), T1);
+        assertThat(condition(s, Condition.DEGRADED).getStatus()).isEqualTo("True");
+        assertThat(condition(s, Condition.DEGRADED).getReason()).isEqualTo("ReconcileFailed");
+        assertThat(condition(s, Condition.DEGRADED).getMessage()).isEqualTo("quota exceeded");
+        assertThat(condition(s, Condition.DEGRADED).getLastTransitionTime()).isEqualTo("2026-01-01T10:05:00Z");
+        assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("True");
+        assertThat(condition(s, Condition.READY).getLastTransitionTime()).isEqualTo("2026-01-01T10:00:00Z");
+        assertThat(s.getReadyReplicas()).isEqualTo(1);
+    }
+
+    @Test
+    void anErrorOnTheFirstReconcileStillWritesReady() {
+        TcpServiceStatus s = TcpServiceStatusAggregator.withError(withReplicas(1), new RuntimeException("boom"), T0);
+        assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("Unknown");
+        assertThat(condition(s, Condition.DEGRADED).getStatus()).isEqualTo("True");
+    }
+}
