@@ -1,0 +1,41 @@
+# Shared by up.sh and down.sh: paths of the local control plane and of its state.
+# shellcheck shell=bash
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+bin="$here/bin"
+state="$here/.state"
+pki="$state/pki"
+logs="$state/logs"
+pids="$state/pids"
+kubeconfig="$state/kubeconfig"
+# Start order; down.sh stops them in reverse.
+components=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+
+fail() { echo "$(basename "$0"): $*" >&2; exit 1; }
+say() { echo "$(basename "$0"): $*" >&2; }
+
+# Serialises up.sh and down.sh of this checkout (bin/ outlives .state/).
+take_lock() {
+  mkdir -p "$bin"
+  exec 9>"$bin/.cluster.lock"
+  flock 9
+}
+
+# The pid recorded for a component, if that process is still our binary.
+live_pid() {
+  local name="$1" pid
+  [[ -f "$pids/$name.pid" ]] || return 1
+  pid="$(cat "$pids/$name.pid")"
+  [[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" == "$bin/$name" ]] || return 1
+  echo "$pid"
+}
+
+kctl() { kubectl --kubeconfig "$kubeconfig" "$@"; }
+
+# True when every component runs and the API server answers /readyz.
+healthy() {
+  local c
+  [[ -f "$kubeconfig" ]] || return 1
+  for c in "${components[@]}"; do live_pid "$c" >/dev/null || return 1; done
+  [[ "$(kctl get --raw /readyz 2>/dev/null)" == "ok" ]]
+}
