@@ -1,0 +1,131 @@
+package io.tcpfleet.server.config;
+
+import io.netty.util.NetUtil;
+import java.time.Duration;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** picocli converters: each refuses a bad value with a message that quotes it. */
+final class Converters {
+
+    private Converters() {
+    }
+
+    static int parseInt(String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new TypeConversionException("'" + value + "' is not a whole number");
+        }
+    }
+
+    static int inRange(String value, int min, int max) {
+        int n = parseInt(value);
+        if (n < min || n > max) {
+            throw new TypeConversionException("'" + value + "' is not in " + min + "-" + max);
+        }
+        return n;
+    }
+
+    static Duration duration(String value) {
+        try {
+            return GoDuration.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
+        }
+    }
+
+    /** TCP ports for listeners; 0 asks the kernel for a free one (tests use it). */
+    static final class ListenPort implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return inRange(value, 0, 65535);
+        }
+    }
+
+    static final class Positive implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return inRange(value, 1, Integer.MAX_VALUE);
+        }
+    }
+
+    static final class NonNegative implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return inRange(value, 0, Integer.MAX_VALUE);
+        }
+    }
+
+    /** TCP_KEEPCNT: Linux accepts 1-127. */
+    static final class KeepaliveCount implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return inRange(value, 1, 127);
+        }
+    }
+
+    /** A duration where 0 means "never" or "none". */
+    static final class NonNegativeDuration implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return duration(value);
+        }
+    }
+
+    static final class PositiveDuration implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration d = duration(value);
+            if (d.isZero()) {
+                throw new TypeConversionException("'" + value + "' must be more than 0");
+            }
+            return d;
+        }
+    }
+
+    /** TCP keepalive timers are whole seconds in the kernel (TCP_KEEPIDLE, TCP_KEEPINTVL: 1-32767). */
+    static final class KeepaliveSeconds implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration d = duration(value);
+            if (d.toNanosPart() != 0 || d.getSeconds() < 1 || d.getSeconds() > 32767) {
+                throw new TypeConversionException("'" + value + "' must be whole seconds from 1s to 32767s");
+            }
+            return d;
+        }
+    }
+
+    static final class Upstream implements ITypeConverter<HostPort> {
+        @Override
+        public HostPort convert(String value) {
+            try {
+                return HostPort.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** Listener addresses are IP literals (or localhost): no DNS look-up decides where we listen. */
+    static final class BindAddress implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (value.equals("localhost") || NetUtil.isValidIpV4Address(value) || NetUtil.isValidIpV6Address(value)) {
+                return value;
+            }
+            throw new TypeConversionException("'" + value + "' is not an IP address");
+        }
+    }
+
+    /** Handler names: echo, proxy or a plugin name (checked against the loaded plugins later). */
+    static final class HandlerName implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (!value.matches("[a-z0-9][a-z0-9._-]{0,62}")) {
+                throw new TypeConversionException("'" + value + "' is not a handler name (lower-case letters, digits, . _ -)");
+            }
+            return value;
+        }
+    }
+}

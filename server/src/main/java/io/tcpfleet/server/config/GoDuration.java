@@ -1,0 +1,106 @@
+package io.tcpfleet.server.config;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Duration;
+
+/**
+ * Durations in the Go / Kubernetes form ({@code 250ms}, {@code 30s}, {@code 1h30m}, {@code 1.5s}),
+ * the form the operator copies from the TcpService spec. A bare {@code 0} is allowed (Go allows it
+ * too); negative durations are not, since no setting here has a meaning for them.
+ */
+public final class GoDuration {
+
+    private static final BigInteger MAX_NANOS = BigInteger.valueOf(Long.MAX_VALUE);
+
+    private GoDuration() {
+    }
+
+    /** Parses {@code text} or throws {@link IllegalArgumentException} with a message that quotes it. */
+    public static Duration parse(String text) {
+        if (text == null || text.isEmpty()) {
+            throw invalid(text, "empty");
+        }
+        if (text.equals("0")) {
+            return Duration.ZERO;
+        }
+        if (text.charAt(0) == '-' || text.charAt(0) == '+') {
+            throw invalid(text, "a sign is not allowed");
+        }
+        BigDecimal nanos = BigDecimal.ZERO;
+        int i = 0;
+        while (i < text.length()) {
+            int numberStart = i;
+            while (i < text.length() && (Character.isDigit(text.charAt(i)) || text.charAt(i) == '.')) {
+                i++;
+            }
+            String number = text.substring(numberStart, i);
+            if (number.isEmpty() || number.equals(".") || number.indexOf('.') != number.lastIndexOf('.')) {
+                throw invalid(text, "expected a number at position " + numberStart);
+            }
+            int unitStart = i;
+            while (i < text.length() && !Character.isDigit(text.charAt(i)) && text.charAt(i) != '.') {
+                i++;
+            }
+            String unit = text.substring(unitStart, i);
+            nanos = nanos.add(new BigDecimal(number).multiply(BigDecimal.valueOf(unitNanos(text, unit))));
+        }
+        BigInteger whole = nanos.toBigInteger();
+        if (whole.compareTo(MAX_NANOS) > 0) {
+            throw invalid(text, "too large");
+        }
+        return Duration.ofNanos(whole.longValueExact());
+    }
+
+    /** Formats a duration back to the Go form, for messages and help ({@code 1m30s}, {@code 250ms}). */
+    public static String format(Duration d) {
+        if (d.isZero()) {
+            return "0s";
+        }
+        StringBuilder out = new StringBuilder();
+        long hours = d.toHours();
+        int minutes = d.toMinutesPart();
+        int seconds = d.toSecondsPart();
+        int millis = d.toMillisPart();
+        if (hours > 0) {
+            out.append(hours).append('h');
+        }
+        if (minutes > 0) {
+            out.append(minutes).append('m');
+        }
+        if (seconds > 0) {
+            out.append(seconds).append('s');
+        }
+        if (millis > 0) {
+            out.append(millis).append("ms");
+        }
+        return out.length() == 0 ? d.toNanos() + "ns" : out.toString();
+    }
+
+    private static long unitNanos(String text, String unit) {
+        switch (unit) {
+            case "ns":
+                return 1L;
+            case "us":
+            case "µs":
+            case "μs":
+                return 1_000L;
+            case "ms":
+                return 1_000_000L;
+            case "s":
+                return 1_000_000_000L;
+            case "m":
+                return 60_000_000_000L;
+            case "h":
+                return 3_600_000_000_000L;
+            case "":
+                throw invalid(text, "missing unit (use ns, us, ms, s, m or h)");
+            default:
+                throw invalid(text, "unknown unit '" + unit + "' (use ns, us, ms, s, m or h)");
+        }
+    }
+
+    private static IllegalArgumentException invalid(String text, String why) {
+        return new IllegalArgumentException("'" + text + "' is not a duration like 250ms, 30s or 1h30m: " + why);
+    }
+}
