@@ -1,0 +1,17 @@
+package io.tcpfleet.server.connection;
+
+/** Why a connection ended; the {@code reason} tag of {@code tcpfleet_connections_closed_total}. */
+public enum CloseReason {
+    /** The peer closed (or half-closed and we finished). */
+    client,
+    /** No inbound bytes for {@code --idle-timeout}. */
+    idle,
+    /** Closed by the drain: idle at drain time, or refused after the listener closed. */
+    drain,
+    /** An I/O or protocol error, an unreachable upstream. */
+    error,
+    /** Refused because of {@code --max-connections} or a full worker queue. */
+    limit,
+    /** Still open at the end of the drain timeout. */
+    forced
+}

@@ -1,0 +1,115 @@
+package io.tcpfleet.server.connection;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.tcpfleet.server.logging.Log;
+import io.tcpfleet.server.metrics.ServerMetrics;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * First handler of every admitted connection: counts bytes both ways, remembers when it was last
+ * busy (for the drain) and why it closed, and on close records the metrics and one debug line.
+ * Per connection; all fields are touched on the connection's event loop only, except the
+ * volatile ones the drain reads.
+ */
+public final class ConnectionTracker extends ChannelDuplexHandler {
+
+    private static final Log LOG = Log.get(ConnectionTracker.class);
+
+    private final ServerMetrics metrics;
+    private final ConnectionRegistry registry;
+    private final long openedNanos = System.nanoTime();
+    private long bytesIn;
+    private long bytesOut;
+    private volatile long lastActivityNanos = openedNanos;
+    private CloseReason reason;
+
+    public ConnectionTracker(ServerMetrics metrics, ConnectionRegistry registry) {
+        this.metrics = metrics;
+        this.registry = registry;
+    }
+
+    /** The tracker of {@code channel}, or null for a channel that was never admitted. */
+    public static ConnectionTracker of(Channel channel) {
+        return channel.pipeline().get(ConnectionTracker.class);
+    }
+
+    /**
+     * Closes the connection with {@code why} as its recorded reason, unless it already has one.
+     * Safe from any thread.
+     */
+    public static void close(Channel channel, CloseReason why) {
+        if (!channel.eventLoop().inEventLoop()) {
+            channel.eventLoop().execute(() -> close(channel, why));
+            return;
+        }
+        ConnectionTracker tracker = of(channel);
+        if (tracker != null && tracker.reason == null) {
+            tracker.reason = why;
+        }
+        channel.close();
+    }
+
+    /** Nanos since bytes last moved in either direction. */
+    public long quietNanos() {
+        return System.nanoTime() - lastActivityNanos;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        int n = readable(msg);
+        if (n > 0) {
+            bytesIn += n;
+            lastActivityNanos = System.nanoTime();
+            metrics.bytesReceived().increment(n);
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        int n = readable(msg);
+        if (n > 0) {
+            bytesOut += n;
+            lastActivityNanos = System.nanoTime();
+            metrics.bytesSent().increment(n);
+        }
+        ctx.write(msg, promise);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        CloseReason why = reason == null ? CloseReason.client : reason;
+        long nanos = System.nanoTime() - openedNanos;
+        registry.released();
+        metrics.closed(why).increment();
+        metrics.connectionDuration().record(nanos, TimeUnit.NANOSECONDS);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("connection closed", "remote", String.valueOf(ctx.channel().remoteAddress()),
+                    "durationMs", TimeUnit.NANOSECONDS.toMillis(nanos), "bytesIn", bytesIn, "bytesOut", bytesOut,
+                    "reason", why.name());
+        }
+        ctx.fireChannelInactive();
+    }
+
+    /** Marks the reason for a close that is about to happen on this event loop. */
+    public void reason(CloseReason why) {
+        if (reason == null) {
+            reason = why;
+        }
+    }
+
+    private static int readable(Object msg) {
+        if (msg instanceof ByteBuf) {
+            return ((ByteBuf) msg).readableBytes();
+        }
+        if (msg instanceof ByteBufHolder) {
+            return ((ByteBufHolder) msg).content().readableBytes();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,27 @@
+package io.tcpfleet.server.pipeline;
+
+/**
+ * Names of the handlers in a client connection's pipeline, in pipeline order:
+ *
+ * <pre>
+ *   tracker       ConnectionTracker     bytes in/out, close reason, metrics, the close log line
+ *   idle          ReaderIdleCloser      closes after --idle-timeout without inbound bytes (absent when 0)
+ *   backpressure  AutoReadBackpressure  stops reading while the outbound buffer is above the high mark
+ *                                       (echo and plugins; the proxy steers reads itself)
+ *   overflow      WorkerOverflowGuard   only for blocking plugins: refuses work the worker queue cannot take
+ *   handler       echo | proxy | the plugin's handlers (named handler, handler-1, ...)
+ *   terminal      TerminalHandler       logs an unhandled error once and closes; closes after a half-close
+ * </pre>
+ */
+public final class HandlerNames {
+
+    public static final String TRACKER = "tracker";
+    public static final String IDLE = "idle";
+    public static final String BACKPRESSURE = "backpressure";
+    public static final String OVERFLOW = "overflow";
+    public static final String HANDLER = "handler";
+    public static final String TERMINAL = "terminal";
+
+    private HandlerNames() {
+    }
+}

@@ -1,0 +1,71 @@
+package io.tcpfleet.server.pipeline;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.tcpfleet.server.connection.CloseReason;
+import io.tcpfleet.server.connection.ConnectionRegistry;
+import io.tcpfleet.server.connection.ConnectionTracker;
+import io.tcpfleet.server.connection.RefuseReason;
+import io.tcpfleet.server.metrics.ServerMetrics;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * Admits or refuses each accepted socket and builds its pipeline in the order documented in
+ * {@link HandlerNames}. The handler-specific part is {@code installHandler}.
+ */
+public final class ServerChannelInitializer extends ChannelInitializer<SocketChannel> {
+
+    private final ConnectionRegistry registry;
+    private final ServerMetrics metrics;
+    private final Duration idleTimeout;
+    private final boolean readsSteeredByHandler;
+    private final Consumer<ChannelPipeline> installHandler;
+
+    /**
+     * @param readsSteeredByHandler true for the proxy, which runs with AUTO_READ off and asks for
+     *                              reads itself; otherwise auto-read follows writability
+     */
+    public ServerChannelInitializer(ConnectionRegistry registry, ServerMetrics metrics, Duration idleTimeout,
+                                    boolean readsSteeredByHandler, Consumer<ChannelPipeline> installHandler) {
+        this.registry = registry;
+        this.metrics = metrics;
+        this.idleTimeout = idleTimeout;
+        this.readsSteeredByHandler = readsSteeredByHandler;
+        this.installHandler = installHandler;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        metrics.accepted().increment();
+        switch (registry.tryAdmit(ch)) {
+            case OVER_LIMIT:
+                refuse(ch, RefuseReason.limit, CloseReason.limit);
+                return;
+            case DRAINING:
+                refuse(ch, RefuseReason.drain, CloseReason.drain);
+                return;
+            default:
+                break;
+        }
+        ChannelPipeline p = ch.pipeline();
+        p.addLast(HandlerNames.TRACKER, new ConnectionTracker(metrics, registry));
+        if (!idleTimeout.isZero()) {
+            p.addLast(HandlerNames.IDLE, new ReaderIdleCloser(idleTimeout));
+        }
+        if (readsSteeredByHandler) {
+            ch.config().setAutoRead(false);
+        } else {
+            p.addLast(HandlerNames.BACKPRESSURE, AutoReadBackpressure.INSTANCE);
+        }
+        installHandler.accept(p);
+        p.addLast(HandlerNames.TERMINAL, TerminalHandler.INSTANCE);
+    }
+
+    private void refuse(SocketChannel ch, RefuseReason refused, CloseReason closed) {
+        metrics.refused(refused).increment();
+        metrics.closed(closed).increment();
+        ch.close();
+    }
+}

@@ -1,0 +1,56 @@
+package io.tcpfleet.server.pipeline;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.tcpfleet.server.connection.CloseReason;
+import io.tcpfleet.server.connection.ConnectionTracker;
+import io.tcpfleet.server.logging.Log;
+import java.io.IOException;
+
+/**
+ * Last handler: an error nobody handled is logged once and closes the connection; a client that
+ * half-closed gets everything already written, then the close; a message nobody consumed is released.
+ */
+@Sharable
+public final class TerminalHandler extends ChannelInboundHandlerAdapter {
+
+    public static final TerminalHandler INSTANCE = new TerminalHandler();
+    private static final Log LOG = Log.get(TerminalHandler.class);
+
+    private TerminalHandler() {
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (ctx.channel().isActive()) {
+            if (cause instanceof IOException) {
+                // Resets and broken pipes are the peer's business, not an operator's.
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("connection error", "remote", String.valueOf(ctx.channel().remoteAddress()),
+                            "error", String.valueOf(cause));
+                }
+            } else {
+                LOG.warn("connection failed", cause, "remote", String.valueOf(ctx.channel().remoteAddress()));
+            }
+        }
+        ConnectionTracker.close(ctx.channel(), CloseReason.error);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ReferenceCountUtil.release(msg);
+    }
+}
