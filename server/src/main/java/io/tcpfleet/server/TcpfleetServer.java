@@ -1,0 +1,240 @@
+package io.tcpfleet.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.EventExecutor;
+import io.tcpfleet.server.admin.AdminServer;
+import io.tcpfleet.server.config.ConfigException;
+import io.tcpfleet.server.config.ServerConfig;
+import io.tcpfleet.server.connection.ConnectionRegistry;
+import io.tcpfleet.server.drain.DrainCoordinator;
+import io.tcpfleet.server.handler.EchoHandler;
+import io.tcpfleet.server.handler.proxy.Backoff;
+import io.tcpfleet.server.handler.proxy.CircuitBreaker;
+import io.tcpfleet.server.handler.proxy.ProxyFrontendHandler;
+import io.tcpfleet.server.handler.proxy.UpstreamConnector;
+import io.tcpfleet.server.logging.Log;
+import io.tcpfleet.server.metrics.ServerMetrics;
+import io.tcpfleet.server.pipeline.HandlerNames;
+import io.tcpfleet.server.pipeline.ServerChannelInitializer;
+import io.tcpfleet.server.plugin.PluginHandlers;
+import io.tcpfleet.server.plugin.TcpfleetPlugin;
+import io.tcpfleet.server.transport.Transport;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * One running server: the data listener, the admin listener, metrics and the drain, wired together.
+ * {@link Main} runs one per process; integration tests start several in one JVM.
+ */
+public final class TcpfleetServer implements AutoCloseable {
+
+    private static final Log LOG = Log.get(TcpfleetServer.class);
+    private static final Duration BACKOFF_BASE = Duration.ofMillis(20);
+    private static final Duration BACKOFF_CAP = Duration.ofMillis(500);
+
+    private final ServerConfig config;
+    private final Transport transport;
+    private final PooledByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+    private final ServerMetrics metrics;
+    private final ConnectionRegistry registry;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final ExecutorService resolver;
+    private final PluginHandlers pluginHandlers;
+    private final DrainCoordinator drain;
+    private final Channel listener;
+    private final AdminServer admin;
+
+    private TcpfleetServer(ServerConfig config, Transport transport, Map<String, TcpfleetPlugin> plugins)
+            throws InterruptedException {
+        this.config = config;
+        this.transport = transport;
+        TcpfleetPlugin plugin = selectHandler(config, plugins);
+        metrics = new ServerMetrics(allocator);
+        registry = new ConnectionRegistry(config.maxConnections());
+        metrics.gaugeActiveConnections(registry::active);
+        bossGroup = transport.newGroup(1, "tcpfleet-accept");
+        int threads = config.workerThreads() > 0 ? config.workerThreads() : 2 * Runtime.getRuntime().availableProcessors();
+        workerGroup = transport.newGroup(threads, "tcpfleet-io");
+        resolver = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "tcpfleet-dns");
+            t.setDaemon(true);
+            return t;
+        });
+        pluginHandlers = plugin == null ? null
+                : new PluginHandlers(plugin, metrics, config.blockingThreads(), config.blockingQueue());
+        drain = new DrainCoordinator(config.drainDelay(), config.drainTimeout(), registry, metrics,
+                this::closeListener, open -> {
+                    if (pluginHandlers != null) {
+                        pluginHandlers.plugin().onDrain(open);
+                    }
+                });
+        metrics.gaugeDraining(() -> drain.isDraining() ? 1 : 0);
+        boolean proxy = "proxy".equals(config.handler());
+        listener = bindListener(proxy ? proxyInstaller() : handlerInstaller(), proxy);
+        try {
+            admin = new AdminServer(transport, allocator, config.adminBind(), config.adminPort(), metrics::scrape,
+                    () -> !drain.isDraining() && listener.isActive(), this::checkEventLoops, drain);
+        } catch (InterruptedException | RuntimeException e) {
+            listener.close().syncUninterruptibly();
+            stopGroups();
+            throw e;
+        }
+        LOG.info("tcpfleet server listening", "handler", config.handler(), "transport", transport.name(),
+                "address", String.valueOf(listener.localAddress()), "admin", String.valueOf(admin.address()),
+                "maxConnections", config.maxConnections(), "eventLoops", threads);
+    }
+
+    /** Starts a server; on failure everything it started is stopped again. */
+    public static TcpfleetServer start(ServerConfig config, Transport transport, Map<String, TcpfleetPlugin> plugins)
+            throws InterruptedException {
+        return new TcpfleetServer(config, transport, plugins);
+    }
+
+    /** The plugin {@code --handler} names, null for echo and proxy; a {@link ConfigException} if none has that name. */
+    public static TcpfleetPlugin selectHandler(ServerConfig config, Map<String, TcpfleetPlugin> plugins) {
+        String name = config.handler();
+        if (name.equals("echo") || name.equals("proxy")) {
+            return null;
+        }
+        TcpfleetPlugin plugin = plugins.get(name);
+        if (plugin == null) {
+            throw new ConfigException("--handler '" + name + "' is not echo, proxy or a loaded plugin"
+                    + (plugins.isEmpty() ? " (no plugins found)" : " (plugins: " + String.join(", ", plugins.keySet()) + ")"));
+        }
+        return plugin;
+    }
+
+    private Consumer<ChannelPipeline> handlerInstaller() {
+        if (pluginHandlers != null) {
+            return pluginHandlers::addTo;
+        }
+        return p -> p.addLast(HandlerNames.HANDLER, EchoHandler.INSTANCE);
+    }
+
+    private Consumer<ChannelPipeline> proxyInstaller() {
+        CircuitBreaker breaker = new CircuitBreaker(config.breakerFailures(), config.breakerCooldown(), System::nanoTime);
+        metrics.gaugeCircuitOpen(() -> breaker.isOpen() ? 1 : 0);
+        Backoff backoff = new Backoff(BACKOFF_BASE, BACKOFF_CAP,
+                bound -> ThreadLocalRandom.current().nextLong(bound + 1));
+        UpstreamConnector connector = new UpstreamConnector(config.upstream(), config.upstreamConnectTimeout(),
+                breaker, backoff, metrics, transport.clientBootstrap()
+                        .option(ChannelOption.ALLOCATOR, allocator)
+                        .option(ChannelOption.TCP_NODELAY, true)
+                        .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark()),
+                resolver);
+        return p -> p.addLast(HandlerNames.HANDLER, new ProxyFrontendHandler(connector));
+    }
+
+    private Channel bindListener(Consumer<ChannelPipeline> installer, boolean readsSteeredByHandler)
+            throws InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap().group(bossGroup, workerGroup)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, config.backlog())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.ALLOCATOR, allocator)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
+                .childHandler(new ServerChannelInitializer(registry, metrics, config.idleTimeout(),
+                        readsSteeredByHandler, installer));
+        transport.keepalive(bootstrap, config.keepaliveIdle(), config.keepaliveInterval(), config.keepaliveCount());
+        try {
+            return bootstrap.bind(config.bind(), config.port()).sync().channel();
+        } catch (InterruptedException | RuntimeException e) {
+            stopGroups();
+            throw e;
+        }
+    }
+
+    private WriteBufferWaterMark waterMark() {
+        return new WriteBufferWaterMark(config.writeBufferLow(), config.writeBufferHigh());
+    }
+
+    private void closeListener() {
+        listener.close().syncUninterruptibly();
+    }
+
+    /** Liveness: every data event loop runs a task within a second. */
+    private void checkEventLoops(Consumer<Boolean> answer) {
+        AtomicInteger pending = new AtomicInteger(workerGroup.iterator().hasNext() ? countLoops() : 0);
+        AtomicInteger answered = new AtomicInteger();
+        Runnable done = () -> {
+            if (pending.decrementAndGet() == 0 && answered.compareAndSet(0, 1)) {
+                answer.accept(true);
+            }
+        };
+        for (EventExecutor loop : workerGroup) {
+            loop.execute(done);
+        }
+        bossGroup.next().schedule(() -> {
+            if (answered.compareAndSet(0, 1)) {
+                answer.accept(false);
+            }
+        }, 1, TimeUnit.SECONDS);
+    }
+
+    private int countLoops() {
+        int n = 0;
+        for (EventExecutor ignored : workerGroup) {
+            n++;
+        }
+        return n;
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    public InetSocketAddress adminAddress() {
+        return admin.address();
+    }
+
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    public ConnectionRegistry connections() {
+        return registry;
+    }
+
+    public DrainCoordinator drain() {
+        return drain;
+    }
+
+    public PooledByteBufAllocator allocator() {
+        return allocator;
+    }
+
+    /** Stops everything now (after a drain, or in tests); open connections are simply closed. */
+    @Override
+    public void close() {
+        listener.close().syncUninterruptibly();
+        admin.close();
+        stopGroups();
+        metrics.close();
+    }
+
+    private void stopGroups() {
+        if (pluginHandlers != null) {
+            pluginHandlers.close();
+        }
+        resolver.shutdownNow();
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
