@@ -3,6 +3,7 @@ package io.tcpfleet.testkit;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.lang.reflect.Method;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -40,7 +41,9 @@ public final class ClusterExtension implements ParameterResolver {
     return context
         .getStore(STORE)
         .computeIfAbsent(
-            OwnedNamespace.class, key -> OwnedNamespace.create(client(context), context), OwnedNamespace.class)
+            OwnedNamespace.class,
+            key -> OwnedNamespace.create(client(context), context),
+            OwnedNamespace.class)
         .namespace();
   }
 
@@ -48,7 +51,9 @@ public final class ClusterExtension implements ParameterResolver {
     return classContext(context)
         .getStore(STORE)
         .computeIfAbsent(
-            ClientHolder.class, key -> new ClientHolder(LocalCluster.shared().newClient()), ClientHolder.class)
+            ClientHolder.class,
+            key -> new ClientHolder(LocalCluster.shared().newClient()),
+            ClientHolder.class)
         .client();
   }
 
@@ -59,6 +64,24 @@ public final class ClusterExtension implements ParameterResolver {
       current = current.getParent().get();
     }
     return current;
+  }
+
+  /**
+   * "t-" + the test's name in kebab case, cut to 40 characters, + a random suffix: a valid
+   * namespace name (DNS label, at most 63 characters) that says which test made it.
+   */
+  static String namespaceNameFor(String testName) {
+    String base =
+        testName
+            .replaceAll("([a-z0-9])([A-Z])", "$1-$2")
+            .replaceAll("([A-Z])([A-Z][a-z])", "$1-$2")
+            .toLowerCase(Locale.ROOT)
+            .replaceAll("[^a-z0-9]+", "-");
+    if (base.length() > 40) {
+      base = base.substring(0, 40);
+    }
+    String suffix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36), 36);
+    return ("t-" + base + "-" + suffix).replaceAll("-+", "-");
   }
 
   /** Closed by JUnit when the class context ends. */
@@ -74,7 +97,12 @@ public final class ClusterExtension implements ParameterResolver {
       implements AutoCloseable {
 
     static OwnedNamespace create(KubernetesClient client, ExtensionContext context) {
-      String name = nameFor(context);
+      String name =
+          namespaceNameFor(
+              context
+                  .getTestMethod()
+                  .map(Method::getName)
+                  .orElseGet(() -> context.getRequiredTestClass().getSimpleName()));
       Namespace namespace =
           new NamespaceBuilder()
               .withNewMetadata()
@@ -90,23 +118,6 @@ public final class ClusterExtension implements ParameterResolver {
           .withName("default")
           .waitUntilCondition(Objects::nonNull, READY_SECONDS, TimeUnit.SECONDS);
       return new OwnedNamespace(client, new TestNamespace(name));
-    }
-
-    /** "t-" + the test's name made DNS-safe + a random suffix; at most 63 characters. */
-    static String nameFor(ExtensionContext context) {
-      String base =
-          context
-              .getTestMethod()
-              .map(java.lang.reflect.Method::getName)
-              .orElseGet(() -> context.getRequiredTestClass().getSimpleName())
-              .replaceAll("([a-z0-9])([A-Z])", "$1-$2")
-              .toLowerCase(Locale.ROOT)
-              .replaceAll("[^a-z0-9-]", "-");
-      if (base.length() > 40) {
-        base = base.substring(0, 40);
-      }
-      String suffix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36), 36);
-      return ("t-" + base + "-" + suffix).replaceAll("-+", "-");
     }
 
     @Override
