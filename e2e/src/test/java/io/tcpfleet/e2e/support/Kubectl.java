@@ -1,0 +1,36 @@
+package io.tcpfleet.e2e.support;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The real kubectl against one kubeconfig: what a user types, so what a user gets. */
+public final class Kubectl {
+
+    private static final long TIMEOUT_SECONDS = 180;
+
+    private final Path kubeconfig;
+
+    public Kubectl(Path kubeconfig) {
+        this.kubeconfig = kubeconfig;
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    /** Runs kubectl with args and returns its result, whatever the exit code. */
+    public Processes.Result run(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add("kubectl");
+        command.add("--kubeconfig=" + kubeconfig);
+        command.addAll(List.of(args));
+        return Processes.run(command, Map.of(), TIMEOUT_SECONDS);
+    }
+
+    /** Runs kubectl with args; fails with kubectl's own output when it exits non-zero. */
+    public String ok(String... args) {
+        return run(args).requireSuccess().stdout();
+    }
+}
