@@ -9,10 +9,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 stop() {
   local name="$1" pid
-  pid="$(live_pid "$name")" || return 0
+  pid="$(our_pid "$name")" || return 0
   kill -TERM "$pid" 2>/dev/null || return 0
   for _ in $(seq 1 100); do
-    live_pid "$name" >/dev/null || return 0
+    our_pid "$name" >/dev/null || return 0
     sleep 0.1
   done
   say "$name (pid $pid) ignored SIGTERM for 10s: killing it"

@@ -21,12 +21,23 @@ take_lock() {
   flock 9
 }
 
-# The pid recorded for a component, if that process is still our binary.
-live_pid() {
+# The pid recorded for a component, if that process still runs our bin/ binary (also when
+# build.sh has since replaced the file: its exe then reads "... (deleted)"). Used to stop it.
+our_pid() {
   local name="$1" pid
   [[ -f "$pids/$name.pid" ]] || return 1
   pid="$(cat "$pids/$name.pid")"
-  [[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" == "$bin/$name" ]] || return 1
+  case "$(readlink "/proc/$pid/exe" 2>/dev/null)" in
+    "$bin/$name" | "$bin/$name (deleted)") echo "$pid" ;;
+    *) return 1 ;;
+  esac
+}
+
+# Like our_pid, but only while it runs the current binary: a stale one is not reused.
+live_pid() {
+  local name="$1" pid
+  pid="$(our_pid "$name")" || return 1
+  [[ "$(readlink "/proc/$pid/exe")" == "$bin/$name" ]] || return 1
   echo "$pid"
 }
 
