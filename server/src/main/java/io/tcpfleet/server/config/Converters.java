@@ -50,6 +50,14 @@ final class Converters {
         }
     }
 
+    /** Netty's executors hold at least 16 pending tasks, whatever they are told. */
+    static final class QueueSize implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return inRange(value, 16, Integer.MAX_VALUE);
+        }
+    }
+
     static final class NonNegative implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {

@@ -110,8 +110,8 @@ public final class ServerOptions {
             description = "worker threads for plugins that declare they block (default: ${DEFAULT-VALUE})")
     int blockingThreads;
 
-    @Option(names = "--blocking-queue", paramLabel = "N", defaultValue = "1024", converter = Converters.Positive.class,
-            description = "queued tasks per blocking worker; beyond it work is refused and counted (default: ${DEFAULT-VALUE})")
+    @Option(names = "--blocking-queue", paramLabel = "N", defaultValue = "1024", converter = Converters.QueueSize.class,
+            description = "queued tasks per blocking worker, at least 16; beyond it work is refused and counted (default: ${DEFAULT-VALUE})")
     int blockingQueue;
 
     /** Cross-field rules; single values were already checked by their converters. */
