@@ -8,7 +8,8 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "self.type != 'ClusterIP' || self.externalTrafficPolicy != 'Local'",
+@ValidationRule(value = "!has(self.externalTrafficPolicy) || self.externalTrafficPolicy != 'Local'"
+        + " || (has(self.type) && self.type != 'ClusterIP')",
         message = "spec.service.externalTrafficPolicy Local needs spec.service.type NodePort or LoadBalancer")
 public class ServiceSpec {
 

@@ -11,11 +11,11 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "self.handler != 'proxy' || has(self.upstream)",
+@ValidationRule(value = "!has(self.handler) || self.handler != 'proxy' || has(self.upstream)",
         message = "spec.upstream is required when spec.handler is proxy")
-@ValidationRule(value = "self.handler == 'proxy' || !has(self.upstream)",
+@ValidationRule(value = "!has(self.upstream) || (has(self.handler) && self.handler == 'proxy')",
         message = "spec.upstream is only allowed when spec.handler is proxy")
-@ValidationRule(value = "self.port != " + TcpServiceSpec.ADMIN_PORT,
+@ValidationRule(value = "!has(self.port) || self.port != " + TcpServiceSpec.ADMIN_PORT,
         message = "spec.port must differ from the admin port " + TcpServiceSpec.ADMIN_PORT)
 public class TcpServiceSpec {
 
