@@ -121,7 +121,7 @@ echo "echo round trip: sent '$message', got '$reply'"
 
 echo
 echo "\$ curl -s http://127.0.0.1:$admin_port/metrics | grep ^tcpfleet_"
-curl -fsS "http://127.0.0.1:$admin_port/metrics" | grep -E '^tcpfleet_(connections_(accepted_total|active|closed_total)|bytes_(received|sent)_total)' | head -8
+curl -fsS "http://127.0.0.1:$admin_port/metrics" | grep -E '^tcpfleet_(connections_(accepted_total|active|closed_total)|bytes_(received|sent)_total)' | head -12
 
 cat <<DONE
 

@@ -111,15 +111,54 @@ class DeployManifestsTest {
     }
 
     @Test
-    void baseWatchesAllNamespacesAndTheOverlayOnlyOne() {
+    void overlayWatchesOneNamespaceAndIsBoundOnlyThere() {
         Manifests overlay = Manifests.kustomize("deploy/overlays/single-namespace");
         JsonNode overlayContainer = overlay.get("Deployment", OPERATOR)
                 .path("spec").path("template").path("spec").path("containers").get(0);
 
         assertThat(env(operatorContainer())).doesNotContainKey(WATCH_NAMESPACES);
         assertThat(env(overlayContainer)).containsEntry(WATCH_NAMESPACES, "tcpfleet-demo");
-        assertThat(overlay.all()).extracting(Manifests::describe)
-                .containsExactlyInAnyOrderElementsOf(base.all().stream().map(Manifests::describe).toList());
+        assertThat(bindingsOf(base, "ClusterRoleBinding", OPERATOR)).hasSize(1);
+        assertThat(bindingsOf(overlay, "ClusterRoleBinding", OPERATOR)).isEmpty();
+        assertThat(bindingsOf(overlay, "RoleBinding", OPERATOR)).extracting(Manifests::describe)
+                .containsExactly("RoleBinding tcpfleet-demo/" + OPERATOR);
+    }
+
+    @Test
+    void rbacGrantsNoWildcardsAndNoSecrets() {
+        for (Manifests rendered : List.of(base, Manifests.kustomize("deploy/overlays/single-namespace"))) {
+            List<JsonNode> rules = new ArrayList<>();
+            rendered.ofKind("ClusterRole").forEach(r -> r.path("rules").forEach(rules::add));
+            rendered.ofKind("Role").forEach(r -> r.path("rules").forEach(rules::add));
+
+            assertThat(rules).isNotEmpty().allSatisfy(rule -> {
+                assertThat(texts(rule.path("verbs"))).doesNotContain("*");
+                assertThat(texts(rule.path("resources"))).doesNotContain("*", "secrets");
+                assertThat(texts(rule.path("apiGroups"))).doesNotContain("*");
+                assertThat(rule.has("nonResourceURLs")).isFalse();
+            });
+        }
+    }
+
+    @Test
+    void everyBindingGrantsToTheOperatorServiceAccountOnly() {
+        List<JsonNode> bindings = new ArrayList<>(base.ofKind("ClusterRoleBinding"));
+        bindings.addAll(base.ofKind("RoleBinding"));
+
+        assertThat(bindings).isNotEmpty().allSatisfy(b -> assertThat(b.path("subjects")).singleElement()
+                .satisfies(subject -> {
+                    assertThat(subject.path("kind").asText()).isEqualTo("ServiceAccount");
+                    assertThat(subject.path("name").asText()).isEqualTo(OPERATOR);
+                    assertThat(subject.path("namespace").asText()).isEqualTo(SYSTEM_NAMESPACE);
+                }));
+    }
+
+    /** Bindings of kind whose roleRef is the ClusterRole named role. */
+    static List<JsonNode> bindingsOf(Manifests rendered, String kind, String role) {
+        return rendered.ofKind(kind).stream()
+                .filter(b -> "ClusterRole".equals(b.path("roleRef").path("kind").asText()))
+                .filter(b -> role.equals(b.path("roleRef").path("name").asText()))
+                .toList();
     }
 
     static Map<String, String> env(JsonNode container) {

@@ -44,20 +44,36 @@ class ExamplesManifestsTest {
     }
 
     @Test
-    void argoCdApplicationsSyncDeployBeforeExamplesWithServerSideApply() {
+    void argoCdApplicationsSyncCrdsThenDeployThenExamplesWithServerSideApply() {
         List<JsonNode> apps = Manifests.parse(readString("examples/argocd/application.yaml")).ofKind("Application");
 
         assertThat(apps).extracting(a -> a.path("spec").path("source").path("path").asText())
-                .containsExactly("deploy", "examples");
+                .containsExactly("crds", "deploy", "examples");
+        assertThat(apps).extracting(ExamplesManifestsTest::wave).isSorted().doesNotHaveDuplicates();
         for (JsonNode app : apps) {
-            String path = app.path("spec").path("source").path("path").asText();
-            assertThat(Files.isRegularFile(RepoPaths.resolve(path).resolve("kustomization.yaml"))).as(path).isTrue();
-            assertThat(app.path("spec").path("syncPolicy").path("syncOptions").toString()).as(path)
-                    .contains("\"ServerSideApply=true\"");
+            assertThat(app.path("spec").path("syncPolicy").path("syncOptions").toString())
+                    .as(app.path("metadata").path("name").asText()).contains("\"ServerSideApply=true\"");
         }
-        assertThat(wave(apps.get(0))).isLessThan(wave(apps.get(1)));
-        assertThat(apps.get(0).path("spec").path("destination").path("namespace").asText()).isEqualTo("tcpfleet-system");
-        assertThat(apps.get(1).path("spec").path("destination").path("namespace").asText()).isEqualTo("tcpfleet-demo");
+        assertThat(apps.get(0).path("spec").path("syncPolicy").path("automated").path("prune").asBoolean(true))
+                .as("pruning the CRD would delete every TcpService").isFalse();
+        assertThat(apps.get(1).path("spec").path("destination").path("namespace").asText()).isEqualTo("tcpfleet-system");
+        assertThat(apps.get(2).path("spec").path("destination").path("namespace").asText()).isEqualTo("tcpfleet-demo");
+    }
+
+    @Test
+    void argoCdApplicationPathsHoldWhatTheyClaim() throws java.io.IOException {
+        List<JsonNode> apps = Manifests.parse(readString("examples/argocd/application.yaml")).ofKind("Application");
+
+        try (var crds = Files.list(RepoPaths.resolve("crds"))) {
+            assertThat(crds.map(p -> p.getFileName().toString()))
+                    .contains("tcpservices.tcpfleet.io-v1.yml");
+        }
+        assertThat(apps.get(0).path("spec").path("source").path("directory").path("include").asText())
+                .isEqualTo("*.yml");
+        for (String kustomized : List.of("deploy", "examples")) {
+            assertThat(Files.isRegularFile(RepoPaths.resolve(kustomized).resolve("kustomization.yaml")))
+                    .as(kustomized).isTrue();
+        }
     }
 
     private static int wave(JsonNode o) {
