@@ -1,0 +1,3 @@
+module tcpfleet.io/e2e/goecho
+
+go 1.22

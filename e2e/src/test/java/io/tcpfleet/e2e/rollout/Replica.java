@@ -1,0 +1,38 @@
+package io.tcpfleet.e2e.rollout;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.OptionalInt;
+
+/** One server process standing in for one pod: what the kubelet can do to it. */
+interface Replica extends AutoCloseable {
+
+    /** The pod template it was started from. */
+    PodTemplate template();
+
+    /** Where clients connect (the pod IP and container port). */
+    InetSocketAddress endpoint();
+
+    /** The readiness probe, once. */
+    boolean ready();
+
+    /** Runs the pod's preStop hook to its end or the budget; its exit code, empty when cut at the budget. */
+    OptionalInt preStop(Duration budget);
+
+    /** SIGTERM. */
+    void terminate();
+
+    /** SIGKILL. */
+    void kill();
+
+    /** Waits up to the timeout for the process to exit; its exit code, or empty while it still runs. */
+    OptionalInt awaitExit(Duration timeout);
+
+    long pid();
+
+    @Override
+    default void close() {
+        kill();
+        awaitExit(Duration.ofSeconds(10));
+    }
+}

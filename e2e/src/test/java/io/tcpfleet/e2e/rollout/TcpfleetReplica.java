@@ -1,0 +1,162 @@
+package io.tcpfleet.e2e.rollout;
+
+import io.tcpfleet.e2e.support.RepoPaths;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real server jar run as the operator's pod template says, with only what co-location on one
+ * machine forces us to change (each change is marked TRANSLATED below). The preStop hook is the
+ * real drain script from the server module, with the image's jar path swapped for the local one.
+ */
+final class TcpfleetReplica implements Replica {
+
+    static final Path JAR = RepoPaths.resolve("server/target/tcpfleet-server.jar");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    private final PodTemplate template;
+    private final InetSocketAddress endpoint;
+    private final Map<String, String> env;
+    private final int adminPort;
+    private final Process process;
+    private final Path log;
+
+    private TcpfleetReplica(PodTemplate template, InetSocketAddress endpoint, Map<String, String> env, int adminPort,
+                            Process process, Path log) {
+        this.template = template;
+        this.endpoint = endpoint;
+        this.env = env;
+        this.adminPort = adminPort;
+        this.process = process;
+        this.log = log;
+    }
+
+    static TcpfleetReplica start(PodTemplate template, InetAddress podIp, Path logDir) {
+        requireJar();
+        Map<String, String> env = new HashMap<>(template.env());
+        // TRANSLATED: a pod listens on 0.0.0.0 of its own network namespace; here all replicas share
+        // one, so each binds its own loopback address (its "pod IP") on the template's port.
+        env.put("TCPFLEET_BIND", podIp.getHostAddress());
+        // TRANSLATED: the admin port (9090 in every pod) cannot be the same for co-located processes,
+        // and the drain client reaches it over 127.0.0.1 as it does inside a pod: a free port there.
+        int adminPort = Loopback.freePort();
+        env.put("TCPFLEET_ADMIN_BIND", "127.0.0.1");
+        env.put("TCPFLEET_ADMIN_PORT", String.valueOf(adminPort));
+        // TRANSLATED: the image's plugin directory does not exist here; a missing one means "no plugins".
+        env.putIfAbsent("TCPFLEET_PLUGINS_DIR", logDir.resolve("no-plugins").toString());
+        try {
+            Files.createDirectories(logDir);
+            Path log = logDir.resolve("tcpfleet-" + podIp.getHostAddress() + ".log");
+            // Small heap and C1 only: four JVMs start side by side on two loaded cores.
+            ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-XX:-UsePerfData", "-jar", JAR.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().keySet().removeIf(k -> k.startsWith("TCPFLEET_"));
+            pb.environment().putAll(env);
+            return new TcpfleetReplica(template, new InetSocketAddress(podIp, template.tcpPort()), env, adminPort,
+                    pb.start(), log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public PodTemplate template() {
+        return template;
+    }
+
+    @Override
+    public InetSocketAddress endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public boolean ready() {
+        return adminGet(template.readinessPath()).map(r -> r.statusCode() == 200).orElse(false);
+    }
+
+    /** GET on the admin port (status and body), empty while nothing answers there. */
+    Optional<HttpResponse<String>> adminGet(String path) {
+        try {
+            return Optional.of(HTTP.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + adminPort + path)).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** The value of one Prometheus sample (name with its labels as printed), 0 when absent. */
+    double metric(String sample) {
+        String body = adminGet("/metrics").map(HttpResponse::body).orElse("");
+        return body.lines().filter(l -> l.startsWith(sample + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(sample.length() + 1).trim())).orElse(0.0);
+    }
+
+    @Override
+    public OptionalInt preStop(Duration budget) {
+        // An exec hook sees the container's environment, here the translated one.
+        return new PreStopHook(template.preStop(), env, log).run(budget);
+    }
+
+    @Override
+    public void terminate() {
+        process.destroy(); // SIGTERM on Unix
+    }
+
+    @Override
+    public void kill() {
+        process.destroyForcibly(); // SIGKILL
+    }
+
+    @Override
+    public OptionalInt awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    ? OptionalInt.of(process.exitValue()) : OptionalInt.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OptionalInt.empty();
+        }
+    }
+
+    @Override
+    public long pid() {
+        return process.pid();
+    }
+
+    Path log() {
+        return log;
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static void requireJar() {
+        if (!Files.isReadable(JAR)) {
+            throw new IllegalStateException(JAR + " missing: build the server module first (mvn -pl server package)");
+        }
+    }
+}
