@@ -84,6 +84,9 @@ public final class TcpfleetServer implements AutoCloseable {
                 });
         metrics.gaugeDraining(() -> drain.isDraining() ? 1 : 0);
         boolean proxy = "proxy".equals(config.handler());
+        if (!proxy) {
+            metrics.gaugeCircuitOpen(() -> 0); // exported by every server so dashboards need no special case
+        }
         listener = bindListener(proxy ? proxyInstaller() : handlerInstaller(), proxy);
         try {
             admin = new AdminServer(transport, allocator, config.adminBind(), config.adminPort(), metrics::scrape,

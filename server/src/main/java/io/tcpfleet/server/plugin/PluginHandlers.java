@@ -42,7 +42,12 @@ public final class PluginHandlers implements AutoCloseable {
         for (int i = 0; i < handlers.size(); i++) {
             String name = i == 0 ? HandlerNames.HANDLER : HandlerNames.HANDLER + "-" + i;
             if (workers != null) {
-                pipeline.addLast(workers, name, handlers.get(i));
+                try {
+                    pipeline.addLast(workers, name, handlers.get(i));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    WorkerOverflowGuard.refuseAtAccept(pipeline.channel(), metrics);
+                    return;
+                }
             } else {
                 pipeline.addLast(name, handlers.get(i));
             }

@@ -41,6 +41,12 @@ final class WorkerOverflowGuard extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The queue was full when the connection arrived: refuse it the same way. */
+    static void refuseAtAccept(io.netty.channel.Channel channel, ServerMetrics metrics) {
+        metrics.workerRejected().increment();
+        ConnectionTracker.close(channel, CloseReason.limit);
+    }
+
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (refused) {
@@ -63,7 +69,50 @@ final class WorkerOverflowGuard extends ChannelInboundHandlerAdapter {
         }
     }
 
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        try {
+            ctx.fireChannelActive();
+        } catch (RejectedExecutionException e) {
+            refuse(ctx);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        try {
+            ctx.fireChannelWritabilityChanged();
+        } catch (RejectedExecutionException e) {
+            refuse(ctx);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        try {
+            ctx.fireExceptionCaught(cause);
+        } catch (RejectedExecutionException e) {
+            refuse(ctx);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        try {
+            ctx.fireChannelInactive();
+        } catch (RejectedExecutionException e) {
+            // Closed already; the plugin misses the notice (counted once per connection).
+            if (!refused) {
+                refused = true;
+                metrics.workerRejected().increment();
+            }
+        }
+    }
+
     private void refuse(ChannelHandlerContext ctx) {
+        if (refused) {
+            return;
+        }
         refused = true;
         metrics.workerRejected().increment();
         if (LOG.isDebugEnabled()) {

@@ -1,0 +1,62 @@
+package io.tcpfleet.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.Channel;
+import io.tcpfleet.server.config.ServerConfig;
+import io.tcpfleet.server.testing.TestServer;
+import io.tcpfleet.server.testing.Wire;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/** A client that sends but does not read must not make the server buffer without bound. */
+class BackpressureIT {
+
+    private static final int TOTAL = 64 * 1024 * 1024;
+
+    @Test
+    void aSlowReaderStopsTheServerReadingInsteadOfGrowingItsMemory() throws Exception {
+        try (TestServer server = TestServer.start(ServerConfig.defaults().withWriteBuffer(32 * 1024, 64 * 1024));
+             Socket client = Wire.connect(server.address())) {
+            client.setReceiveBufferSize(64 * 1024);
+            long directBefore = server.server().allocator().metric().usedDirectMemory();
+            byte[] payload = Wire.randomBytes(TOTAL, 5);
+            AtomicLong written = new AtomicLong();
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try {
+                    OutputStream out = client.getOutputStream();
+                    for (int off = 0; off < TOTAL; off += 16 * 1024) {
+                        out.write(payload, off, 16 * 1024);
+                        written.addAndGet(16 * 1024);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> server.server().connections().active() == 1);
+            Channel serverSide = server.server().connections().openChannels().get(0);
+            Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !serverSide.isWritable() && !serverSide.config().isAutoRead());
+            // Stalled: the writer is blocked by TCP flow control, far short of the total.
+            Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                    .until(() -> written.get() < TOTAL / 4 && !serverSide.config().isAutoRead());
+            long direct = server.server().allocator().metric().usedDirectMemory();
+            assertThat(direct - directBefore).as("pooled direct memory held for one stalled client")
+                    .isLessThan(32L * 1024 * 1024);
+            assertThat(server.metric("tcpfleet_bytes_received_total")).isLessThan(TOTAL / 4.0);
+
+            // Reading resumes the flow and every byte arrives intact.
+            assertThat(Wire.readExactly(client.getInputStream(), TOTAL)).isEqualTo(payload);
+            writer.get(60, TimeUnit.SECONDS);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(serverSide::isWritable);
+            assertThat(serverSide.config().isAutoRead()).isTrue();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.tcpfleet.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tcpfleet.server.config.ServerConfig;
+import io.tcpfleet.server.drain.DrainResult;
+import io.tcpfleet.server.plugin.example.BlockingEchoPlugin;
+import io.tcpfleet.server.testing.Http;
+import io.tcpfleet.server.testing.TestServer;
+import io.tcpfleet.server.testing.Wire;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+class PluginIT {
+
+    @Test
+    void thePingPluginAnswersPongEchoesLinesAndTellsClientsToReconnectOnDrain() throws Exception {
+        ServerConfig config = ServerConfig.defaults().withHandler("ping").withDrain(Duration.ZERO, Duration.ofSeconds(10));
+        try (TestServer server = TestServer.start(config); Socket client = Wire.connect(server.address())) {
+            assertThat(Wire.roundTrip(client, "PING")).isEqualTo("PONG");
+            assertThat(Wire.roundTrip(client, "hello")).isEqualTo("hello");
+            assertThat(Wire.roundTrip(client, "PING")).isEqualTo("PONG");
+
+            CompletableFuture<DrainResult> drain = server.server().drain().start("test");
+            StringBuilder line = new StringBuilder();
+            int c;
+            while ((c = client.getInputStream().read()) >= 0 && c != '\n') {
+                line.append((char) c);
+            }
+            assertThat(line.toString()).isEqualTo("RECONNECT");
+            client.close();
+            Awaitility.await().atMost(Duration.ofSeconds(15)).until(drain::isDone);
+            assertThat(drain.get().forced()).isZero();
+        }
+    }
+
+    @Test
+    void aBlockingPluginRunsOnTheWorkerPoolAndOverflowIsRefusedAndCounted() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        BlockingEchoPlugin.GATE.set(gate);
+        ServerConfig config = ServerConfig.defaults().withHandler("blocking-echo").withBlockingPool(1, 16);
+        try (TestServer server = TestServer.start(config); Socket flooder = Wire.connect(server.address())) {
+            OutputStream out = flooder.getOutputStream();
+            for (int i = 0; i < 200 && server.metric("tcpfleet_worker_rejected_total") == 0; i++) {
+                double before = server.metric("tcpfleet_bytes_received_total");
+                try {
+                    out.write(i);
+                    out.flush();
+                } catch (java.io.IOException closedByServer) {
+                    break;
+                }
+                // One read per write: wait until the server has taken this byte.
+                Awaitility.await().atMost(Duration.ofSeconds(10))
+                        .until(() -> server.metric("tcpfleet_bytes_received_total") > before
+                                || server.metric("tcpfleet_worker_rejected_total") > 0);
+            }
+            assertThat(server.metric("tcpfleet_worker_rejected_total")).isGreaterThanOrEqualTo(1.0);
+            assertThat(Wire.closedByPeer(flooder)).as("the overflowing connection is closed").isTrue();
+            assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"limit\"}")).isEqualTo(1.0);
+            assertThat(Http.status(server.admin(), "/health/live")).as("event loops never blocked").isEqualTo(200);
+
+            gate.countDown();
+            try (Socket client = Wire.connect(server.address())) {
+                assertThat(Wire.roundTrip(client, "after")).isEqualTo("after");
+            }
+            assertThat(BlockingEchoPlugin.LAST_THREAD.get()).startsWith("tcpfleet-blocking");
+        } finally {
+            gate.countDown();
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.tcpfleet.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tcpfleet.server.testing.Http;
+import io.tcpfleet.server.testing.ServerProcess;
+import io.tcpfleet.server.testing.Wire;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/** The real jar, in its own JVM, stopped the way Kubernetes stops it: SIGTERM. */
+class ServerProcessIT {
+
+    private static final Duration DELAY = Duration.ofSeconds(2);
+    private static final Duration TIMEOUT = Duration.ofSeconds(3);
+
+    /** Streams numbered bytes and checks every echoed byte; stops sending on request, then reads to EOF. */
+    static final class Streamer {
+        final Socket socket;
+        final AtomicLong sent = new AtomicLong();
+        final AtomicLong echoed = new AtomicLong();
+        final AtomicBoolean stopSending = new AtomicBoolean();
+        final CompletableFuture<Void> writer;
+        final CompletableFuture<Long> reader;
+
+        Streamer(Socket socket) {
+            this.socket = socket;
+            writer = CompletableFuture.runAsync(() -> {
+                try {
+                    OutputStream out = socket.getOutputStream();
+                    byte[] chunk = new byte[512];
+                    while (!stopSending.get()) {
+                        long base = sent.get();
+                        for (int i = 0; i < chunk.length; i++) {
+                            chunk[i] = (byte) (base + i);
+                        }
+                        out.write(chunk);
+                        sent.addAndGet(chunk.length);
+                    }
+                    socket.shutdownOutput();
+                } catch (IOException e) {
+                    // the server closed us
+                }
+            });
+            reader = CompletableFuture.supplyAsync(() -> {
+                try {
+                    InputStream in = socket.getInputStream();
+                    byte[] buf = new byte[8192];
+                    int n;
+                    while ((n = in.read(buf)) >= 0) {
+                        for (int i = 0; i < n; i++) {
+                            if (buf[i] != (byte) (echoed.get() + i)) {
+                                throw new AssertionError("byte " + (echoed.get() + i) + " came back wrong");
+                            }
+                        }
+                        echoed.addAndGet(n);
+                    }
+                } catch (IOException e) {
+                    return -1L;
+                }
+                return echoed.get();
+            });
+        }
+
+        void awaitProgress() {
+            long now = echoed.get();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> echoed.get() > now + 64 * 1024);
+        }
+    }
+
+    @Test
+    void sigtermDrainsAndTheInFlightConnectionFinishesWithEveryByteEchoed() throws Exception {
+        try (ServerProcess server = ServerProcess.startListening("--drain-delay", "2s", "--drain-timeout", "3s");
+             Socket socket = Wire.connect(server.address())) {
+            Streamer streamer = new Streamer(socket);
+            streamer.awaitProgress();
+
+            long sigterm = System.nanoTime();
+            server.process().destroy();
+            Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> Http.status(server.admin(), "/health/ready") == 503);
+            assertThat(Http.status(server.admin(), "/health/live")).isEqualTo(200);
+            streamer.awaitProgress();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                    .untilAsserted(() -> assertThatThrownBy(() -> Wire.connect(server.address()).close())
+                            .isInstanceOf(ConnectException.class));
+            assertThat(System.nanoTime() - sigterm).as("listener open for the whole delay")
+                    .isGreaterThanOrEqualTo(DELAY.toNanos());
+            streamer.awaitProgress();
+
+            streamer.stopSending.set(true);
+            assertThat(streamer.writer).succeedsWithin(Duration.ofSeconds(10));
+            assertThat(streamer.reader).succeedsWithin(Duration.ofSeconds(10));
+            assertThat(streamer.echoed.get()).as("every byte sent came back").isEqualTo(streamer.sent.get());
+
+            Duration deadline = DELAY.plus(TIMEOUT).plusSeconds(1).minusNanos(System.nanoTime() - sigterm);
+            Awaitility.await().atMost(deadline).until(() -> !server.process().isAlive());
+            assertThat(server.process().exitValue()).isZero();
+            JsonNode finished = server.awaitLogLine("drain finished");
+            assertThat(finished.get("forced").asInt()).isZero();
+            assertThat(finished.get("connectionsAtStart").asInt()).isEqualTo(1);
+            assertThat(server.stdout()).noneMatch(line -> line.contains("LEAK"));
+            assertThat(server.nonJsonLines()).as("every stdout line is a JSON object").isEmpty();
+            assertThat(server.awaitLogLine("connection closed").get("reason").asText()).isEqualTo("client");
+        }
+    }
+
+    @Test
+    void aConnectionThatNeverEndsIsForceClosedAtTheDeadlineAndCounted() throws Exception {
+        try (ServerProcess server = ServerProcess.startListening("--drain-delay", "1s", "--drain-timeout", "2s");
+             Socket socket = Wire.connect(server.address())) {
+            Streamer streamer = new Streamer(socket);
+            streamer.awaitProgress();
+            long sigterm = System.nanoTime();
+            server.process().destroy();
+            Duration deadline = Duration.ofSeconds(1 + 2 + 1);
+            Awaitility.await().atMost(deadline).until(() -> !server.process().isAlive());
+            assertThat(server.process().exitValue()).isZero();
+            assertThat(System.nanoTime() - sigterm).as("it waited for the timeout")
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(3).toNanos());
+            assertThat(streamer.reader).succeedsWithin(Duration.ofSeconds(10));
+            JsonNode finished = server.awaitLogLine("drain finished");
+            assertThat(finished.get("forced").asInt()).isEqualTo(1);
+            assertThat(server.awaitLogLine("connection closed").get("reason").asText()).isEqualTo("forced");
+        }
+    }
+
+    @Test
+    void theImagesDrainCommandAsksOverLoopbackAndWaitsForTheAnswer(@org.junit.jupiter.api.io.TempDir java.nio.file.Path opt)
+            throws Exception {
+        // The image layout: /opt/tcpfleet/bin/drain next to /opt/tcpfleet/tcpfleet-server.jar.
+        java.nio.file.Path bin = java.nio.file.Files.createDirectories(opt.resolve("bin"));
+        java.nio.file.Files.copy(java.nio.file.Path.of("src/main/docker/drain"), bin.resolve("drain"));
+        java.nio.file.Files.copy(ServerProcess.jar(), opt.resolve("tcpfleet-server.jar"));
+        try (ServerProcess server = ServerProcess.startListening("--drain-delay", "1s", "--drain-timeout", "1s")) {
+            ProcessBuilder drain = new ProcessBuilder("sh", bin.resolve("drain").toString(),
+                    String.valueOf(server.admin().getPort())).redirectErrorStream(true);
+            drain.environment().put("PATH", java.nio.file.Path.of(System.getProperty("java.home"), "bin") + ":"
+                    + System.getenv("PATH"));
+            Process client = drain.start();
+            String answer = new String(client.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !client.isAlive());
+            assertThat(client.exitValue()).as(answer).isZero();
+            JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer);
+            assertThat(json.get("elapsedMillis").asLong()).as("it waited for the drain").isGreaterThanOrEqualTo(1000);
+            assertThat(json.get("forced").asLong()).isZero();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !server.process().isAlive());
+            assertThat(server.process().exitValue()).isZero();
+        }
+    }
+
+    @Test
+    void aBadEnvironmentValueStopsTheJarWithExitTwoAndOneLine() throws Exception {
+        try (ServerProcess server = ServerProcess.start(Map.of("TCPFLEET_IDLE_TIMEOUT", "5 minutes"))) {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !server.process().isAlive());
+            assertThat(server.process().exitValue()).isEqualTo(2);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !server.stderr().isEmpty());
+            assertThat(server.stderr()).hasSize(1);
+            assertThat(server.stderr().get(0)).contains("TCPFLEET_IDLE_TIMEOUT").contains("'5 minutes'");
+            assertThat(server.stdout()).isEmpty();
+        }
+    }
+
+    @Test
+    void helpWorksFromTheJar() throws Exception {
+        try (ServerProcess server = ServerProcess.start(Map.of(), "--help")) {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !server.process().isAlive());
+            assertThat(server.process().exitValue()).isZero();
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.stdout().size() > 10);
+            assertThat(String.join("\n", server.stdout())).contains("--drain-timeout").contains("TCPFLEET_");
+        }
+    }
+}

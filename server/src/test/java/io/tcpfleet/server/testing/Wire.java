@@ -1,0 +1,66 @@
+package io.tcpfleet.server.testing;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.Random;
+
+/** Blocking loopback sockets for tests. */
+public final class Wire {
+
+    private Wire() {
+    }
+
+    public static Socket connect(InetSocketAddress address) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", address.getPort()), 5_000);
+        socket.setSoTimeout(30_000);
+        socket.setTcpNoDelay(true);
+        return socket;
+    }
+
+    public static byte[] randomBytes(int n, long seed) {
+        byte[] bytes = new byte[n];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    public static byte[] readExactly(InputStream in, int n) throws IOException {
+        byte[] out = new byte[n];
+        int off = 0;
+        while (off < n) {
+            int r = in.read(out, off, n - off);
+            if (r < 0) {
+                throw new EOFException("EOF after " + off + " of " + n + " bytes");
+            }
+            off += r;
+        }
+        return out;
+    }
+
+    /** True if the peer closed (EOF or reset) within the socket's read timeout. */
+    public static boolean closedByPeer(Socket socket) throws IOException {
+        try {
+            return socket.getInputStream().read() < 0;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** Sends {@code line} and reads one line back. */
+    public static String roundTrip(Socket socket, String line) throws IOException {
+        socket.getOutputStream().write((line + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        StringBuilder sb = new StringBuilder();
+        InputStream in = socket.getInputStream();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            sb.append((char) c);
+        }
+        return sb.toString();
+    }
+}
