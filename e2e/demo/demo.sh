@@ -52,7 +52,8 @@ kubectl get nodes
 step "3/6 apply crds/ and deploy/ RBAC"
 kubectl apply --server-side --force-conflicts -f crds/
 kubectl wait --for=condition=Established --timeout=60s crd/tcpservices.tcpfleet.io
-kubectl apply --server-side --force-conflicts -f deploy/operator/namespace.yaml -f deploy/operator/serviceaccount.yaml -f deploy/rbac/
+kubectl apply --server-side --force-conflicts -f deploy/operator/namespace.yaml -f deploy/operator/serviceaccount.yaml
+kubectl apply --server-side --force-conflicts -k deploy/rbac
 
 # --- 4. operator -----------------------------------------------------------------------------
 step "4/6 operator: a local process with the tcpfleet-operator ServiceAccount's token"
