@@ -89,7 +89,8 @@ class ServerProcessIT {
 
             long sigterm = System.nanoTime();
             server.process().destroy();
-            Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+            // "At once": well inside the delay, with room for a loaded machine.
+            Awaitility.await().atMost(Duration.ofMillis(1500)).pollInterval(Duration.ofMillis(20))
                     .until(() -> Http.status(server.admin(), "/health/ready") == 503);
             assertThat(Http.status(server.admin(), "/health/live")).isEqualTo(200);
             streamer.awaitProgress();
@@ -134,6 +135,22 @@ class ServerProcessIT {
             JsonNode finished = server.awaitLogLine("drain finished");
             assertThat(finished.get("forced").asInt()).isEqualTo(1);
             assertThat(server.awaitLogLine("connection closed").get("reason").asText()).isEqualTo("forced");
+        }
+    }
+
+    @Test
+    void aSecondSigtermSkipsAheadToTheForcedClose() throws Exception {
+        try (ServerProcess server = ServerProcess.startListening("--drain-delay", "10m", "--drain-timeout", "10m");
+             Socket socket = Wire.connect(server.address())) {
+            Streamer streamer = new Streamer(socket);
+            streamer.awaitProgress();
+            server.process().destroy();
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> Http.status(server.admin(), "/health/ready") == 503);
+            server.process().destroy();
+            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> !server.process().isAlive());
+            assertThat(server.process().exitValue()).isZero();
+            assertThat(server.awaitLogLine("drain finished").get("forced").asInt()).isEqualTo(1);
+            assertThat(streamer.reader).succeedsWithin(Duration.ofSeconds(10));
         }
     }
 

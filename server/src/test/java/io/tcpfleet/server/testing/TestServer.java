@@ -17,8 +17,12 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(ServerConfig config) throws InterruptedException {
+        return start(config, Transport.detect());
+    }
+
+    public static TestServer start(ServerConfig config, Transport transport) throws InterruptedException {
         ServerConfig loopback = config.onLoopbackEphemeralPorts();
-        return new TestServer(TcpfleetServer.start(loopback, Transport.detect(),
+        return new TestServer(TcpfleetServer.start(loopback, transport,
                 PluginLoader.load(null, TestServer.class.getClassLoader())));
     }
 
