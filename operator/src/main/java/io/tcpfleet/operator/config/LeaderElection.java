@@ -12,7 +12,7 @@ public class LeaderElection extends LeaderElectionConfiguration {
 
     public static final String LEASE_NAME = "tcpfleet-operator-lease";
 
-    public LeaderElection() {
-        super(LEASE_NAME);
+    public LeaderElection(OperatorConfig config) {
+        super(LEASE_NAME, config.namespace());
     }
 }

@@ -1,6 +1,9 @@
 package io.tcpfleet.operator.dependent;
 
+import java.util.List;
+
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
@@ -11,6 +14,22 @@ abstract class EventfulDependent<R extends HasMetadata> extends CRUDKubernetesDe
 
     EventfulDependent(Class<R> type) {
         super(type);
+    }
+
+    /**
+     * The TcpService as the controlling owner (kubectl shows "Controlled By"), blocking its deletion
+     * until the child is gone in foreground deletion; JOSDK alone would set a plain owner reference.
+     */
+    @Override
+    protected void addReferenceHandlingMetadata(R desired, TcpService tcps) {
+        desired.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder()
+                .withApiVersion(tcps.getApiVersion())
+                .withKind(tcps.getKind())
+                .withName(tcps.getMetadata().getName())
+                .withUid(tcps.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build()));
     }
 
     @Override

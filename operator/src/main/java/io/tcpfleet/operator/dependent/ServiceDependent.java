@@ -8,11 +8,9 @@ import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.model.ServerServices;
 import io.tcpfleet.operator.model.TcpServiceResources;
 
-/** The client-facing Service. Its informer also serves the metrics Service (one informer per kind). */
-@KubernetesDependent(informer = @Informer(name = ServiceDependent.INFORMER, labelSelector = TcpServiceResources.CHILD_SELECTOR))
+/** The client-facing Service. Its informer (named after this dependent) also serves the metrics Service. */
+@KubernetesDependent(informer = @Informer(labelSelector = TcpServiceResources.CHILD_SELECTOR))
 public class ServiceDependent extends EventfulDependent<Service> {
-
-    public static final String INFORMER = "services";
 
     public ServiceDependent() {
         super(Service.class);

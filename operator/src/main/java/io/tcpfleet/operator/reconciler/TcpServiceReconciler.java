@@ -30,7 +30,7 @@ import io.tcpfleet.operator.model.TcpServiceResources;
         @Dependent(name = TcpServiceReconciler.DEPLOYMENT, type = DeploymentDependent.class),
         @Dependent(name = TcpServiceReconciler.SERVICE, type = ServiceDependent.class),
         @Dependent(name = TcpServiceReconciler.METRICS_SERVICE, type = MetricsServiceDependent.class,
-                useEventSourceWithName = ServiceDependent.INFORMER),
+                useEventSourceWithName = TcpServiceReconciler.SERVICE),
         @Dependent(name = TcpServiceReconciler.PDB, type = PodDisruptionBudgetDependent.class),
         @Dependent(name = TcpServiceReconciler.SERVICE_MONITOR, type = ServiceMonitorDependent.class,
                 activationCondition = ServiceMonitorCrdPresent.class,

@@ -52,7 +52,8 @@ public final class TcpServiceStatusAggregator {
             next.add(new Condition(Condition.READY, Condition.FALSE, "DeploymentMissing", "the Deployment does not exist yet"));
             next.add(new Condition(Condition.PROGRESSING, Condition.TRUE, "Creating", "creating the Deployment"));
         } else {
-            boolean enough = observed && ready >= desired;
+            // Capacity, not currency: a rollout (maxUnavailable 0) or a lagging Deployment controller never makes it False.
+            boolean enough = ready >= desired;
             next.add(enough
                     ? new Condition(Condition.READY, Condition.TRUE, desired == 0 ? "ScaledToZero" : "AllReplicasReady",
                             ready + "/" + desired + " replicas ready")

@@ -74,11 +74,19 @@ class TcpServiceStatusAggregatorTest {
     }
 
     @Test
-    void notReadyUntilTheDeploymentControllerHasSeenTheNewGeneration() {
+    void staysReadyButProgressingUntilTheDeploymentControllerHasSeenTheNewGeneration() {
         TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(3), deployment(4, 3, 3, 3, 3),
                 MonitoringState.ACTIVE, T0);
-        assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("False");
+        assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("True");
         assertThat(condition(s, Condition.PROGRESSING).getStatus()).isEqualTo("True");
+    }
+
+    @Test
+    void notReadyWhileScalingUpBeyondTheReadyPods() {
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(4), deployment(2, 2, 4, 2, 4),
+                MonitoringState.ACTIVE, T0);
+        assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("False");
+        assertThat(condition(s, Condition.READY).getMessage()).isEqualTo("2/4 replicas ready");
     }
 
     @Test

@@ -1,0 +1,232 @@
+package io.tcpfleet.operator.it;
+
+import static io.tcpfleet.operator.it.TcpServices.await;
+import static io.tcpfleet.operator.it.TcpServices.awaitCondition;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.tcpfleet.operator.api.v1alpha1.Condition;
+import io.tcpfleet.operator.api.v1alpha1.Drain;
+import io.tcpfleet.operator.api.v1alpha1.TcpService;
+import io.tcpfleet.operator.model.TcpServiceResources;
+import io.tcpfleet.testkit.ClusterExtension;
+import io.tcpfleet.testkit.TestNamespace;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The packaged operator against the real API server, controller-manager and kwok nodes. */
+@ExtendWith(ClusterExtension.class)
+class TcpServiceLifecycleIT {
+
+    @BeforeAll
+    static void operatorRuns() {
+        OperatorProcess.shared();
+    }
+
+    private static Deployment deployment(KubernetesClient client, String ns, String name) {
+        return client.apps().deployments().inNamespace(ns).withName(name).get();
+    }
+
+    private static void assertOwnedAndLabelled(HasMetadata child, TcpService owner) {
+        assertThat(child).as("child of " + owner.getMetadata().getName()).isNotNull();
+        assertThat(child.getMetadata().getOwnerReferences()).singleElement().satisfies((OwnerReference ref) -> {
+            assertThat(ref.getKind()).isEqualTo("TcpService");
+            assertThat(ref.getUid()).isEqualTo(owner.getMetadata().getUid());
+            assertThat(ref.getController()).isTrue();
+        });
+        assertThat(child.getMetadata().getLabels())
+                .containsEntry("app.kubernetes.io/name", "tcpfleet-server")
+                .containsEntry("app.kubernetes.io/managed-by", "tcpfleet-operator")
+                .containsEntry("tcpfleet.io/service", owner.getMetadata().getName())
+                .doesNotContainKey("app.kubernetes.io/instance");
+    }
+
+    @Test
+    void createsEveryChildOwnedAndLabelled(KubernetesClient client, TestNamespace ns) {
+        TcpService tcps = TcpServices.create(client, ns.name(), "echo", s -> s.setReplicas(2));
+        await("children of echo").until(() -> deployment(client, ns.name(), "echo") != null
+                && client.services().inNamespace(ns.name()).withName("echo-metrics").get() != null
+                && client.policy().v1().podDisruptionBudget().inNamespace(ns.name()).withName("echo").get() != null);
+        assertOwnedAndLabelled(deployment(client, ns.name(), "echo"), tcps);
+        assertOwnedAndLabelled(client.services().inNamespace(ns.name()).withName("echo").get(), tcps);
+        assertOwnedAndLabelled(client.services().inNamespace(ns.name()).withName("echo-metrics").get(), tcps);
+        PodDisruptionBudget pdb = client.policy().v1().podDisruptionBudget().inNamespace(ns.name()).withName("echo").get();
+        assertOwnedAndLabelled(pdb, tcps);
+        assertThat(pdb.getSpec().getUnhealthyPodEvictionPolicy()).isEqualTo("AlwaysAllow");
+        Deployment d = deployment(client, ns.name(), "echo");
+        assertThat(d.getMetadata().getManagedFields()).anySatisfy(f -> {
+            assertThat(f.getManager()).isEqualTo("tcpfleet-operator");
+            assertThat(f.getOperation()).isEqualTo("Apply");
+        });
+        assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(OperatorProcess.TEST_IMAGE);
+        assertThat(client.services().inNamespace(ns.name()).withName("echo").get().getSpec().getPorts())
+                .extracting(p -> p.getName()).containsExactly("tcp");
+    }
+
+    @Test
+    void becomesReadyForKubectlWaitOncePodsAreReady(KubernetesClient client, TestNamespace ns) {
+        TcpServices.create(client, ns.name(), "ready", s -> s.setReplicas(3));
+        Kubectl.Result wait = Kubectl.run("wait", "--for=condition=Ready", "tcps/ready", "-n", ns.name(), "--timeout=180s");
+        assertThat(wait.exitCode()).as(wait.output()).isZero();
+        TcpService tcps = TcpServices.get(client, ns.name(), "ready").get();
+        assertThat(tcps.getStatus().getReadyReplicas()).isEqualTo(3);
+        assertThat(tcps.getStatus().getObservedGeneration()).isEqualTo(tcps.getMetadata().getGeneration());
+        assertThat(tcps.getStatus().getSelector()).isEqualTo("tcpfleet.io/service=ready");
+        assertThat(tcps.getStatus().getEndpoint()).isEqualTo("ready." + ns.name() + ".svc:7000");
+        assertThat(client.pods().inNamespace(ns.name()).withLabel("tcpfleet.io/service", "ready").list().getItems())
+                .hasSize(3).allSatisfy(p -> assertThat(p.getStatus().getConditions())
+                        .anySatisfy(c -> assertThat(c.getType() + c.getStatus()).isEqualTo("ReadyTrue")));
+        Kubectl.Result get = Kubectl.run("get", "tcps", "ready", "-n", ns.name());
+        assertThat(get.output()).contains("REPLICAS", "READY", "HANDLER", "PORT", "STATUS", "AGE", "AllReplicasReady");
+    }
+
+    @Test
+    void scaleSubresourceReachesTheDeployment(KubernetesClient client, TestNamespace ns) {
+        TcpServices.create(client, ns.name(), "scaled", s -> s.setReplicas(1));
+        awaitCondition(client, ns.name(), "scaled", Condition.READY, Condition.TRUE);
+        Kubectl.Result scale = Kubectl.run("scale", "tcps", "scaled", "--replicas=4", "-n", ns.name());
+        assertThat(scale.exitCode()).as(scale.output()).isZero();
+        await("Deployment scaled to 4").until(() -> deployment(client, ns.name(), "scaled").getSpec().getReplicas() == 4);
+        await("status reports 4 ready").until(() -> {
+            TcpService t = TcpServices.get(client, ns.name(), "scaled").get();
+            return t.getStatus().getReadyReplicas() == 4 && TcpServices.has(t, Condition.READY, Condition.TRUE);
+        });
+        Kubectl.Result read = Kubectl.run("get", "tcps", "scaled", "-n", ns.name(), "--subresource=scale",
+                "-o", "jsonpath={.status.replicas} {.status.selector}");
+        assertThat(read.output()).as(read.output()).isEqualTo("4 tcpfleet.io/service=scaled");
+    }
+
+    @Test
+    void specChangeRollsThePodsAndProgressingGoesTrueThenFalse(KubernetesClient client, TestNamespace ns) {
+        TcpServices.create(client, ns.name(), "roll", s -> s.setReplicas(2));
+        TcpService before = awaitCondition(client, ns.name(), "roll", Condition.READY, Condition.TRUE);
+        awaitCondition(client, ns.name(), "roll", Condition.PROGRESSING, Condition.FALSE);
+        String hash = deployment(client, ns.name(), "roll").getSpec().getTemplate().getMetadata().getAnnotations()
+                .get(TcpServiceResources.CONFIG_HASH_ANNOTATION);
+        List<String> oldPods = podNames(client, ns.name(), "roll");
+
+        List<String> progressing = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TcpService after;
+        try (var watch = TcpServices.get(client, ns.name(), "roll").watch(new io.fabric8.kubernetes.client.Watcher<>() {
+            @Override
+            public void eventReceived(Action action, TcpService t) {
+                Condition c = TcpServices.condition(t, Condition.PROGRESSING);
+                if (c != null && t.getStatus().getObservedGeneration() == 2L) {
+                    progressing.add(c.getStatus());
+                }
+            }
+
+            @Override
+            public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+            }
+        })) {
+            TcpServices.get(client, ns.name(), "roll").edit(t -> {
+                t.getSpec().setDrain(new Drain("2s", "20s"));
+                return t;
+            });
+            await("rollout of generation 2 finished").until(() -> progressing.contains(Condition.FALSE));
+            after = awaitCondition(client, ns.name(), "roll", Condition.READY, Condition.TRUE);
+        }
+        assertThat(progressing).as("Progressing of generation 2, in order").startsWith(Condition.TRUE).endsWith(Condition.FALSE);
+
+        Deployment d = deployment(client, ns.name(), "roll");
+        assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations().get(TcpServiceResources.CONFIG_HASH_ANNOTATION))
+                .isNotEqualTo(hash);
+        assertThat(d.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(2 + 20 + 10);
+        await("old pods replaced").until(() -> podNames(client, ns.name(), "roll").stream().noneMatch(oldPods::contains)
+                && podNames(client, ns.name(), "roll").size() == 2);
+        assertThat(after.getStatus().getObservedGeneration()).isGreaterThan(before.getStatus().getObservedGeneration());
+        assertThat(TcpServices.condition(after, Condition.READY).getLastTransitionTime())
+                .as("capacity never dropped, so Ready never flipped")
+                .isEqualTo(TcpServices.condition(before, Condition.READY).getLastTransitionTime());
+        assertThat(events(ns.name(), "roll")).contains("RolloutStarted", "RolloutFinished");
+    }
+
+    private static List<String> podNames(KubernetesClient client, String ns, String name) {
+        return client.pods().inNamespace(ns).withLabel("tcpfleet.io/service", name).list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .map((Pod p) -> p.getMetadata().getName()).toList();
+    }
+
+    @Test
+    void handEditedDeploymentIsPutBack(KubernetesClient client, TestNamespace ns) {
+        TcpServices.create(client, ns.name(), "drift", s -> s.setReplicas(1));
+        awaitCondition(client, ns.name(), "drift", Condition.READY, Condition.TRUE);
+        Kubectl.Result edit = Kubectl.run("patch", "deployment", "drift", "-n", ns.name(), "--type=json", "-p",
+                "[{\"op\":\"replace\",\"path\":\"/spec/template/spec/terminationGracePeriodSeconds\",\"value\":1},"
+                        + "{\"op\":\"replace\",\"path\":\"/spec/strategy/rollingUpdate/maxUnavailable\",\"value\":1}]");
+        assertThat(edit.exitCode()).as(edit.output()).isZero();
+        await("drift corrected").until(() -> {
+            Deployment d = deployment(client, ns.name(), "drift");
+            return d.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds() == 45
+                    && d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal() == 0;
+        });
+        assertThat(events(ns.name(), "drift")).contains("Updated");
+    }
+
+    @Test
+    void deletingTheTcpServiceDeletesItsChildrenThroughGarbageCollection(KubernetesClient client, TestNamespace ns) {
+        TcpServices.create(client, ns.name(), "gone", s -> s.setReplicas(1));
+        awaitCondition(client, ns.name(), "gone", Condition.READY, Condition.TRUE);
+        TcpServices.get(client, ns.name(), "gone").delete();
+        await("children collected").until(() -> deployment(client, ns.name(), "gone") == null
+                && client.services().inNamespace(ns.name()).withLabel("tcpfleet.io/service", "gone").list().getItems().isEmpty()
+                && client.policy().v1().podDisruptionBudget().inNamespace(ns.name()).withName("gone").get() == null
+                && client.pods().inNamespace(ns.name()).withLabel("tcpfleet.io/service", "gone").list().getItems().isEmpty());
+    }
+
+    @Test
+    void kubectlDescribeTellsTheStory(KubernetesClient client, TestNamespace ns) {
+        TcpServices.create(client, ns.name(), "story", s -> s.setReplicas(1));
+        awaitCondition(client, ns.name(), "story", Condition.READY, Condition.TRUE);
+        await("events recorded").until(() -> events(ns.name(), "story").contains("Ready"));
+        Kubectl.Result describe = Kubectl.run("describe", "tcps", "story", "-n", ns.name());
+        assertThat(describe.exitCode()).as(describe.output()).isZero();
+        assertThat(describe.output()).contains("Events:", "Created", "created Deployment story", "Normal",
+                "tcpfleet-operator", "Ready");
+    }
+
+    @Test
+    void podsAreAdmittedInANamespaceEnforcingRestricted(KubernetesClient client, TestNamespace ns) {
+        client.namespaces().withName(ns.name()).edit(n -> {
+            n.getMetadata().getLabels().put("pod-security.kubernetes.io/enforce", "restricted");
+            n.getMetadata().getLabels().put("pod-security.kubernetes.io/enforce-version", "latest");
+            return n;
+        });
+        TcpServices.create(client, ns.name(), "strict", s -> s.setReplicas(2));
+        Kubectl.Result wait = Kubectl.run("wait", "--for=condition=Ready", "tcps/strict", "-n", ns.name(), "--timeout=180s");
+        assertThat(wait.exitCode()).as(wait.output()).isZero();
+        TcpService t = TcpServices.get(client, ns.name(), "strict").get();
+        assertThat(TcpServices.condition(t, Condition.DEGRADED).getStatus()).isEqualTo(Condition.FALSE);
+        assertThat(client.pods().inNamespace(ns.name()).withLabel("tcpfleet.io/service", "strict").list().getItems()).hasSize(2);
+    }
+
+    @Test
+    void operatorServesHealthAndReconcileMetrics(KubernetesClient client, TestNamespace ns) {
+        OperatorProcess op = OperatorProcess.shared();
+        assertThat(op.get("/q/health").orElseThrow().statusCode()).isEqualTo(200);
+        TcpServices.create(client, ns.name(), "counted", s -> s.setReplicas(1));
+        awaitCondition(client, ns.name(), "counted", Condition.READY, Condition.TRUE);
+        await("reconcile metrics on /q/metrics").until(() -> op.get("/q/metrics").orElseThrow().body()
+                .lines().anyMatch(l -> l.startsWith("reconciliations_started_total") && l.contains(ns.name())));
+    }
+
+    /** The reasons of the Events on one TcpService, as `kubectl get events` shows them. */
+    static String events(String ns, String name) {
+        return Kubectl.run("get", "events", "-n", ns, "--field-selector", "involvedObject.name=" + name,
+                "-o", "custom-columns=TYPE:.type,REASON:.reason,MESSAGE:.message").output();
+    }
+
+    static Map<String, String> labels(HasMetadata m) {
+        return m.getMetadata().getLabels();
+    }
+}
