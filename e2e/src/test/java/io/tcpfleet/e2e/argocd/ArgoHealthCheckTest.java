@@ -6,13 +6,10 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.tcpfleet.e2e.support.Processes;
 import io.tcpfleet.e2e.support.RepoPaths;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -30,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ArgoHealthCheckTest {
 
     private static final String CONFIG_MAP_KEY = "resource.customizations.health.tcpfleet.io_TcpService";
-    private static final Path SCRIPT = RepoPaths.resolve("deploy/argocd/health-tcpservice.lua");
+    private static final Path SCRIPT = ArgoHealth.SCRIPT;
     private static final Path CONFIG_MAP_PATCH = RepoPaths.resolve("deploy/argocd/argocd-cm-patch.yaml");
 
     static Stream<Arguments> samples() {
@@ -53,9 +50,9 @@ class ArgoHealthCheckTest {
     @ParameterizedTest(name = "{0} is {1}")
     @MethodSource("samples")
     void reportsTheHealthArgoCdShouldShow(String sample, String status, String message) {
-        List<String> health = runHealth(SCRIPT, resource("samples/" + sample + ".json"));
+        ArgoHealth.Health health = ArgoHealth.of(resource("samples/" + sample + ".json"));
 
-        assertThat(health).containsExactly(status, message);
+        assertThat(health).isEqualTo(new ArgoHealth.Health(status, message));
     }
 
     @Test
@@ -91,25 +88,11 @@ class ArgoHealthCheckTest {
         Files.writeString(usesStringLibrary, "return { status = string.format('%s', 'Healthy') }\n");
         Path sample = resource("samples/healthy.json");
 
-        assertThat(lua(usesStringMethods, sample).stderr()).contains("not available in Argo CD's Lua sandbox");
-        assertThat(lua(usesStringLibrary, sample).stderr()).contains("attempt to index global 'string'");
-    }
-
-    private static List<String> runHealth(Path script, Path object) {
-        String out = lua(script, object).requireSuccess().stdout();
-        return List.of(out.split("\n", -1)).subList(0, 2);
-    }
-
-    private static Processes.Result lua(Path script, Path object) {
-        return Processes.run(List.of("lua5.1", resource("run-health.lua").toString(),
-                script.toString(), object.toString()));
+        assertThat(ArgoHealth.run(usesStringMethods, sample).stderr()).contains("not available in Argo CD's Lua sandbox");
+        assertThat(ArgoHealth.run(usesStringLibrary, sample).stderr()).contains("attempt to index global 'string'");
     }
 
     private static Path resource(String name) {
-        try {
-            return Path.of(ArgoHealthCheckTest.class.getResource("/argocd/" + name).toURI());
-        } catch (URISyntaxException | NullPointerException e) {
-            throw new IllegalStateException("test resource argocd/" + name + " is missing", e);
-        }
+        return ArgoHealth.resource(name);
     }
 }
