@@ -42,3 +42,10 @@ cluster-down:
 	bash e2e/cluster/down.sh
 
 .PHONY: cluster-build cluster-up cluster-down
+
+## bench: tcpfleet against the classic Go echo server and the loopback ceilings (iperf3, sockperf);
+## writes docs/bench/results.md and plots. Not part of test; run it on an otherwise idle machine.
+bench:
+	bash bench/run.sh
+
+.PHONY: bench

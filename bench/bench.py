@@ -1,0 +1,448 @@
+"""tcpfleet benchmark: tcpfleet against the classic Go echo server and the loopback ceilings.
+
+Run through bench/run.sh (it installs the tools, builds the Go peer and the server jar, then
+calls this). Every server is pinned to CPU 0 and every client to CPU 1 with taskset, so the
+servers get one core each, the way a pod with a one-CPU limit would, and the client never
+competes with the server it measures. Results go to docs/bench/results.json; report.py turns
+them into results.md and the plots.
+
+  python bench.py all     the full benchmark (ceilings, echo, proxy, idle memory)
+  python bench.py tune    tcpfleet variants (JVM flags, server flags) against each other
+"""
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "bench" / ".build"
+OUT = ROOT / "docs" / "bench"
+LOGS = ROOT / "bench" / ".out"
+JAR = ROOT / "server" / "target" / "tcpfleet-server.jar"
+
+SERVER_CPU = os.environ.get("BENCH_SERVER_CPU", "0")
+CLIENT_CPU = os.environ.get("BENCH_CLIENT_CPU", "1")
+DURATION = float(os.environ.get("BENCH_DURATION", "15"))
+WARMUP = float(os.environ.get("BENCH_WARMUP", "3"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+SERVER_WARMUP = float(os.environ.get("BENCH_SERVER_WARMUP", "20"))
+FD_LIMIT = int(os.environ.get("BENCH_FD_LIMIT", "0")) or None
+
+# The JVM options of the server image (server/src/main/docker/Dockerfile), read from it so the
+# benchmark runs what production runs.
+DOCKERFILE = ROOT / "server" / "src" / "main" / "docker" / "Dockerfile"
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def production_java_options():
+    """The JVM flags of the image's ENTRYPOINT ["java", flags..., "-jar", jar]."""
+    text = DOCKERFILE.read_text().replace("\\\n", " ")
+    m = re.search(r"^ENTRYPOINT\s+(\[.*\])\s*$", text, re.M)
+    argv = json.loads(m.group(1)) if m else []
+    if argv[:1] != ["java"] or "-jar" not in argv:
+        sys.exit(f"bench: no ENTRYPOINT [\"java\", ..., \"-jar\", ...] in {DOCKERFILE}")
+    return argv[1:argv.index("-jar")]
+
+
+def log(*args):
+    print(time.strftime("%H:%M:%S"), *args, flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, proc, seconds=30):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode} before listening on {port}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on {port} after {seconds}s")
+
+
+def cpu_seconds(pid):
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+
+
+def rss_kib(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def open_fds(pid):
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+class Server:
+    """A server process pinned to the server CPU; stdout/stderr to a log file."""
+
+    def __init__(self, name, argv, port, env=None):
+        self.name, self.port = name, port
+        LOGS.mkdir(parents=True, exist_ok=True)
+        self.logfile = open(LOGS / f"{name}-{port}.log", "w")
+        self.proc = subprocess.Popen(["taskset", "-c", SERVER_CPU] + argv, stdout=subprocess.PIPE,
+                                     stderr=self.logfile, env=env, text=True)
+        wait_port(port, self.proc)
+
+    @property
+    def pid(self):
+        return self.proc.pid  # taskset execs the server: same pid
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.logfile.close()
+
+
+class GoEcho(Server):
+    kind = "go"
+
+    def __init__(self, port=None):
+        port = port or free_port()
+        super().__init__("go", [str(BUILD / "goecho"), "-addr", f"127.0.0.1:{port}"], port)
+
+    def memory(self):
+        """Live heap and goroutine stacks after a GC (goecho prints them on SIGUSR1)."""
+        self.proc.send_signal(10)
+        m = json.loads(self.proc.stdout.readline())
+        return {"heap_kib": m["heap_alloc"] / 1024, "stacks_kib": m["stack_inuse"] / 1024}
+
+
+class Tcpfleet(Server):
+    kind = "tcpfleet"
+
+    def __init__(self, port=None, java_opts=(), server_args=(), name="tcpfleet", handler_args=()):
+        port = port or free_port()
+        admin = free_port()
+        env = {k: v for k, v in os.environ.items() if k != "JAVA_TOOL_OPTIONS" and not k.startswith("TCPFLEET_")}
+        argv = ["java", *production_java_options(), *java_opts, "-jar", str(JAR), "--bind", "127.0.0.1", "--port", str(port),
+                "--admin-bind", "127.0.0.1", "--admin-port", str(admin),
+                "--plugins-dir", str(BUILD / "no-plugins"), *handler_args, *server_args]
+        self.argv = argv
+        super().__init__(name, argv, port, env=env)
+
+    def memory(self):
+        """Live heap after a full GC, from jcmd (the server runs with -XX:-UsePerfData, attach still works)."""
+        subprocess.run(["jcmd", str(self.pid), "GC.run"], check=True, capture_output=True, timeout=60)
+        info = subprocess.run(["jcmd", str(self.pid), "GC.heap_info"], check=True, capture_output=True,
+                              text=True, timeout=60).stdout
+        used = 0
+        for line in info.splitlines():
+            m = re.match(r"^ (\S.*?)\s+total \d+K, used (\d+)K", line)
+            if m and not m.group(1).startswith(("Metaspace", "class space")):
+                used += int(m.group(2))
+        return {"heap_kib": used, "stacks_kib": 0}
+
+
+def loadgen(mode, port, conns, size, duration=DURATION, warmup=WARMUP, server=None, extra=()):
+    """Runs the load generator on the client CPU; adds the server's CPU over the measured window."""
+    argv = ["taskset", "-c", CLIENT_CPU, str(BUILD / "loadgen"), "-mode", mode, "-addr", f"127.0.0.1:{port}",
+            "-conns", str(conns), "-size", str(size), "-warmup", f"{warmup}s", "-duration", f"{duration}s", *extra]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    cpu0 = None
+    if server is not None:
+        time.sleep(warmup)
+        cpu0, t0 = cpu_seconds(server.pid), time.time()
+    out, err = proc.communicate(timeout=duration + warmup + 120)
+    if proc.returncode != 0:
+        raise RuntimeError(f"loadgen {mode} against {port} failed: {err.strip()}")
+    result = json.loads(out)
+    if cpu0 is not None:
+        result["server_cpu_percent"] = 100 * (cpu_seconds(server.pid) - cpu0) / (time.time() - t0)
+    return result
+
+
+def warm_up(server):
+    """JIT and pools warm: a mix of the measured workloads before anything counts."""
+    if SERVER_WARMUP <= 0:
+        return
+    log(f"warm-up {server.name} {SERVER_WARMUP:.0f}s")
+    third = SERVER_WARMUP / 3
+    loadgen("pingpong", server.port, 1, 64, duration=third, warmup=0)
+    loadgen("pipeline", server.port, 16, 64, duration=third, warmup=0)
+    loadgen("bulk", server.port, 4, 65536, duration=third, warmup=0)
+
+
+def summary(values):
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "runs": values}
+
+
+# Echo scenarios: name, loadgen mode, connections, message size, metrics to keep.
+SCENARIOS = [
+    ("pingpong_1", "pingpong", 1, 64),
+    ("pipeline_1", "pipeline", 1, 64),
+    ("pipeline_16", "pipeline", 16, 64),
+    ("bulk_1", "bulk", 1, 65536),
+    ("bulk_4", "bulk", 4, 65536),
+]
+METRICS = ["round_trips_per_s", "messages_per_s", "echoed_gbit_per_s", "client_cpu_percent",
+           "server_cpu_percent"]
+LATENCY_KEYS = ["p1", "p10", "p25", "p50", "p75", "p90", "p95", "p99", "p99.5", "p99.9", "p99.95", "p99.99"]
+
+
+def interleaved(servers, scenarios=SCENARIOS, rounds=ROUNDS):
+    """Every scenario, rounds times, the servers alternating (A B A B ...); medians and min-max."""
+    runs = {s.name: {sc[0]: [] for sc in scenarios} for s in servers}
+    for name, mode, conns, size in scenarios:
+        for r in range(rounds):
+            order = servers if r % 2 == 0 else list(reversed(servers))
+            for s in order:
+                res = loadgen(mode, s.port, conns, size, server=s)
+                runs[s.name][name].append(res)
+                log(f"{name} round {r + 1} {s.name}: " + brief(res))
+    return {srv: {sc: aggregate(results) for sc, results in per.items()} for srv, per in runs.items()}
+
+
+def brief(res):
+    keys = {"pingpong": "round_trips_per_s", "pipeline": "messages_per_s", "bulk": "echoed_gbit_per_s"}
+    k = keys[res["mode"]]
+    extra = f" p99={res['latency_us']['p99']:.1f}us" if "latency_us" in res else ""
+    return (f"{k}={res[k]:.4g}{extra} client_cpu={res['client_cpu_percent']:.0f}%"
+            f" server_cpu={res.get('server_cpu_percent', 0):.0f}%")
+
+
+PRIMARY = {"pingpong": "round_trips_per_s", "pipeline": "messages_per_s", "bulk": "echoed_gbit_per_s"}
+
+
+def aggregate(results):
+    agg = {}
+    skip = set(PRIMARY.values()) - {PRIMARY[results[0]["mode"]]}
+    for k in METRICS:
+        if k in skip:
+            continue
+        vals = [r[k] for r in results if k in r]
+        if vals:
+            agg[k] = summary(vals)
+    if "latency_us" in results[0]:
+        agg["latency_us"] = {p: summary([r["latency_us"][p] for r in results]) for p in LATENCY_KEYS}
+    return agg
+
+
+def iperf3(streams):
+    port = free_port()
+    srv = subprocess.Popen(["taskset", "-c", SERVER_CPU, "iperf3", "-s", "-1", "-B", "127.0.0.1", "-p", str(port)],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(1)  # no probe connection: a one-off (-1) iperf3 server would take it for the test
+        out = subprocess.run(["taskset", "-c", CLIENT_CPU, "iperf3", "-c", "127.0.0.1", "-p", str(port),
+                              "-t", str(int(DURATION)), "-O", str(int(WARMUP)), "-P", str(streams), "-J"],
+                             check=True, capture_output=True, text=True, timeout=DURATION + WARMUP + 60).stdout
+    finally:
+        srv.wait(30)
+    return json.loads(out)["end"]["sum_received"]["bits_per_second"] / 1e9
+
+
+def sockperf():
+    port = free_port()
+    srv = subprocess.Popen(["taskset", "-c", SERVER_CPU, "sockperf", "server", "--tcp", "-i", "127.0.0.1",
+                            "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(1)
+        out = subprocess.run(["taskset", "-c", CLIENT_CPU, "sockperf", "ping-pong", "--tcp", "-i", "127.0.0.1",
+                              "-p", str(port), "-m", "64", "--full-rtt", "-t", str(int(DURATION + WARMUP))],
+                             check=True, capture_output=True, text=True, timeout=DURATION + 60).stdout
+    finally:
+        srv.terminate()
+        srv.wait(30)
+    valid = re.search(r"\[Valid Duration\] RunTime=([\d.]+) sec; SentMessages=\d+; ReceivedMessages=(\d+)", out)
+    lat = {f"p{float(p):g}": float(v) for p, v in re.findall(r"percentile (\d+\.\d+) =\s+([\d.]+)", out)}
+    return {"round_trips_per_s": int(valid.group(2)) / float(valid.group(1)), "latency_us": lat}
+
+
+def ceilings(rounds=ROUNDS):
+    res = {"iperf3_1": [], "iperf3_4": [], "sockperf": []}
+    for r in range(rounds):
+        res["iperf3_1"].append(iperf3(1))
+        res["iperf3_4"].append(iperf3(4))
+        res["sockperf"].append(sockperf())
+        log(f"ceilings round {r + 1}: iperf3 {res['iperf3_1'][-1]:.1f} / -P4 {res['iperf3_4'][-1]:.1f} Gbit/s, "
+            f"sockperf {res['sockperf'][-1]['round_trips_per_s']:.0f} rt/s")
+    sp = res["sockperf"]
+    return {"iperf3_1_gbit_per_s": summary(res["iperf3_1"]), "iperf3_4_gbit_per_s": summary(res["iperf3_4"]),
+            "sockperf": {"round_trips_per_s": summary([s["round_trips_per_s"] for s in sp]),
+                         "latency_us": {p: summary([s["latency_us"][p] for s in sp])
+                                        for p in sp[0]["latency_us"]}}}
+
+
+def proxy(rounds=ROUNDS):
+    """tcpfleet's proxy handler in front of the Go echo server, against the same echo server direct."""
+    backend = GoEcho()
+    prox = Tcpfleet(name="tcpfleet-proxy", handler_args=["--handler", "proxy", "--upstream",
+                                                        f"127.0.0.1:{backend.port}"])
+    try:
+        warm_up(prox)
+        direct = type("Direct", (), {"name": "direct", "port": backend.port, "pid": backend.pid})()
+        return interleaved([prox, direct], scenarios=[("pingpong_1", "pingpong", 1, 64),
+                                                      ("pipeline_16", "pipeline", 16, 64)], rounds=rounds)
+    finally:
+        prox.stop()
+        backend.stop()
+
+
+def fd_limit():
+    import resource
+    return FD_LIMIT or resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def idle(make_server, step):
+    """Opens idle connections in steps up to what the open-file limit allows, measuring after each."""
+    server = make_server()
+    limit = fd_limit()
+    client = subprocess.Popen(["taskset", "-c", CLIENT_CPU, str(BUILD / "loadgen"), "-mode", "idle",
+                               "-addr", f"127.0.0.1:{server.port}", "-sources", "127.0.0.10-127.0.0.29"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    points = []
+    try:
+        fds0 = open_fds(server.pid)
+        conns = 0
+        while True:
+            time.sleep(1)
+            mem = server.memory()
+            point = {"connections": conns, "rss_kib": rss_kib(server.pid), "fds": open_fds(server.pid), **mem}
+            points.append(point)
+            log(f"idle {server.name}: {point}")
+            per_conn = (point["fds"] - fds0) / conns if conns else 3
+            headroom = limit - 200  # the JVM or Go runtime opens a few files of its own
+            if point["fds"] + step * per_conn > headroom or conns + step > headroom:
+                break
+            client.stdin.write(f"open {step}\n")
+            client.stdin.flush()
+            answer = json.loads(client.stdout.readline())
+            if answer["failed"]:
+                log(f"idle {server.name}: {answer['failed']} connections failed: {answer['error']}")
+                break
+            conns = answer["open"]
+    finally:
+        client.stdin.write("quit\n")
+        client.stdin.flush()
+        client.wait(60)
+        server.stop()
+    return {"points": points, "fd_limit": limit, **fit(points)}
+
+
+def fit(points):
+    """Least squares: memory = base + slope * connections, per 10k connections."""
+    xs = [p["connections"] for p in points]
+    out = {}
+    for key in ("rss_kib", "heap_kib", "stacks_kib"):
+        ys = [p[key] for p in points]
+        if len(xs) < 2:
+            continue
+        slope, base = statistics.linear_regression(xs, ys)
+        out[key.replace("_kib", "_mib_per_10k")] = slope * 10000 / 1024
+        out[key.replace("_kib", "_base_mib")] = base / 1024
+    return out
+
+
+def machine():
+    def cmd(*argv):
+        try:
+            return subprocess.run(argv, capture_output=True, text=True, timeout=30).stdout.strip() or \
+                subprocess.run(argv, capture_output=True, text=True, timeout=30).stderr.strip()
+        except OSError as e:
+            return f"unavailable ({e})"
+    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
+                if l.startswith("model name")), "unknown")
+    pom = (ROOT / "pom.xml").read_text()
+    netty = re.search(r"<netty.version>([^<]+)</netty.version>", pom)
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "loadavg_start": Path("/proc/loadavg").read_text().split()[:3],
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "kernel": os.uname().release,
+        "go": cmd("go", "version"),
+        "java": cmd("java", "-version").splitlines()[0],
+        "netty": netty.group(1) if netty else "?",
+        "iperf3": cmd("iperf3", "--version").splitlines()[0],
+        "sockperf": cmd("sockperf", "--version").splitlines()[0],
+        "jvm_flags": " ".join(production_java_options()),
+        "fd_limit": fd_limit(),
+        "duration_s": DURATION, "warmup_s": WARMUP, "rounds": ROUNDS, "server_warmup_s": SERVER_WARMUP,
+        "server_cpu": SERVER_CPU, "client_cpu": CLIENT_CPU,
+    }
+
+
+def run_all():
+    OUT.mkdir(parents=True, exist_ok=True)
+    (BUILD / "no-plugins").mkdir(parents=True, exist_ok=True)
+    results = {"machine": machine()}
+    log("machine", results["machine"])
+    results["ceilings"] = ceilings()
+    tf, go = Tcpfleet(), GoEcho()
+    try:
+        results["tcpfleet_argv"] = tf.argv
+        warm_up(tf)
+        warm_up(go)
+        results["echo"] = interleaved([tf, go])
+    finally:
+        tf.stop()
+        go.stop()
+    results["proxy"] = proxy()
+    results["idle"] = {
+        "tcpfleet": idle(lambda: Tcpfleet(server_args=["--max-connections", "100000"]), step=2500),
+        "go": idle(GoEcho, step=1000),
+    }
+    results["machine"]["loadavg_end"] = Path("/proc/loadavg").read_text().split()[:3]
+    (OUT / "results.json").write_text(json.dumps(results, indent=1))
+    log(f"wrote {OUT / 'results.json'}")
+
+
+# tcpfleet variants for `bench.py tune`: name, extra JVM options, extra server flags.
+VARIANTS = json.loads(os.environ["BENCH_VARIANTS"]) if "BENCH_VARIANTS" in os.environ else [
+    ["default", [], []],
+    ["1-loop", [], ["--worker-threads", "1"]],
+]
+
+
+def run_tune():
+    OUT.mkdir(parents=True, exist_ok=True)
+    (BUILD / "no-plugins").mkdir(parents=True, exist_ok=True)
+    scen = [s for s in SCENARIOS if s[0] in os.environ.get("BENCH_SCENARIOS", "pingpong_1,pipeline_16,bulk_4")
+            .split(",")]
+    servers = [Tcpfleet(name=n, java_opts=j, server_args=a) for n, j, a in VARIANTS]
+    try:
+        for s in servers:
+            warm_up(s)
+        res = interleaved(servers, scenarios=scen)
+    finally:
+        for s in servers:
+            s.stop()
+    res["_machine"] = {"loadavg": Path("/proc/loadavg").read_text().split()[:3], "variants": VARIANTS,
+                       "duration_s": DURATION, "rounds": ROUNDS}
+    name = os.environ.get("BENCH_TUNE_NAME", "tune")
+    LOGS.mkdir(parents=True, exist_ok=True)
+    (LOGS / f"{name}.json").write_text(json.dumps(res, indent=1))
+    for sc, _, _, _ in scen:
+        for n, _, _ in VARIANTS:
+            a = res[n][sc]
+            key = next(k for k in ("round_trips_per_s", "messages_per_s", "echoed_gbit_per_s") if k in a)
+            lat = f" p50={a['latency_us']['p50']['median']:.1f} p99={a['latency_us']['p99']['median']:.1f}" \
+                  f" p99.9={a['latency_us']['p99.9']['median']:.1f}" if "latency_us" in a else ""
+            print(f"{sc:12} {n:14} {key}={a[key]['median']:.4g} [{a[key]['min']:.4g}-{a[key]['max']:.4g}]{lat}"
+                  f" srvcpu={a['server_cpu_percent']['median']:.0f}%")
+
+
+if __name__ == "__main__":
+    {"all": run_all, "tune": run_tune}[sys.argv[1] if len(sys.argv) > 1 else "all"]()

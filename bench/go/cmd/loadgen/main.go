@@ -1,0 +1,93 @@
+// Command loadgen is the one client that drives every server in the benchmark (tcpfleet, the Go
+// echo server, the proxy, sockperf's peer excepted). It prints one JSON object on stdout with the
+// measured numbers and its own CPU use, so a reader can see that it was not the bottleneck.
+//
+//	loadgen -mode pingpong -addr 127.0.0.1:7000 -conns 1  -size 64    -warmup 3s -duration 15s
+//	loadgen -mode pipeline -addr 127.0.0.1:7000 -conns 16 -size 64    ...
+//	loadgen -mode bulk     -addr 127.0.0.1:7000 -conns 4  -size 65536 ...
+//	loadgen -mode idle     -addr 127.0.0.1:7000 -sources 127.0.0.10-127.0.0.17
+//	        (reads "open N" / "quit" lines on stdin, answers one JSON line per command)
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"syscall"
+	"time"
+)
+
+type options struct {
+	mode     string
+	addr     string
+	conns    int
+	size     int
+	batch    int
+	window   int
+	warmup   time.Duration
+	duration time.Duration
+	sources  string
+	perConn  int
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.mode, "mode", "pingpong", "pingpong | pipeline | bulk | idle")
+	flag.StringVar(&o.addr, "addr", "127.0.0.1:7000", "server address")
+	flag.IntVar(&o.conns, "conns", 1, "connections")
+	flag.IntVar(&o.size, "size", 64, "message size in bytes (bulk: bytes per write)")
+	flag.IntVar(&o.batch, "batch", 16, "pipeline: messages per write")
+	flag.IntVar(&o.window, "window", 256, "pipeline: messages in flight per connection at most")
+	flag.DurationVar(&o.warmup, "warmup", 3*time.Second, "load before measuring, not counted")
+	flag.DurationVar(&o.duration, "duration", 15*time.Second, "measured time")
+	flag.StringVar(&o.sources, "sources", "127.0.0.10-127.0.0.17", "idle: source addresses, first-last in 127.0.0.0/24")
+	flag.IntVar(&o.perConn, "ping-per-idle", 1, "idle: round trips on each new connection before it goes idle")
+	flag.Parse()
+
+	var (
+		out any
+		err error
+	)
+	switch o.mode {
+	case "pingpong":
+		out, err = pingPong(o)
+	case "pipeline":
+		out, err = stream(o, true)
+	case "bulk":
+		out, err = stream(o, false)
+	case "idle":
+		err = idle(o)
+	default:
+		err = fmt.Errorf("-mode %q is not pingpong, pipeline, bulk or idle", o.mode)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		os.Exit(1)
+	}
+	if out != nil {
+		json.NewEncoder(os.Stdout).Encode(out)
+	}
+}
+
+// cpuClock reads this process's user+system CPU time.
+func cpuClock() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// window measures wall and CPU time of the measured phase.
+type window struct {
+	wall0 time.Time
+	cpu0  time.Duration
+}
+
+func startWindow() window { return window{time.Now(), cpuClock()} }
+
+// end returns the elapsed wall seconds and the client's CPU in percent of one core.
+func (w window) end() (seconds, cpuPercent float64) {
+	seconds = time.Since(w.wall0).Seconds()
+	cpuPercent = 100 * (cpuClock() - w.cpu0).Seconds() / seconds
+	return
+}

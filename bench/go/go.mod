@@ -1,0 +1,3 @@
+module tcpfleet.io/bench
+
+go 1.22

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# make bench: tcpfleet against the classic Go echo server and this machine's loopback ceilings.
+# Installs what it needs (iperf3, sockperf from Debian; matplotlib from PyPI into bench/.venv),
+# builds the Go peer and load generator with the machine's Go and the server jar, runs
+# bench.py (about 15 minutes with the defaults) and writes docs/bench/results.md and *.png.
+#   BENCH_DURATION=15 BENCH_WARMUP=3 BENCH_ROUNDS=3 BENCH_SERVER_WARMUP=20  (seconds, rounds)
+#   bench/run.sh tune   compares tcpfleet variants instead (BENCH_VARIANTS, see bench.py)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v iperf3 >/dev/null || need+=(iperf3)
+command -v sockperf >/dev/null || need+=(sockperf)
+command -v taskset >/dev/null || need+=(util-linux)
+command -v jcmd >/dev/null || need+=(openjdk-17-jdk-headless)
+if ((${#need[@]})); then
+  echo "bench: installing ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+if ! bench/.venv/bin/python -c 'import matplotlib' 2>/dev/null; then
+  python3 -m venv bench/.venv
+  bench/.venv/bin/pip install -q matplotlib
+fi
+if [ "$(nproc)" -lt 2 ]; then
+  echo "bench: needs 2 CPUs (server on one, client on the other), this machine has $(nproc)" >&2
+  exit 1
+fi
+
+(cd bench/go && go vet ./... && go build -o ../.build/ ./cmd/...)
+if [ -z "${BENCH_SKIP_JAR:-}" ]; then
+  flock /tmp/tcpfleet-mvn.lock mvn -B -ntp -q -pl server -DskipTests package
+fi
+
+echo "bench: load average before: $(cut -d' ' -f1-3 /proc/loadavg) (numbers are only meaningful on an idle machine)"
+if [ "${1:-all}" = tune ]; then
+  exec bench/.venv/bin/python bench/bench.py tune
+fi
+bench/.venv/bin/python bench/bench.py all
+bench/.venv/bin/python bench/report.py >/dev/null
+echo "bench: wrote docs/bench/results.md and docs/bench/*.png"
