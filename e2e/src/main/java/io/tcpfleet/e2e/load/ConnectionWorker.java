@@ -92,7 +92,6 @@ final class ConnectionWorker implements Runnable {
             out = s.getOutputStream();
             lines = cfg.lineProtocol() ? new LineReader(s) : null;
             counters.connects.increment();
-            backoff.reset();
             lastActivity = System.nanoTime();
             heartbeatMisses = 0;
             reconnectAsked = false;
@@ -176,6 +175,8 @@ final class ConnectionWorker implements Runnable {
     private boolean serverClosed() {
         counters.serverCloses.increment();
         closeQuietly();
+        // Tiny after a healthy connection (the drain case); growing while a server accepts and closes at once.
+        sleep(backoff.next().toNanos());
         return false;
     }
 
@@ -233,6 +234,7 @@ final class ConnectionWorker implements Runnable {
             counters.recordLatency(System.nanoTime() - start);
             counters.requestsOk.increment();
             counters.bytesVerified.add(answer.length);
+            backoff.reset(); // only an answer proves the endpoint works: accept-then-close must not spin
             pending = null;
             lastActivity = System.nanoTime();
             if (reconnectAsked) {

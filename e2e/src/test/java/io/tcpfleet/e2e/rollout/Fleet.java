@@ -21,17 +21,24 @@ import org.awaitility.Awaitility;
  * propagation delay (the endpoints controller and kube-proxy are not instant), then SIGTERM, then
  * SIGKILL when the grace period is over.
  */
-final class Fleet implements AutoCloseable {
+public final class Fleet implements AutoCloseable {
 
     /** Starts one replica from a template on its own pod IP. */
-    interface ReplicaFactory {
+    public interface ReplicaFactory {
         Replica start(PodTemplate template, InetAddress podIp, Path logDir);
     }
 
     /** How one old replica ended. */
-    record Termination(long pid, OptionalInt preStopExit, OptionalInt exitCode, Duration elapsed, Duration grace,
+    public record Termination(long pid, OptionalInt preStopExit, OptionalInt exitCode, Duration elapsed, Duration grace,
                        boolean killedAtGrace) {
-        boolean cleanWithinGrace() {
+        /** For reports: "preStop 0, exit 0 after 3108ms" (or "killed at the grace period"). */
+        public String describe() {
+            return "preStop " + (preStopExit.isPresent() ? preStopExit.getAsInt() : "cut") + ", exit "
+                    + (exitCode.isPresent() ? exitCode.getAsInt() : "none") + (killedAtGrace ? " killed at grace" : "")
+                    + " after " + elapsed.toMillis() + "ms";
+        }
+
+        public boolean cleanWithinGrace() {
             return exitCode.isPresent() && exitCode.getAsInt() == 0 && !killedAtGrace;
         }
     }
@@ -44,29 +51,29 @@ final class Fleet implements AutoCloseable {
     private final List<Replica> everStarted = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2);
 
-    Fleet(ReplicaFactory factory, Duration propagationDelay, Path logDir) {
+    public Fleet(ReplicaFactory factory, Duration propagationDelay, Path logDir) {
         this.factory = factory;
         this.propagationDelay = propagationDelay;
         this.logDir = logDir;
     }
 
-    EndpointSet endpoints() {
+    public EndpointSet endpoints() {
         return endpoints;
     }
 
-    List<Replica> replicas() {
+    public List<Replica> replicas() {
         return List.copyOf(replicas);
     }
 
     /** Starts n replicas of the template and waits until all are ready and in the endpoints. */
-    void scaleTo(PodTemplate template, int n) {
+    public void scaleTo(PodTemplate template, int n) {
         while (replicas.size() < n) {
             surge(template);
         }
     }
 
     /** One more replica: started, probed until ready, then added to the endpoints. */
-    Replica surge(PodTemplate template) {
+    public Replica surge(PodTemplate template) {
         Replica r = factory.start(template, Loopback.nextAddress(), logDir);
         everStarted.add(r);
         Awaitility.await("replica " + r.endpoint() + " ready")
@@ -86,7 +93,7 @@ final class Fleet implements AutoCloseable {
      * Replaces every replica by one of the new template, one at a time: surge one, then terminate one
      * old (terminations overlap, as pods' do). Returns once every old replica has ended.
      */
-    List<Termination> rollingUpdate(PodTemplate next) {
+    public List<Termination> rollingUpdate(PodTemplate next) {
         List<CompletableFuture<Termination>> ends = new ArrayList<>();
         for (Replica old : List.copyOf(replicas)) {
             surge(next);
@@ -96,7 +103,7 @@ final class Fleet implements AutoCloseable {
     }
 
     /** The pod deletion sequence for one replica; blocks until it has exited or been killed. */
-    Termination terminate(Replica r, Duration grace) {
+    public Termination terminate(Replica r, Duration grace) {
         long start = System.nanoTime();
         replicas.remove(r);
         timers.schedule(() -> endpoints.remove(r.endpoint()), propagationDelay.toMillis(), TimeUnit.MILLISECONDS);
@@ -116,7 +123,7 @@ final class Fleet implements AutoCloseable {
      * kill -9 of a replica: it is gone at once; its endpoint goes only when the readiness probe has
      * failed enough times and the change has propagated, which is {@code unnoticedFor}.
      */
-    void crash(Replica r, Duration unnoticedFor) {
+    public void crash(Replica r, Duration unnoticedFor) {
         replicas.remove(r);
         r.kill();
         r.awaitExit(Duration.ofSeconds(10));

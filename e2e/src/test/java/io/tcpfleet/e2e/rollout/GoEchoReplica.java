@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * finds no admin port and fails at once, as it would in a pod of such an image, and the kubelet goes
  * on), then SIGTERM, which the Go runtime answers by exiting on the spot.
  */
-final class GoEchoReplica implements Replica {
+public final class GoEchoReplica implements Replica {
 
     private static final Path SOURCE = RepoPaths.resolve("e2e/src/test/go/goecho");
     private static Path binary;
@@ -38,7 +38,7 @@ final class GoEchoReplica implements Replica {
         this.process = process;
     }
 
-    static GoEchoReplica start(PodTemplate template, InetAddress podIp, Path logDir) {
+    public static GoEchoReplica start(PodTemplate template, InetAddress podIp, Path logDir) {
         InetSocketAddress endpoint = new InetSocketAddress(podIp, template.tcpPort());
         try {
             Files.createDirectories(logDir);
@@ -60,7 +60,7 @@ final class GoEchoReplica implements Replica {
     }
 
     /** go build, once per JVM, into e2e/target. */
-    static synchronized Path build() {
+    public static synchronized Path build() {
         if (binary == null) {
             Path out = RepoPaths.resolve("e2e/target/goecho/goecho");
             Processes.run(List.of("go", "build", "-C", SOURCE.toString(), "-o", out.toString(), "."),

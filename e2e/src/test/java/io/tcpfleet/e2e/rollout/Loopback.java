@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 127.0.0.3, ...; Linux routes all of 127/8 to lo), so every replica listens on the same port, as
  * pods do. A port is chosen free once per test so tests beside us are not hit.
  */
-final class Loopback {
+public final class Loopback {
 
     private static final AtomicInteger NEXT = new AtomicInteger();
 
@@ -21,7 +21,7 @@ final class Loopback {
     }
 
     /** A loopback address not handed out before in this JVM. */
-    static InetAddress nextAddress() {
+    public static InetAddress nextAddress() {
         int n = NEXT.getAndIncrement();
         try {
             return InetAddress.getByAddress(new byte[] {127, 0, (byte) (n / 250), (byte) (2 + n % 250)});
@@ -31,7 +31,7 @@ final class Loopback {
     }
 
     /** A TCP port free on 127.0.0.1 right now (the kernel's choice). */
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {
@@ -39,7 +39,7 @@ final class Loopback {
         }
     }
 
-    static InetSocketAddress at(InetAddress address, int port) {
+    public static InetSocketAddress at(InetAddress address, int port) {
         return new InetSocketAddress(address, port);
     }
 }

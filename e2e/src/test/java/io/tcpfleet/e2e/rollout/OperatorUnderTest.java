@@ -22,9 +22,9 @@ import org.awaitility.Awaitility;
  * prod profile (leader election on, its Lease in a namespace of its own so operators of other tests
  * do not hold it). The CRD comes from crds/, as a user installs it.
  */
-final class OperatorUnderTest implements AutoCloseable {
+public final class OperatorUnderTest implements AutoCloseable {
 
-    static final String LEASE_NAMESPACE = "tcpfleet-e2e-reliability";
+    public static final String LEASE_NAMESPACE = "tcpfleet-e2e-reliability";
     private static final Path JAR = RepoPaths.resolve("operator/target/quarkus-app/quarkus-run.jar");
     private static final AtomicInteger STARTS = new AtomicInteger();
     private static OperatorUnderTest shared;
@@ -40,7 +40,7 @@ final class OperatorUnderTest implements AutoCloseable {
     }
 
     /** The operator for this JVM, started on first use (the CRD applied first). */
-    static synchronized OperatorUnderTest shared() {
+    public static synchronized OperatorUnderTest shared() {
         if (shared == null || !shared.process.isAlive()) {
             installCrd();
             shared = start();
@@ -49,7 +49,7 @@ final class OperatorUnderTest implements AutoCloseable {
         return shared;
     }
 
-    static synchronized void stopShared() {
+    public static synchronized void stopShared() {
         if (shared != null) {
             shared.close();
             shared = null;
@@ -57,7 +57,7 @@ final class OperatorUnderTest implements AutoCloseable {
     }
 
     /** kill -9 of the shared operator, as a crashed pod. */
-    static synchronized void crashShared() {
+    public static synchronized void crashShared() {
         if (shared != null) {
             shared.process.destroyForcibly();
             waitQuietly(shared.process);
@@ -110,7 +110,7 @@ final class OperatorUnderTest implements AutoCloseable {
                 });
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
@@ -135,7 +135,7 @@ final class OperatorUnderTest implements AutoCloseable {
         }
     }
 
-    static List<String> describe() {
+    public static List<String> describe() {
         return shared == null ? List.of("no operator") : List.of("operator pid " + shared.process.pid(), shared.log.toString());
     }
 }

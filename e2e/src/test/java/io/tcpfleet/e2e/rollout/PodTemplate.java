@@ -17,10 +17,10 @@ import java.util.Map;
  * server container's environment, its preStop command, readiness probe, ports and the pod's
  * termination grace period. Nothing here is invented; every field is read from the template.
  */
-record PodTemplate(String configHash, Map<String, String> env, List<String> preStop, Duration gracePeriod,
+public record PodTemplate(String configHash, Map<String, String> env, List<String> preStop, Duration gracePeriod,
                    String readinessPath, int readinessPort, int tcpPort) {
 
-    static PodTemplate of(Deployment deployment) {
+    public static PodTemplate of(Deployment deployment) {
         PodTemplateSpec template = deployment.getSpec().getTemplate();
         Container c = template.getSpec().getContainers().get(0);
         Map<String, String> env = new LinkedHashMap<>();

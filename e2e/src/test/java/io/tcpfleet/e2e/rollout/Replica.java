@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.OptionalInt;
 
 /** One server process standing in for one pod: what the kubelet can do to it. */
-interface Replica extends AutoCloseable {
+public interface Replica extends AutoCloseable {
 
     /** The pod template it was started from. */
     PodTemplate template();
@@ -31,7 +31,7 @@ interface Replica extends AutoCloseable {
     long pid();
 
     @Override
-    default void close() {
+    public default void close() {
         kill();
         awaitExit(Duration.ofSeconds(10));
     }

@@ -25,15 +25,21 @@ class RollingReplacementE2E {
     /** Longer than the server's drain quiet time (1 s): every connection offers an idle moment to close at. */
     static final LoadConfig LOAD = LoadConfig.defaults().withConnections(30).withPayloadBytes(512)
             .withThink(Duration.ofMillis(1200), Duration.ofMillis(1800));
-    /** From "pod deleted" to "kube-proxy stopped sending new connections there". */
-    static final Duration PROPAGATION = Duration.ofMillis(300);
+    /**
+     * From "pod deleted" to "kube-proxy stopped sending new connections there": the endpoints
+     * controller and every node's kube-proxy act after the kubelet has started the preStop hook.
+     * A second is short for a real cluster and still inside drain.delay (2 s) below.
+     */
+    static final Duration PROPAGATION = Duration.ofSeconds(1);
 
     @Test
     void drainingRolloutLosesNoRequestAndNoByte(KubernetesClient client, TestNamespace ns) {
         Outcome o = rollOut(client, ns, "drain", TcpfleetReplica::start);
 
-        assertThat(o.ends()).hasSize(3).allSatisfy(end -> assertThat(end.cleanWithinGrace())
-                .as("old replica exits 0 before its grace period: %s", end).isTrue());
+        assertThat(o.ends()).hasSize(3).allSatisfy(end -> {
+            assertThat(end.preStopExit()).as("the preStop drain hook succeeded: %s", end).hasValue(0);
+            assertThat(end.cleanWithinGrace()).as("old replica exits 0 before its grace period: %s", end).isTrue();
+        });
         LoadCounters.Snapshot seen = o.seen();
         assertThat(seen.requestsFailed()).as(seen.summary()).isZero();
         assertThat(seen.bytesLost()).as(seen.summary()).isZero();
@@ -78,8 +84,8 @@ class RollingReplacementE2E {
             awaitMoreOk(load, 60);
             LoadCounters.Snapshot seen = load.stop(Duration.ofSeconds(30));
             Results.record("rolling replacement, " + scenario,
-                    "3 replicas replaced one by one under " + LOAD.connections() + " connections; exits " + ends.stream()
-                            .map(e -> e.exitCode() + (e.killedAtGrace() ? " killed" : "") + " in " + e.elapsed().toMillis() + "ms").toList(),
+                    "3 replicas replaced one by one under " + LOAD.connections() + " connections; old replicas: "
+                            + ends.stream().map(Fleet.Termination::describe).toList(),
                     seen.summary());
             return new Outcome(ends, seen);
         }

@@ -12,22 +12,22 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 
 /** TcpServices on the local control plane and the pod templates the operator makes of them. */
-final class TcpServices {
+public final class TcpServices {
 
-    static final ResourceDefinitionContext TCPS = new ResourceDefinitionContext.Builder()
+    public static final ResourceDefinitionContext TCPS = new ResourceDefinitionContext.Builder()
             .withGroup("tcpfleet.io").withVersion("v1alpha1").withKind("TcpService").withPlural("tcpservices")
             .withNamespaced(true).build();
 
     private final KubernetesClient client;
     private final String namespace;
 
-    TcpServices(KubernetesClient client, String namespace) {
+    public TcpServices(KubernetesClient client, String namespace) {
         this.client = client;
         this.namespace = namespace;
     }
 
     /** Creates or replaces a TcpService from YAML (its metadata.namespace is set here). */
-    void apply(String yaml) {
+    public void apply(String yaml) {
         GenericKubernetesResource r = client.getKubernetesSerialization()
                 .unmarshal(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), GenericKubernetesResource.class);
         r.getMetadata().setNamespace(namespace);
@@ -36,7 +36,7 @@ final class TcpServices {
     }
 
     /** The Deployment's pod template once the operator has written one whose config hash is not {@code previousHash}. */
-    PodTemplate awaitTemplate(String name, String previousHash) {
+    public PodTemplate awaitTemplate(String name, String previousHash) {
         AtomicReference<PodTemplate> seen = new AtomicReference<>();
         Awaitility.await("operator writes Deployment " + namespace + "/" + name + " with a new pod template")
                 .atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(300))
@@ -56,7 +56,7 @@ final class TcpServices {
      * A TcpService of the echo handler for these tests: short drain so a rollout takes seconds.
      * {@code extra} is appended under spec (indented two spaces).
      */
-    static String echo(String name, int replicas, int port, String drainDelay, String drainTimeout, String extra) {
+    public static String echo(String name, int replicas, int port, String drainDelay, String drainTimeout, String extra) {
         return """
                 apiVersion: tcpfleet.io/v1alpha1
                 kind: TcpService

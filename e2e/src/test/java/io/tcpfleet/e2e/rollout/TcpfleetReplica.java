@@ -23,9 +23,9 @@ import java.util.concurrent.TimeUnit;
  * machine forces us to change (each change is marked TRANSLATED below). The preStop hook is the
  * real drain script from the server module, with the image's jar path swapped for the local one.
  */
-final class TcpfleetReplica implements Replica {
+public final class TcpfleetReplica implements Replica {
 
-    static final Path JAR = RepoPaths.resolve("server/target/tcpfleet-server.jar");
+    public static final Path JAR = RepoPaths.resolve("server/target/tcpfleet-server.jar");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private final PodTemplate template;
@@ -45,7 +45,7 @@ final class TcpfleetReplica implements Replica {
         this.log = log;
     }
 
-    static TcpfleetReplica start(PodTemplate template, InetAddress podIp, Path logDir) {
+    public static TcpfleetReplica start(PodTemplate template, InetAddress podIp, Path logDir) {
         requireJar();
         Map<String, String> env = new HashMap<>(template.env());
         // TRANSLATED: a pod listens on 0.0.0.0 of its own network namespace; here all replicas share
@@ -90,7 +90,7 @@ final class TcpfleetReplica implements Replica {
     }
 
     /** GET on the admin port (status and body), empty while nothing answers there. */
-    Optional<HttpResponse<String>> adminGet(String path) {
+    public Optional<HttpResponse<String>> adminGet(String path) {
         try {
             return Optional.of(HTTP.send(HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + adminPort + path)).timeout(Duration.ofSeconds(2)).build(),
@@ -103,11 +103,31 @@ final class TcpfleetReplica implements Replica {
         }
     }
 
-    /** The value of one Prometheus sample (name with its labels as printed), 0 when absent. */
-    double metric(String sample) {
-        String body = adminGet("/metrics").map(HttpResponse::body).orElse("");
-        return body.lines().filter(l -> l.startsWith(sample + " ")).findFirst()
-                .map(l -> Double.parseDouble(l.substring(sample.length() + 1).trim())).orElse(0.0);
+    /**
+     * The sum of the Prometheus samples of one metric whose labels contain {@code labelFragment}
+     * (e.g. {@code reason="forced"}; "" for all), 0 when there is none, NaN when /metrics does not answer.
+     */
+    public double metric(String name, String labelFragment) {
+        Optional<HttpResponse<String>> r = adminGet("/metrics");
+        if (r.isEmpty() || r.get().statusCode() != 200) {
+            return Double.NaN;
+        }
+        return r.get().body().lines()
+                .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .filter(l -> l.contains(labelFragment))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    /** Resident memory of the process in bytes (VmRSS), 0 once it is gone. */
+    public long residentBytes() {
+        try {
+            return java.nio.file.Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream()
+                    .filter(l -> l.startsWith("VmRSS:"))
+                    .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024).findFirst().orElse(0);
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     @Override
@@ -142,11 +162,11 @@ final class TcpfleetReplica implements Replica {
         return process.pid();
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
