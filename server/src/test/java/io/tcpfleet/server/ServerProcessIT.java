@@ -114,7 +114,12 @@ class ServerProcessIT {
             assertThat(finished.get("connectionsAtStart").asInt()).isEqualTo(1);
             assertThat(server.stdout()).noneMatch(line -> line.contains("LEAK"));
             assertThat(server.nonJsonLines()).as("every stdout line is a JSON object").isEmpty();
-            assertThat(server.awaitLogLine("connection closed").get("reason").asText()).isEqualTo("client");
+            JsonNode closed = server.awaitLogLine("connection closed", "remote", "/127.0.0.1:" + socket.getLocalPort());
+            assertThat(closed.get("level").asText()).isEqualTo("debug");
+            assertThat(closed.get("reason").asText()).isEqualTo("client");
+            assertThat(closed.get("bytesIn").asLong()).isEqualTo(streamer.sent.get());
+            assertThat(closed.get("bytesOut").asLong()).isEqualTo(streamer.sent.get());
+            assertThat(closed.get("durationMs").asLong()).isGreaterThanOrEqualTo(DELAY.toMillis());
         }
     }
 
@@ -134,7 +139,8 @@ class ServerProcessIT {
             assertThat(streamer.reader).succeedsWithin(Duration.ofSeconds(10));
             JsonNode finished = server.awaitLogLine("drain finished");
             assertThat(finished.get("forced").asInt()).isEqualTo(1);
-            assertThat(server.awaitLogLine("connection closed").get("reason").asText()).isEqualTo("forced");
+            assertThat(server.awaitLogLine("connection closed", "remote", "/127.0.0.1:" + socket.getLocalPort())
+                    .get("reason").asText()).isEqualTo("forced");
         }
     }
 
@@ -187,6 +193,23 @@ class ServerProcessIT {
             assertThat(server.stderr()).hasSize(1);
             assertThat(server.stderr().get(0)).contains("TCPFLEET_IDLE_TIMEOUT").contains("'5 minutes'");
             assertThat(server.stdout()).isEmpty();
+        }
+    }
+
+    @Test
+    void anUnknownHandlerIsABadSettingAndAPortInUseAFailedStart() throws Exception {
+        try (ServerProcess server = ServerProcess.start(Map.of("TCPFLEET_HANDLER", "redis"))) {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !server.process().isAlive());
+            assertThat(server.process().exitValue()).isEqualTo(2);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !server.stderr().isEmpty());
+            assertThat(server.stderr()).singleElement().asString().contains("--handler 'redis'");
+        }
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             ServerProcess server = ServerProcess.start(Map.of(), "--bind", "127.0.0.1", "--admin-bind", "127.0.0.1",
+                     "--port", String.valueOf(taken.getLocalPort()), "--admin-port", "0")) {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !server.process().isAlive());
+            assertThat(server.process().exitValue()).isEqualTo(1);
+            assertThat(server.awaitLogLine("server failed to start").get("error").asText()).contains("Address already in use");
         }
     }
 

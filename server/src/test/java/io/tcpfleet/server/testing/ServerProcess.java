@@ -108,6 +108,26 @@ public final class ServerProcess implements AutoCloseable {
         return logLine(message);
     }
 
+    /** The JSON log line with this message whose {@code field} is {@code value}, waiting for it. */
+    public JsonNode awaitLogLine(String message, String field, String value) {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> find(message, field, value) != null);
+        return find(message, field, value);
+    }
+
+    private JsonNode find(String message, String field, String value) {
+        for (String line : stdout()) {
+            try {
+                JsonNode node = JSON.readTree(line);
+                if (message.equals(node.path("message").asText()) && value.equals(node.path(field).asText())) {
+                    return node;
+                }
+            } catch (IOException notJson) {
+                // nonJsonLines() reports these
+            }
+        }
+        return null;
+    }
+
     /** The first JSON log line with this message, or null. */
     public JsonNode logLine(String message) {
         for (String line : stdout()) {
