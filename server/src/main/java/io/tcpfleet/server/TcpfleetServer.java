@@ -237,7 +237,8 @@ public final class TcpfleetServer implements AutoCloseable {
             pluginHandlers.close();
         }
         resolver.shutdownNow();
-        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        // Short: this runs after the drain, inside the pod's grace period.
+        workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

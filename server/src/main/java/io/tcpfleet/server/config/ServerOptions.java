@@ -125,7 +125,7 @@ public final class ServerOptions {
         if (writeBufferLow > writeBufferHigh) {
             throw new ConfigException("--write-buffer-low " + writeBufferLow + " is above --write-buffer-high " + writeBufferHigh);
         }
-        if (port != 0 && port == adminPort && bind.equals(adminBind)) {
+        if (port != 0 && port == adminPort) {
             throw new ConfigException("--port and --admin-port are both " + port);
         }
         return new ServerConfig(handler, bind, port, adminBind, adminPort, maxConnections, idleTimeout,
