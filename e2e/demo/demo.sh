@@ -63,7 +63,7 @@ write_serviceaccount_kubeconfig "$system_ns" tcpfleet-operator "$operator_kubeco
 operator_http_port="$(free_port)"
 (
   export KUBECONFIG="$operator_kubeconfig"
-  export QUARKUS_HTTP_PORT="$operator_http_port"
+  export QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$operator_http_port"
   export POD_NAMESPACE="$system_ns" POD_NAME="tcpfleet-operator-demo"
   exec java -jar "$operator_jar"
 ) >"$demo/operator.log" 2>&1 </dev/null &

@@ -19,7 +19,7 @@ pidfile_alive() {
   local pidfile="$1" pattern="$2" pid
   [[ -f "$pidfile" ]] || return 1
   pid="$(cat "$pidfile")"
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  [[ "$pid" =~ ^[0-9]+$ && -r "/proc/$pid/cmdline" ]] || return 1
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$pattern"
 }
 
