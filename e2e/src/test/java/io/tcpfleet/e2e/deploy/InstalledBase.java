@@ -5,8 +5,8 @@ import io.tcpfleet.e2e.support.RepoPaths;
 import io.tcpfleet.testkit.LocalCluster;
 
 /**
- * deploy/ applied to the local control plane, once per JVM, as a user installs it
- * ({@code kubectl apply --server-side -k deploy/}).
+ * crds/ and deploy/ applied to the local control plane, once per JVM, as a user installs them
+ * ({@code kubectl apply --server-side -f crds/}, then {@code -k deploy/}).
  *
  * <p>It stays installed afterwards: it is idempotent, make demo applies the same RBAC, and
  * deleting it would delete the CRDs and with them every TcpService of tests running beside us.
@@ -24,9 +24,11 @@ final class InstalledBase {
     static synchronized Kubectl admin() {
         if (admin == null) {
             Kubectl kubectl = new Kubectl(LocalCluster.shared().kubeconfig());
-            // --force-conflicts: other tests may have applied the same CRDs with another field manager.
-            kubectl.ok("apply", "--server-side", "--force-conflicts", "-k", RepoPaths.resolve("deploy").toString());
+            // As the README installs it: the CRDs, then deploy/. --force-conflicts: other tests
+            // apply the same objects with other field managers.
+            kubectl.ok("apply", "--server-side", "--force-conflicts", "-f", RepoPaths.resolve("crds").toString());
             kubectl.ok("wait", "--for=condition=Established", "--timeout=60s", "crd/tcpservices.tcpfleet.io");
+            kubectl.ok("apply", "--server-side", "--force-conflicts", "-k", RepoPaths.resolve("deploy").toString());
             admin = kubectl;
         }
         return admin;
