@@ -3,13 +3,16 @@ package io.tcpfleet.server.admin;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
-/** Who may start a drain: only a caller on loopback (the pod's own preStop hook), never the network. */
+/**
+ * Who may drain or debug: only a caller on loopback (the pod's own preStop hook, or a human through
+ * {@code kubectl port-forward}, whose connections the kubelet opens inside the pod), never the network.
+ */
 public final class AdminAccess {
 
     private AdminAccess() {
     }
 
-    public static boolean mayDrain(SocketAddress remote) {
+    public static boolean fromLoopback(SocketAddress remote) {
         if (!(remote instanceof InetSocketAddress)) {
             return false;
         }

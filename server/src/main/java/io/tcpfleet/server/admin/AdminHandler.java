@@ -26,7 +26,7 @@ import java.util.function.Supplier;
 
 /**
  * The admin routes: {@code GET /metrics}, {@code GET /health/live}, {@code GET /health/ready},
- * {@code POST /drain} (loopback only). Malformed requests get 400, oversized ones 413, and the
+ * {@code POST /drain} (loopback only); {@code /debug/*} is answered before, by {@link DebugHandler}. Malformed requests get 400, oversized ones 413, and the
  * connection is closed; nothing here touches the data port. Stateless, hence shared.
  */
 @Sharable
@@ -94,7 +94,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private void drain(ChannelHandlerContext ctx) {
-        if (!AdminAccess.mayDrain(ctx.channel().remoteAddress())) {
+        if (!AdminAccess.fromLoopback(ctx.channel().remoteAddress())) {
             LOG.warn("drain refused: caller is not on loopback", "remote", String.valueOf(ctx.channel().remoteAddress()));
             send(ctx, HttpResponseStatus.FORBIDDEN, "text/plain", "drain is allowed from loopback only\n", false);
             return;
@@ -119,11 +119,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return false;
     }
 
-    private static void send(ChannelHandlerContext ctx, HttpResponseStatus status, String type, String body, boolean keepAlive) {
+    static void send(ChannelHandlerContext ctx, HttpResponseStatus status, String type, String body, boolean keepAlive) {
         write(ctx, response(ctx, status, type, body), keepAlive);
     }
 
-    private static FullHttpResponse response(ChannelHandlerContext ctx, HttpResponseStatus status, String type, String body) {
+    static FullHttpResponse response(ChannelHandlerContext ctx, HttpResponseStatus status, String type, String body) {
         ByteBuf content = ByteBufUtil.writeUtf8(ctx.alloc(), body);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, type)
@@ -132,7 +132,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return response;
     }
 
-    private static void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+    static void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(response);

@@ -10,6 +10,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.tcpfleet.server.debug.JfrProfiler;
 import io.tcpfleet.server.drain.DrainCoordinator;
 import io.tcpfleet.server.transport.Transport;
 import java.net.InetSocketAddress;
@@ -26,15 +27,19 @@ public final class AdminServer implements AutoCloseable {
     static final int MAX_INITIAL_LINE = 4096;
     static final int MAX_HEADER_SIZE = 8192;
     static final int MAX_BODY = 16 * 1024;
+    /** Pipeline name of the read timeout, which a profile request removes while it records. */
+    static final String READ_TIMEOUT = "timeout";
 
     private final EventLoopGroup group;
     private final Channel channel;
+    private final JfrProfiler profiler = JfrProfiler.inTempDir();
 
     public AdminServer(Transport transport, ByteBufAllocator allocator, String bind, int port,
                        Supplier<String> scrape, BooleanSupplier ready, Consumer<Consumer<Boolean>> liveness,
                        DrainCoordinator drain) throws InterruptedException {
         group = transport.newGroup(1, "tcpfleet-admin");
         AdminHandler handler = new AdminHandler(scrape, ready, liveness, drain);
+        DebugHandler debug = new DebugHandler(profiler);
         try {
             channel = new ServerBootstrap().group(group).channel(transport.serverChannel())
                     .option(ChannelOption.SO_REUSEADDR, true)
@@ -43,15 +48,17 @@ public final class AdminServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ch.pipeline()
-                                    .addLast("timeout", new ReadTimeoutHandler(30))
+                                    .addLast(READ_TIMEOUT, new ReadTimeoutHandler(30))
                                     .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
                                     .addLast("aggregator", new HttpObjectAggregator(MAX_BODY))
+                                    .addLast("debug", debug)
                                     .addLast("admin", handler);
                         }
                     })
                     .bind(bind, port).sync().channel();
         } catch (InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
+            profiler.close();
             throw e;
         }
     }
@@ -64,5 +71,6 @@ public final class AdminServer implements AutoCloseable {
     public void close() {
         channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        profiler.close();
     }
 }

@@ -20,10 +20,40 @@ public final class Logging {
     public static void configure(LogLevel level) {
         LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
-        root.setLevel(level.julLevel());
         root.addHandler(new StdoutHandler(System.out, level.julLevel()));
+        setLevel(level);
+    }
+
+    /**
+     * Changes the level at runtime ({@code PUT /debug/log-level}): the root logger, its handlers and
+     * Netty's loggers, as {@link #configure} set them. Returns the level in force before.
+     */
+    public static synchronized LogLevel setLevel(LogLevel level) {
+        Logger root = Logger.getLogger("");
+        LogLevel before = current(root.getLevel());
+        root.setLevel(level.julLevel());
+        for (Handler handler : root.getHandlers()) {
+            handler.setLevel(level.julLevel());
+        }
         Logger.getLogger("io.netty").setLevel(level == LogLevel.trace ? Level.FINEST
                 : level.julLevel().intValue() > Level.INFO.intValue() ? level.julLevel() : Level.INFO);
+        return before;
+    }
+
+    /** The {@link LogLevel} of the root logger (the nearest one at or above it). */
+    public static LogLevel current() {
+        return current(Logger.getLogger("").getLevel());
+    }
+
+    private static LogLevel current(Level jul) {
+        int value = jul == null ? Level.INFO.intValue() : jul.intValue();
+        LogLevel nearest = LogLevel.trace;
+        for (LogLevel candidate : LogLevel.values()) {
+            if (candidate.julLevel().intValue() <= value && candidate.julLevel().intValue() >= nearest.julLevel().intValue()) {
+                nearest = candidate;
+            }
+        }
+        return nearest;
     }
 
     static final class StdoutHandler extends Handler {

@@ -1,0 +1,81 @@
+package io.tcpfleet.server.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.tcpfleet.server.debug.JfrProfiler;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Path;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A caller that is not on loopback gets 403 from every /debug route and nothing happens. The
+ * remote address is only an object on an EmbeddedChannel: no traffic leaves loopback.
+ */
+class DebugHandlerTest {
+
+    @TempDir
+    Path tmp;
+    private JfrProfiler profiler;
+
+    @AfterEach
+    void close() {
+        if (profiler != null) {
+            profiler.close();
+        }
+    }
+
+    @Test
+    void nonLoopbackCallersAreForbiddenEveryDebugRoute() {
+        profiler = new JfrProfiler(tmp);
+        String levelBefore = String.valueOf(Logger.getLogger("").getLevel());
+        for (String[] route : new String[][] {{"GET", "/debug/threads"}, {"POST", "/debug/profile?seconds=5"},
+                {"PUT", "/debug/log-level?level=trace"}, {"GET", "/debug/nope"}}) {
+            EmbeddedChannel channel = channelFrom(new InetSocketAddress("10.0.0.7", 40000));
+            channel.writeInbound(request(route[0], route[1]));
+            FullHttpResponse response = channel.readOutbound();
+            assertThat(response.status()).as(route[1]).isEqualTo(HttpResponseStatus.FORBIDDEN);
+            assertThat(response.content().toString(java.nio.charset.StandardCharsets.UTF_8)).contains("loopback only");
+            response.release();
+            assertThat(channel.isOpen()).as("closed after 403").isFalse();
+        }
+        assertThat(profiler.isRecording()).isFalse();
+        assertThat(String.valueOf(Logger.getLogger("").getLevel())).isEqualTo(levelBefore);
+    }
+
+    @Test
+    void otherPathsPassThroughUntouched() {
+        profiler = new JfrProfiler(tmp);
+        EmbeddedChannel channel = channelFrom(new InetSocketAddress("10.0.0.7", 40000));
+        FullHttpRequest metrics = request("GET", "/metrics");
+        channel.writeInbound(metrics);
+        FullHttpRequest passed = channel.readInbound();
+        assertThat(passed).isSameAs(metrics);
+        assertThat(passed.refCnt()).isEqualTo(1);
+        passed.release();
+        assertThat((Object) channel.readOutbound()).isNull();
+    }
+
+    private EmbeddedChannel channelFrom(SocketAddress remote) {
+        return new EmbeddedChannel(new DebugHandler(profiler)) {
+            @Override
+            protected SocketAddress remoteAddress0() {
+                return remote;
+            }
+        };
+    }
+
+    private static FullHttpRequest request(String method, String uri) {
+        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method), uri);
+    }
+}
