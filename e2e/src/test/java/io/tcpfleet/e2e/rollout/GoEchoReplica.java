@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The classic Go echo server (e2e/src/test/go/goecho) in the place of a pod, as a server without
- * drain. It gets the same pod lifecycle as tcpfleet: the template's preStop runs (the drain command
- * finds no admin port and fails at once, as it would in a pod of such an image, and the kubelet goes
- * on), then SIGTERM, which the Go runtime answers by exiting on the spot.
+ * drain. It gets the same pod lifecycle as tcpfleet, in an image that has no drain command: the
+ * template's preStop exec fails at once (the kubelet records FailedPreStopHook and goes on), then
+ * SIGTERM, which the Go runtime answers by exiting on the spot.
  */
 public final class GoEchoReplica implements Replica {
 
@@ -27,13 +27,11 @@ public final class GoEchoReplica implements Replica {
     private static Path binary;
 
     private final PodTemplate template;
-    private final PreStopHook hook;
     private final InetSocketAddress endpoint;
     private final Process process;
 
-    private GoEchoReplica(PodTemplate template, PreStopHook hook, InetSocketAddress endpoint, Process process) {
+    private GoEchoReplica(PodTemplate template, InetSocketAddress endpoint, Process process) {
         this.template = template;
-        this.hook = hook;
         this.endpoint = endpoint;
         this.process = process;
     }
@@ -45,18 +43,10 @@ public final class GoEchoReplica implements Replica {
             Path log = logDir.resolve("goecho-" + podIp.getHostAddress() + ".log");
             Process p = new ProcessBuilder(build().toString(), "-listen", podIp.getHostAddress() + ":" + template.tcpPort())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            return new GoEchoReplica(template, preStop(template, log), endpoint, p);
+            return new GoEchoReplica(template, endpoint, p);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The template's hook with the admin port translated as for tcpfleet; nothing listens there. */
-    private static PreStopHook preStop(PodTemplate template, Path log) {
-        Map<String, String> env = new java.util.HashMap<>(template.env());
-        env.put("TCPFLEET_ADMIN_BIND", "127.0.0.1");
-        env.put("TCPFLEET_ADMIN_PORT", String.valueOf(Loopback.freePort()));
-        return new PreStopHook(template.preStop(), env, log);
     }
 
     /** go build, once per JVM, into e2e/target. */
@@ -91,9 +81,10 @@ public final class GoEchoReplica implements Replica {
         }
     }
 
+    /** TRANSLATED: this image has no /opt/tcpfleet/bin/drain; exec of a missing command exits 127 at once. */
     @Override
     public OptionalInt preStop(Duration budget) {
-        return hook.run(budget);
+        return template.preStop().isEmpty() ? OptionalInt.of(0) : OptionalInt.of(127);
     }
 
     @Override
