@@ -1,25 +1,16 @@
 package io.tcpfleet.e2e.deploy;
 
-import static io.tcpfleet.e2e.deploy.InstalledBase.NAMESPACE;
-import static io.tcpfleet.e2e.deploy.InstalledBase.OPERATOR;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.tcpfleet.e2e.support.NamespacedOperator;
 import io.tcpfleet.e2e.support.OperatorProcess;
-import io.tcpfleet.e2e.support.RepoPaths;
-import io.tcpfleet.e2e.support.ServiceAccountKubeconfig;
 import io.tcpfleet.testkit.ClusterExtension;
 import io.tcpfleet.testkit.TestNamespace;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,13 +32,11 @@ class OperatorLeaderElectionE2E {
 
     @Test
     void standbyIsReadyAndTakesOverWhenTheLeaderDies(KubernetesClient client, TestNamespace namespace) throws Exception {
-        Path kubeconfig = ServiceAccountKubeconfig.write(InstalledBase.admin(), NAMESPACE, OPERATOR, dir);
-        bindLeaderElectionRole(client, namespace.name());
-        Map<String, String> env = Map.of("POD_NAMESPACE", namespace.name(),
-                "QUARKUS_OPERATOR_SDK_NAMESPACES", namespace.name());
+        Path kubeconfig = NamespacedOperator.kubeconfig(InstalledBase.admin(), dir);
+        NamespacedOperator.allowLeaseIn(client, namespace.name());
 
-        try (OperatorProcess first = OperatorProcess.start("replica-a", kubeconfig, env);
-                OperatorProcess second = OperatorProcess.start("replica-b", kubeconfig, env)) {
+        try (OperatorProcess first = NamespacedOperator.start("replica-a", kubeconfig, namespace.name());
+                OperatorProcess second = NamespacedOperator.start("replica-b", kubeconfig, namespace.name())) {
             await("one replica leads").atMost(Duration.ofMinutes(1))
                     .until(() -> first.log().contains(LEADING) || second.log().contains(LEADING));
             OperatorProcess leader = first.log().contains(LEADING) ? first : second;
@@ -71,17 +60,5 @@ class OperatorLeaderElectionE2E {
         Lease lease = client.leases().inNamespace(namespace).withName(LEASE).get();
         assertThat(lease).as("Lease " + namespace + "/" + LEASE).isNotNull();
         return lease.getSpec().getHolderIdentity();
-    }
-
-    /** deploy/rbac/leader-election.yaml as it is, but in the given namespace. */
-    private static void bindLeaderElectionRole(KubernetesClient client, String namespace) throws IOException {
-        try (InputStream in = Files.newInputStream(RepoPaths.resolve("deploy/rbac/leader-election.yaml"))) {
-            List<HasMetadata> items = client.load(in).items();
-            assertThat(items).extracting(HasMetadata::getKind).containsExactlyInAnyOrder("Role", "RoleBinding");
-            for (HasMetadata item : items) {
-                item.getMetadata().setNamespace(namespace);
-                client.resource(item).inNamespace(namespace).create();
-            }
-        }
     }
 }
