@@ -15,4 +15,25 @@ public class LeaderElection extends LeaderElectionConfiguration {
     public LeaderElection(OperatorConfig config) {
         super(LEASE_NAME, config.namespace());
     }
+
+    /**
+     * Losing the lease while running exits the process, so Kubernetes restarts it as a follower.
+     * But JOSDK also "stops leading" while the JVM shuts down (SIGTERM), and System.exit from a
+     * shutdown hook blocks forever: the pod would hang until SIGKILL. So not during shutdown.
+     */
+    @Override
+    public boolean isExitOnStopLeading() {
+        return !jvmShuttingDown();
+    }
+
+    static boolean jvmShuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException shutdownInProgress) {
+            return true;
+        }
+    }
 }

@@ -28,6 +28,9 @@ final class OperatorProcess implements AutoCloseable {
     static final String TEST_IMAGE = "tcpfleet/tcpfleet-server:it";
     private static final AtomicInteger STARTS = new AtomicInteger();
     private static OperatorProcess shared;
+    private static boolean hookInstalled;
+    /** Whether the last stopped operator exited by itself on SIGTERM (instead of being killed). */
+    static volatile boolean lastStopWasClean;
 
     private final Process process;
     private final int httpPort;
@@ -45,7 +48,10 @@ final class OperatorProcess implements AutoCloseable {
             TestCluster.installTcpServiceCrd();
             OperatorRbac.install();
             shared = start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopShared()));
+            if (!hookInstalled) {
+                Runtime.getRuntime().addShutdownHook(new Thread(OperatorProcess::stopShared));
+                hookInstalled = true;
+            }
         }
         return shared;
     }
@@ -59,7 +65,7 @@ final class OperatorProcess implements AutoCloseable {
 
     static synchronized void stopShared() {
         if (shared != null) {
-            shared.close();
+            lastStopWasClean = shared.stop();
             shared = null;
         }
     }
@@ -127,14 +133,21 @@ final class OperatorProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        stop();
+    }
+
+    /** SIGTERM, as the kubelet sends it; true when the operator exited by itself, false when it had to be killed. */
+    boolean stop() {
         process.destroy();
         try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            if (process.waitFor(20, TimeUnit.SECONDS)) {
+                return true;
             }
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return false;
     }
 
     private static int freePort() throws IOException {
