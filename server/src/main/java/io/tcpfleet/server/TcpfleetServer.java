@@ -20,6 +20,7 @@ import io.tcpfleet.server.handler.proxy.ProxyFrontendHandler;
 import io.tcpfleet.server.handler.proxy.UpstreamConnector;
 import io.tcpfleet.server.logging.Log;
 import io.tcpfleet.server.metrics.ServerMetrics;
+import io.tcpfleet.server.metrics.SocketStates;
 import io.tcpfleet.server.pipeline.HandlerNames;
 import io.tcpfleet.server.pipeline.ServerChannelInitializer;
 import io.tcpfleet.server.plugin.PluginHandlers;
@@ -88,6 +89,12 @@ public final class TcpfleetServer implements AutoCloseable {
             metrics.gaugeCircuitOpen(() -> 0); // exported by every server so dashboards need no special case
         }
         listener = bindListener(proxy ? proxyInstaller() : handlerInstaller(), proxy);
+        metrics.gaugeMaxConnections(config.maxConnections());
+        if (SocketStates.available()) {
+            int dataPort = address().getPort();
+            metrics.gaugeSockets(new SocketStates(SocketStates.PROC_FILES, () -> dataPort,
+                    TimeUnit.SECONDS.toNanos(1), System::nanoTime));
+        }
         try {
             admin = new AdminServer(transport, allocator, config.adminBind(), config.adminPort(), metrics::scrape,
                     () -> !drain.isDraining() && listener.isActive(), this::checkEventLoops, drain);

@@ -19,9 +19,13 @@ public final class MeterNames {
     public static final String UPSTREAM_FAILURES = "tcpfleet.upstream.failures";
     public static final String UPSTREAM_CIRCUIT_OPEN = "tcpfleet.upstream.circuit.open";
     public static final String WORKER_REJECTED = "tcpfleet.worker.rejected";
+    public static final String CONNECTIONS_MAX = "tcpfleet.connections.max";
+    public static final String SOCKETS = "tcpfleet.sockets";
 
     /** Tag on refused and closed connections: a {@code RefuseReason} or {@code CloseReason}. */
     public static final String TAG_REASON = "reason";
+    /** Tag on {@code tcpfleet_sockets}: the kernel TCP state, lower case ({@code close_wait}). */
+    public static final String TAG_STATE = "state";
 
     private MeterNames() {
     }

@@ -85,6 +85,20 @@ public final class ServerMetrics implements AutoCloseable {
                 .description("1 while the upstream circuit breaker refuses connects").register(registry);
     }
 
+    public void gaugeMaxConnections(int max) {
+        Gauge.builder(MeterNames.CONNECTIONS_MAX, () -> max).strongReference(true)
+                .description("--max-connections: active connections beyond it are refused").register(registry);
+    }
+
+    /** {@code tcpfleet_sockets{state}}: one gauge per kernel TCP state, all reading one cached snapshot. */
+    public void gaugeSockets(SocketStates sockets) {
+        for (SocketStates.State state : SocketStates.State.values()) {
+            Gauge.builder(MeterNames.SOCKETS, sockets, s -> s.count(state)).strongReference(true)
+                    .tag(MeterNames.TAG_STATE, state.name())
+                    .description("kernel TCP sockets on the data port, by state (/proc/net/tcp, tcp6)").register(registry);
+        }
+    }
+
     public Counter accepted() {
         return accepted;
     }
