@@ -90,7 +90,7 @@ public final class OperatorProcess implements AutoCloseable {
     @Override
     public void close() {
         process.destroy();
-        // JOSDK 5.3 may hang in its shutdown hook with leader election on: do not wait for ever.
+        // Bounded: a test must not wait for ever on an operator that does not exit.
         if (!waitFor(10)) {
             kill();
         }
