@@ -27,6 +27,9 @@ public final class Transport {
 
     private static final Log LOG = Log.get(Transport.class);
 
+    /** Microseconds an epoll event loop polls before it parks; 0 (the default) parks at once. */
+    public static final String SPIN_PROPERTY = "tcpfleet.epoll.spinMicros";
+
     private final boolean epoll;
 
     private Transport(boolean epoll) {
@@ -55,8 +58,18 @@ public final class Transport {
         return epoll ? "epoll" : "nio";
     }
 
+    /**
+     * An event loop group of this transport. With epoll and {@code -Dtcpfleet.epoll.spinMicros=N}
+     * (N &gt; 0) each loop polls for N microseconds before it parks in epoll_wait: a request that
+     * arrives soon after the last one is picked up without waking a sleeping thread, at the price of
+     * up to N microseconds of CPU after each burst. An idle loop still parks. Measured in
+     * docs/bench/results.md.
+     */
     public EventLoopGroup newGroup(int threads, String threadName) {
-        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        int spinMicros = Integer.getInteger(SPIN_PROPERTY, 0);
+        IoHandlerFactory factory = !epoll ? NioIoHandler.newFactory()
+                : spinMicros > 0 ? EpollIoHandler.newFactory(0, () -> new SpinThenPark(spinMicros * 1000L))
+                : EpollIoHandler.newFactory();
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadName, true), factory);
     }
 
