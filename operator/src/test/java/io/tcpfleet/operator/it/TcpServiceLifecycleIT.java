@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -208,6 +210,26 @@ class TcpServiceLifecycleIT {
         TcpService t = TcpServices.get(client, ns.name(), "strict").get();
         assertThat(TcpServices.condition(t, Condition.DEGRADED).getStatus()).isEqualTo(Condition.FALSE);
         assertThat(client.pods().inNamespace(ns.name()).withLabel("tcpfleet.io/service", "strict").list().getItems()).hasSize(2);
+    }
+
+    @Test
+    void aChildTheApiServerRefusesIsReportedAsDegradedUntilTheSpecIsFixed(KubernetesClient client, TestNamespace ns) {
+        // The schema cannot see it, the Deployment validation does: a request above its limit.
+        TcpServices.create(client, ns.name(), "broken", s -> s.setResources(new ResourceRequirementsBuilder()
+                .addToRequests("cpu", new Quantity("2")).addToLimits("cpu", new Quantity("1")).build()));
+        TcpService degraded = awaitCondition(client, ns.name(), "broken", Condition.DEGRADED, Condition.TRUE);
+        assertThat(TcpServices.condition(degraded, Condition.DEGRADED).getReason()).isEqualTo("ReconcileFailed");
+        assertThat(TcpServices.condition(degraded, Condition.DEGRADED).getMessage()).contains("cpu");
+        assertThat(TcpServices.condition(degraded, Condition.READY).getStatus()).isNotEqualTo(Condition.TRUE);
+        await("Warning event").until(() -> events(ns.name(), "broken").contains("ReconcileFailed"));
+        assertThat(events(ns.name(), "broken")).contains("Warning");
+
+        TcpServices.get(client, ns.name(), "broken").edit(t -> {
+            t.getSpec().setResources(new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("1")).build());
+            return t;
+        });
+        awaitCondition(client, ns.name(), "broken", Condition.DEGRADED, Condition.FALSE);
+        awaitCondition(client, ns.name(), "broken", Condition.READY, Condition.TRUE);
     }
 
     @Test
