@@ -43,7 +43,7 @@ public final class OperatorUnderTest implements AutoCloseable {
     public static synchronized OperatorUnderTest shared() {
         if (shared == null || !shared.process.isAlive()) {
             installCrd();
-            shared = start();
+            shared = start(LocalCluster.shared().kubeconfig(), LEASE_NAMESPACE, null);
             Runtime.getRuntime().addShutdownHook(new Thread(OperatorUnderTest::stopShared));
         }
         return shared;
@@ -65,7 +65,7 @@ public final class OperatorUnderTest implements AutoCloseable {
         }
     }
 
-    private static void installCrd() {
+    public static void installCrd() {
         Kubectl kubectl = new Kubectl(LocalCluster.shared().kubeconfig());
         kubectl.ok("apply", "--server-side", "--force-conflicts", "-f",
                 RepoPaths.resolve("crds/tcpservices.tcpfleet.io-v1.yml").toString());
@@ -73,7 +73,11 @@ public final class OperatorUnderTest implements AutoCloseable {
         kubectl.run("create", "namespace", LEASE_NAMESPACE); // already there on the second run: fine
     }
 
-    private static OperatorUnderTest start() {
+    /**
+     * An operator of its own (close it when done): talking to the API server of {@code kubeconfig},
+     * its Lease in {@code leaseNamespace}, watching only {@code watchNamespace} (all when null).
+     */
+    public static OperatorUnderTest start(Path kubeconfig, String leaseNamespace, String watchNamespace) {
         if (!Files.isReadable(JAR)) {
             throw new IllegalStateException(JAR + " missing: build the operator first (mvn -pl operator -am package)");
         }
@@ -84,10 +88,13 @@ public final class OperatorUnderTest implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                     "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
-                    "-Dquarkus.kubernetes-client.namespace=" + LEASE_NAMESPACE,
+                    "-Dquarkus.kubernetes-client.namespace=" + leaseNamespace,
                     "-jar", JAR.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().put("KUBECONFIG", LocalCluster.shared().kubeconfig().toString());
+            pb.environment().put("KUBECONFIG", kubeconfig.toString());
+            if (watchNamespace != null) {
+                pb.environment().put("QUARKUS_OPERATOR_SDK_CONTROLLERS_TCPSERVICE_NAMESPACES", watchNamespace);
+            }
             OperatorUnderTest op = new OperatorUnderTest(pb.start(), port, log);
             op.awaitReady();
             return op;
@@ -108,6 +115,22 @@ public final class OperatorUnderTest implements AutoCloseable {
                             .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding())
                             .statusCode() == 200;
                 });
+    }
+
+    /** Reconciles this operator has run (its own /q/metrics), NaN when it does not answer. */
+    public double reconciliations() {
+        try {
+            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + httpPort + "/q/metrics")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            return body.lines().filter(l -> l.startsWith("reconciliations_execution_duration_seconds_count{"))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        } catch (IOException e) {
+            return Double.NaN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        }
     }
 
     public Path log() {
