@@ -27,7 +27,7 @@ JAR = ROOT / "server" / "target" / "tcpfleet-server.jar"
 
 SERVER_CPU = os.environ.get("BENCH_SERVER_CPU", "0")
 CLIENT_CPU = os.environ.get("BENCH_CLIENT_CPU", "1")
-DURATION = float(os.environ.get("BENCH_DURATION", "15"))
+DURATION = float(os.environ.get("BENCH_DURATION", "10"))
 WARMUP = float(os.environ.get("BENCH_WARMUP", "3"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 SERVER_WARMUP = float(os.environ.get("BENCH_SERVER_WARMUP", "20"))
@@ -132,11 +132,11 @@ class GoEcho(Server):
 class Tcpfleet(Server):
     kind = "tcpfleet"
 
-    def __init__(self, port=None, java_opts=(), server_args=(), name="tcpfleet", handler_args=()):
+    def __init__(self, port=None, java_opts=(), server_args=(), name="tcpfleet", handler_args=(), jar=JAR):
         port = port or free_port()
         admin = free_port()
         env = {k: v for k, v in os.environ.items() if k != "JAVA_TOOL_OPTIONS" and not k.startswith("TCPFLEET_")}
-        argv = ["java", *production_java_options(), *java_opts, "-jar", str(JAR), "--bind", "127.0.0.1", "--port", str(port),
+        argv = ["java", *production_java_options(), *java_opts, "-jar", str(jar), "--bind", "127.0.0.1", "--port", str(port),
                 "--admin-bind", "127.0.0.1", "--admin-port", str(admin),
                 "--plugins-dir", str(BUILD / "no-plugins"), *handler_args, *server_args]
         self.argv = argv
@@ -156,6 +156,8 @@ class Tcpfleet(Server):
 
 
 def loadgen(mode, port, conns, size, duration=DURATION, warmup=WARMUP, server=None, extra=()):
+    if mode == "paced":  # ping-pong at 1,000 round trips/s: what a lightly loaded server costs in CPU
+        mode, extra = "pingpong", ("-interval", "1ms", *extra)
     """Runs the load generator on the client CPU; adds the server's CPU over the measured window."""
     argv = ["taskset", "-c", CLIENT_CPU, str(BUILD / "loadgen"), "-mode", mode, "-addr", f"127.0.0.1:{port}",
             "-conns", str(conns), "-size", str(size), "-warmup", f"{warmup}s", "-duration", f"{duration}s", *extra]
@@ -215,8 +217,7 @@ def interleaved(servers, scenarios=SCENARIOS, rounds=ROUNDS):
 
 
 def brief(res):
-    keys = {"pingpong": "round_trips_per_s", "pipeline": "messages_per_s", "bulk": "echoed_gbit_per_s"}
-    k = keys[res["mode"]]
+    k = PRIMARY[res["mode"]]
     extra = f" p99={res['latency_us']['p99']:.1f}us" if "latency_us" in res else ""
     return (f"{k}={res[k]:.4g}{extra} client_cpu={res['client_cpu_percent']:.0f}%"
             f" server_cpu={res.get('server_cpu_percent', 0):.0f}%")
@@ -288,8 +289,8 @@ def ceilings(rounds=ROUNDS):
 def proxy(rounds=ROUNDS):
     """tcpfleet's proxy handler in front of the Go echo server, against the same echo server direct."""
     backend = GoEcho()
-    prox = Tcpfleet(name="tcpfleet-proxy", handler_args=["--handler", "proxy", "--upstream",
-                                                        f"127.0.0.1:{backend.port}"])
+    prox = Tcpfleet(name="tcpfleet-proxy", java_opts=TUNED_JAVA, server_args=TUNED_ARGS,
+                    handler_args=["--handler", "proxy", "--upstream", f"127.0.0.1:{backend.port}"])
     try:
         warm_up(prox)
         direct = type("Direct", (), {"name": "direct", "port": backend.port, "pid": backend.pid})()
@@ -384,24 +385,33 @@ def machine():
     }
 
 
+# The settings that tuning proved (bench.py tune), run next to the image's defaults.
+TUNED_JAVA = os.environ.get("BENCH_TUNED_JAVA_OPTS", "").split()
+TUNED_ARGS = os.environ.get("BENCH_TUNED_ARGS", "").split()
+
+
 def run_all():
     OUT.mkdir(parents=True, exist_ok=True)
     (BUILD / "no-plugins").mkdir(parents=True, exist_ok=True)
     results = {"machine": machine()}
     log("machine", results["machine"])
     results["ceilings"] = ceilings()
-    tf, go = Tcpfleet(), GoEcho()
+    servers = [Tcpfleet(), GoEcho()]
+    results["tcpfleet_argv"] = servers[0].argv
+    if TUNED_JAVA or TUNED_ARGS:
+        servers.insert(1, Tcpfleet(name="tcpfleet-tuned", java_opts=TUNED_JAVA, server_args=TUNED_ARGS))
+        results["tuned"] = {"java": TUNED_JAVA, "args": TUNED_ARGS, "argv": servers[1].argv}
     try:
-        results["tcpfleet_argv"] = tf.argv
-        warm_up(tf)
-        warm_up(go)
-        results["echo"] = interleaved([tf, go])
+        for s in servers:
+            warm_up(s)
+        results["echo"] = interleaved(servers)
     finally:
-        tf.stop()
-        go.stop()
+        for s in servers:
+            s.stop()
     results["proxy"] = proxy()
     results["idle"] = {
-        "tcpfleet": idle(lambda: Tcpfleet(server_args=["--max-connections", "100000"]), step=2500),
+        "tcpfleet": idle(lambda: Tcpfleet(java_opts=TUNED_JAVA,
+                                          server_args=["--max-connections", "100000", *TUNED_ARGS]), step=2500),
         "go": idle(GoEcho, step=1000),
     }
     results["machine"]["loadavg_end"] = Path("/proc/loadavg").read_text().split()[:3]
@@ -409,7 +419,7 @@ def run_all():
     log(f"wrote {OUT / 'results.json'}")
 
 
-# tcpfleet variants for `bench.py tune`: name, extra JVM options, extra server flags.
+# tcpfleet variants for `bench.py tune`: name, extra JVM options, extra server flags[, jar].
 VARIANTS = json.loads(os.environ["BENCH_VARIANTS"]) if "BENCH_VARIANTS" in os.environ else [
     ["default", [], []],
     ["1-loop", [], ["--worker-threads", "1"]],
@@ -419,9 +429,10 @@ VARIANTS = json.loads(os.environ["BENCH_VARIANTS"]) if "BENCH_VARIANTS" in os.en
 def run_tune():
     OUT.mkdir(parents=True, exist_ok=True)
     (BUILD / "no-plugins").mkdir(parents=True, exist_ok=True)
-    scen = [s for s in SCENARIOS if s[0] in os.environ.get("BENCH_SCENARIOS", "pingpong_1,pipeline_16,bulk_4")
+    scen = [s for s in SCENARIOS + [("paced_1k", "paced", 1, 64)] if s[0] in os.environ.get("BENCH_SCENARIOS", "pingpong_1,pipeline_16,bulk_4")
             .split(",")]
-    servers = [Tcpfleet(name=n, java_opts=j, server_args=a) for n, j, a in VARIANTS]
+    servers = [Tcpfleet(name=v[0], java_opts=v[1], server_args=v[2], jar=v[3] if len(v) > 3 else JAR)
+               for v in VARIANTS]
     try:
         for s in servers:
             warm_up(s)
@@ -434,8 +445,10 @@ def run_tune():
     name = os.environ.get("BENCH_TUNE_NAME", "tune")
     LOGS.mkdir(parents=True, exist_ok=True)
     (LOGS / f"{name}.json").write_text(json.dumps(res, indent=1))
+    if os.environ.get("BENCH_TUNE_SAVE"):  # kept as evidence in the results (report.py renders it)
+        (OUT / f"tuning-{name}.json").write_text(json.dumps(res, indent=1))
     for sc, _, _, _ in scen:
-        for n, _, _ in VARIANTS:
+        for n, *_ in VARIANTS:
             a = res[n][sc]
             key = next(k for k in ("round_trips_per_s", "messages_per_s", "echoed_gbit_per_s") if k in a)
             lat = f" p50={a['latency_us']['p50']['median']:.1f} p99={a['latency_us']['p99']['median']:.1f}" \
@@ -444,5 +457,14 @@ def run_tune():
                   f" srvcpu={a['server_cpu_percent']['median']:.0f}%")
 
 
+def run_idle():
+    """Only the idle-connection memory of tcpfleet (with BENCH_JAVA_OPTS / BENCH_SERVER_ARGS), for tuning."""
+    (BUILD / "no-plugins").mkdir(parents=True, exist_ok=True)
+    java = os.environ.get("BENCH_JAVA_OPTS", "").split()
+    args = os.environ.get("BENCH_SERVER_ARGS", "").split()
+    res = idle(lambda: Tcpfleet(java_opts=java, server_args=["--max-connections", "100000", *args]), step=2500)
+    print(json.dumps({k: v for k, v in res.items() if k != "points"}))
+
+
 if __name__ == "__main__":
-    {"all": run_all, "tune": run_tune}[sys.argv[1] if len(sys.argv) > 1 else "all"]()
+    {"all": run_all, "tune": run_tune, "idle": run_idle}[sys.argv[1] if len(sys.argv) > 1 else "all"]()

@@ -10,8 +10,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "bench"
-TF, GO = "tcpfleet", "go"
-COLORS = {TF: "#1f77b4", GO: "#2ca02c", "ceiling": "#7f7f7f", "proxy": "#d62728", "direct": "#2ca02c"}
+TF, TT, GO = "tcpfleet", "tcpfleet-tuned", "go"
+LABEL = {TF: "tcpfleet (image defaults)", TT: "tcpfleet (tuned)", GO: "Go io.Copy"}
+COLORS = {TF: "#1f77b4", TT: "#ff7f0e", GO: "#2ca02c", "ceiling": "#7f7f7f", "proxy": "#d62728", "direct": "#2ca02c"}
 PCTS = ["p50", "p90", "p99", "p99.9", "p99.99"]
 
 
@@ -43,6 +44,7 @@ class Report:
     def __init__(self, r):
         self.r = r
         self.e = r["echo"]
+        self.tfs = [k for k in (TF, TT) if k in self.e]
         self.lines = []
         self.targets = []
 
@@ -102,25 +104,29 @@ class Report:
     def pingpong(self):
         c = self.r["ceilings"]
         sp = c["sockperf"]
-        t, g = self.e[TF]["pingpong_1"], self.e[GO]["pingpong_1"]
+        g = self.e[GO]["pingpong_1"]
         rt = "round_trips_per_s"
         self.w("## 1. Ping-pong, one connection, 64 B", "")
         rows = []
-        for name, a in ((TF, t), ("Go", g)):
+        for name, a in [(LABEL[k], self.e[k]["pingpong_1"]) for k in self.tfs] + [("Go", g)]:
             lat = a["latency_us"]
             rows.append((name, f"{n0(med(a[rt]))} ({rng(a[rt], n0)})", *(us(med(lat[p])) for p in PCTS),
                          f"{med(a['server_cpu_percent']):.0f} %", f"{med(a['client_cpu_percent']):.0f} %"))
         rows.append(("sockperf (ceiling)", f"{n0(med(sp[rt]))} ({rng(sp[rt], n0)})",
                      *(us(med(sp["latency_us"][p])) if p in sp["latency_us"] else "–" for p in PCTS), "–", "–"))
         self.table(["server", "round trips/s", *[f"{p} µs" for p in PCTS], "server CPU", "client CPU"], rows)
-        r_go, r_ceil = med(t[rt]) / med(g[rt]), med(t[rt]) / med(sp[rt])
-        p99 = med(t["latency_us"]["p99"]), med(g["latency_us"]["p99"])
-        self.w(f"tcpfleet/Go = **{r_go:.2f}×** round trips, tcpfleet/sockperf = **{r_ceil:.2f}×**; "
-               f"p99 tcpfleet/Go = **{p99[0] / p99[1]:.2f}×**. sockperf is a C client and server, both "
-               "blocking on one socket: the latency floor of this loopback.", "")
-        self.target("ping-pong round trips ≥ 1.0× Go", f"{r_go:.2f}×", r_go >= 1.0)
-        self.target("ping-pong round trips ≥ 0.9× sockperf", f"{r_ceil:.2f}×", r_ceil >= 0.9)
-        self.target("ping-pong p99 ≤ Go's p99", f"{us(p99[0])} vs {us(p99[1])} µs", p99[0] <= p99[1])
+        for k in self.tfs:
+            t = self.e[k]["pingpong_1"]
+            r_go, r_ceil = med(t[rt]) / med(g[rt]), med(t[rt]) / med(sp[rt])
+            p99 = med(t["latency_us"]["p99"]), med(g["latency_us"]["p99"])
+            self.w(f"{LABEL[k]}: /Go = **{r_go:.2f}×** round trips, /sockperf = **{r_ceil:.2f}×**; "
+                   f"p99 /Go = **{p99[0] / p99[1]:.2f}×**.", "")
+            self.target(f"{LABEL[k]}: ping-pong round trips ≥ 1.0× Go", f"{r_go:.2f}×", r_go >= 1.0)
+            self.target(f"{LABEL[k]}: ping-pong round trips ≥ 0.9× sockperf", f"{r_ceil:.2f}×", r_ceil >= 0.9)
+            self.target(f"{LABEL[k]}: ping-pong p99 ≤ Go's p99", f"{us(p99[0])} vs {us(p99[1])} µs",
+                        p99[0] <= p99[1])
+        self.w("sockperf is a C client and server, both blocking on one socket: the latency floor of this "
+               "loopback without spinning.", "")
 
     def pipeline(self):
         self.w("## 2. Pipelined 64 B echo", "",
@@ -128,13 +134,16 @@ class Report:
                "a reader counts the echoed bytes.", "")
         rows, k = [], "messages_per_s"
         for sc in ("pipeline_1", "pipeline_16"):
-            t, g = self.e[TF][sc], self.e[GO][sc]
-            ratio = med(t[k]) / med(g[k])
-            rows.append((sc.split("_")[1], f"{n0(med(t[k]))} ({rng(t[k], n0)})", f"{n0(med(g[k]))} ({rng(g[k], n0)})",
-                         f"**{ratio:.2f}×**", f"{med(t['server_cpu_percent']):.0f} % / {med(g['server_cpu_percent']):.0f} %",
-                         f"{med(t['client_cpu_percent']):.0f} % / {med(g['client_cpu_percent']):.0f} %"))
-            self.target(f"pipelined 64 B, {sc.split('_')[1]} conn(s), ≥ 1.3× Go", f"{ratio:.2f}×", ratio >= 1.3)
-        self.table(["connections", "tcpfleet msg/s", "Go msg/s", "tcpfleet/Go", "server CPU tf / Go",
+            for tk in self.tfs:
+                t, g = self.e[tk][sc], self.e[GO][sc]
+                ratio = med(t[k]) / med(g[k])
+                rows.append((sc.split("_")[1], LABEL[tk], f"{n0(med(t[k]))} ({rng(t[k], n0)})",
+                             f"{n0(med(g[k]))} ({rng(g[k], n0)})",
+                             f"**{ratio:.2f}×**", f"{med(t['server_cpu_percent']):.0f} % / {med(g['server_cpu_percent']):.0f} %",
+                             f"{med(t['client_cpu_percent']):.0f} % / {med(g['client_cpu_percent']):.0f} %"))
+                self.target(f"{LABEL[tk]}: pipelined 64 B, {sc.split('_')[1]} conn(s), ≥ 1.3× Go", f"{ratio:.2f}×",
+                            ratio >= 1.3)
+        self.table(["connections", "tcpfleet", "tcpfleet msg/s", "Go msg/s", "tcpfleet/Go", "server CPU tf / Go",
                     "client CPU tf / Go"], rows)
 
     def bulk(self):
@@ -145,15 +154,16 @@ class Report:
                "(both directions share one server core); the ratio below is against the full iperf3 figure.", "")
         rows, k = [], "echoed_gbit_per_s"
         for sc, ceil in (("bulk_1", c["iperf3_1_gbit_per_s"]), ("bulk_4", c["iperf3_4_gbit_per_s"])):
-            t, g = self.e[TF][sc], self.e[GO][sc]
-            ratio = med(t[k]) / med(g[k])
-            rows.append((sc.split("_")[1], f"{g2(med(t[k]))} ({rng(t[k], g2)})", f"{g2(med(g[k]))} ({rng(g[k], g2)})",
-                         f"**{ratio:.2f}×**", f"{g2(med(ceil))} ({rng(ceil, g2)})", f"{med(t[k]) / med(ceil):.2f}×",
-                         f"{med(t['server_cpu_percent']):.0f} % / {med(g['server_cpu_percent']):.0f} %",
-                         f"{med(t['client_cpu_percent']):.0f} % / {med(g['client_cpu_percent']):.0f} %"))
-            if sc == "bulk_4":
-                self.target("bulk echoed Gbit/s, 4 conns, ≥ 1.0× Go", f"{ratio:.2f}×", ratio >= 1.0)
-        self.table(["connections", "tcpfleet Gbit/s", "Go Gbit/s", "tcpfleet/Go", "iperf3 Gbit/s (same streams)",
+            for tk in self.tfs:
+                t, g = self.e[tk][sc], self.e[GO][sc]
+                ratio = med(t[k]) / med(g[k])
+                rows.append((sc.split("_")[1], LABEL[tk], f"{g2(med(t[k]))} ({rng(t[k], g2)})", f"{g2(med(g[k]))} ({rng(g[k], g2)})",
+                             f"**{ratio:.2f}×**", f"{g2(med(ceil))} ({rng(ceil, g2)})", f"{med(t[k]) / med(ceil):.2f}×",
+                             f"{med(t['server_cpu_percent']):.0f} % / {med(g['server_cpu_percent']):.0f} %",
+                             f"{med(t['client_cpu_percent']):.0f} % / {med(g['client_cpu_percent']):.0f} %"))
+                if sc == "bulk_4":
+                    self.target(f"{LABEL[tk]}: bulk echoed Gbit/s, 4 conns, ≥ 1.0× Go", f"{ratio:.2f}×", ratio >= 1.0)
+        self.table(["connections", "tcpfleet", "tcpfleet Gbit/s", "Go Gbit/s", "tcpfleet/Go", "iperf3 Gbit/s (same streams)",
                     "tcpfleet/iperf3", "server CPU tf / Go", "client CPU tf / Go"], rows)
 
     def proxy(self):
@@ -218,12 +228,14 @@ def plots(r):
     ]
     for ax, (title, key, scs, scale, extra) in zip(axes, panels):
         labels = [s.split("_")[1] + (" conn" if s.endswith("_1") else " conns") for s in scs]
-        width = 0.38
-        for j, (srv, label) in enumerate(((TF, "tcpfleet"), (GO, "Go io.Copy"))):
+        srvs = [k for k in (TF, TT, GO) if k in e]
+        width = 0.8 / len(srvs)
+        for j, srv in enumerate(srvs):
+            label = LABEL[srv]
             vals = [med(e[srv][s][key]) / scale for s in scs]
             lo = [v - e[srv][s][key]["min"] / scale for v, s in zip(vals, scs)]
             hi = [e[srv][s][key]["max"] / scale - v for v, s in zip(vals, scs)]
-            xs = [i + (j - 0.5) * width for i in range(len(scs))]
+            xs = [i + (j - (len(srvs) - 1) / 2) * width for i in range(len(scs))]
             bars = ax.bar(xs, vals, width, yerr=[lo, hi], capsize=4, color=COLORS[srv], label=label)
             ax.bar_label(bars, fmt="%.3g", padding=2, fontsize=8)
         for name, x in extra:
@@ -245,8 +257,7 @@ def plots(r):
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.4))
     curves = [
         (axes[0], "ping-pong 64 B, 1 connection", [
-            ("tcpfleet", e[TF]["pingpong_1"]["latency_us"], COLORS[TF], "-"),
-            ("Go io.Copy", e[GO]["pingpong_1"]["latency_us"], COLORS[GO], "-"),
+            *[(LABEL[k], e[k]["pingpong_1"]["latency_us"], COLORS[k], "-") for k in (TF, TT, GO) if k in e],
             ("sockperf (C, ceiling)", c["sockperf"]["latency_us"], COLORS["ceiling"], "--")]),
         (axes[1], "proxy: Go echo backend direct vs through tcpfleet proxy", [
             ("direct", r["proxy"]["direct"]["pingpong_1"]["latency_us"], COLORS["direct"], "-"),

@@ -29,6 +29,7 @@ type options struct {
 	duration time.Duration
 	sources  string
 	perConn  int
+	interval time.Duration
 }
 
 func main() {
@@ -43,6 +44,7 @@ func main() {
 	flag.DurationVar(&o.duration, "duration", 15*time.Second, "measured time")
 	flag.StringVar(&o.sources, "sources", "127.0.0.10-127.0.0.17", "idle: source addresses, first-last in 127.0.0.0/24")
 	flag.IntVar(&o.perConn, "ping-per-idle", 1, "idle: round trips on each new connection before it goes idle")
+	flag.DurationVar(&o.interval, "interval", 0, "pingpong: start a round trip at most this often (0: back to back), for CPU at light load")
 	flag.Parse()
 
 	var (

@@ -32,11 +32,11 @@ func pingPong(o options) (any, error) {
 		return nil, err
 	}
 	defer closeAll(conns)
-	runFor(conns, o.size, o.warmup, nil)
+	runFor(conns, o.size, o.interval, o.warmup, nil)
 
 	samples := make([][]time.Duration, len(conns))
 	w := startWindow()
-	if err := runFor(conns, o.size, o.duration, samples); err != nil {
+	if err := runFor(conns, o.size, o.interval, o.duration, samples); err != nil {
 		return nil, err
 	}
 	seconds, cpu := w.end()
@@ -61,7 +61,7 @@ func pingPong(o options) (any, error) {
 func us(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1000 }
 
 // runFor runs the ping-pong loop on every connection for d; samples (if not nil) get the latencies.
-func runFor(conns []net.Conn, size int, d time.Duration, samples [][]time.Duration) error {
+func runFor(conns []net.Conn, size int, interval, d time.Duration, samples [][]time.Duration) error {
 	var wg sync.WaitGroup
 	errs := make([]error, len(conns))
 	deadline := time.Now().Add(d)
@@ -75,7 +75,12 @@ func runFor(conns []net.Conn, size int, d time.Duration, samples [][]time.Durati
 			if samples != nil {
 				local = make([]time.Duration, 0, 1<<21)
 			}
+			next := time.Now()
 			for {
+				if interval > 0 {
+					next = next.Add(interval)
+					time.Sleep(time.Until(next))
+				}
 				t0 := time.Now()
 				if !t0.Before(deadline) {
 					break
