@@ -180,9 +180,13 @@ class Report:
                    rows)
         r50 = med(a["latency_us"]["p50"]) / med(d["latency_us"]["p50"])
         r99 = med(a["latency_us"]["p99"]) / med(d["latency_us"]["p99"])
-        self.w(f"proxy/direct: p50 **{r50:.2f}×**, p99 **{r99:.2f}×**. A proxy adds a second loopback round trip "
-               "and a second socket pair on the same core, so 2× is the floor a perfect proxy would show here.", "")
+        self.w(f"proxy/direct: p50 **{r50:.2f}×**, p99 **{r99:.2f}×**. The proxied path crosses the loopback twice "
+               "per direction; proxy and backend share the server core." + self.tuned_note(), "")
         self.target("proxy p99 ≤ 1.5× direct p99", f"{r99:.2f}×", r99 <= 1.5)
+
+    def tuned_note(self):
+        t = self.r.get("tuned")
+        return (f" tcpfleet runs here with the tuned settings (`{' '.join(t['java'] + t['args'])}`)." if t else "")
 
     def idle(self):
         i = self.r["idle"]
@@ -191,7 +195,7 @@ class Report:
                "one 64 B round trip each, then holds them idle; after each step the server is measured "
                "(tcpfleet: `jcmd GC.run` then `GC.heap_info`; Go: `runtime.GC()` then MemStats on SIGUSR1). "
                f"The steps stop where the next one would pass the open-file limit ({i['tcpfleet']['fd_limit']}) "
-               "of the server or of the client. Per 10k is the least-squares slope over all steps.", "")
+               "of the server or of the client. Per 10k is the least-squares slope over all steps." + self.tuned_note(), "")
         rows = []
         for name, key in ((TF, TF), ("Go", GO)):
             x = i[key]
@@ -307,13 +311,40 @@ def plots(r):
     plt.close(fig)
 
 
+def tuning_tables():
+    """The `bench.py tune` runs kept as tuning-*.json: variant x scenario medians."""
+    lines = []
+    for f in sorted(OUT.glob("tuning-*.json")):
+        t = json.loads(f.read_text())
+        meta = t.pop("_machine")
+        variants = [v[0] for v in meta["variants"]]
+        scen = list(t[variants[0]])
+        lines += [f"### {f.name}: {meta['rounds']} rounds of {meta['duration_s']:g} s, load average "
+                  f"{' '.join(meta['loadavg'])} at the end", "",
+                  "| variant | JVM flags | server flags | " + " | ".join(scen) + " |",
+                  "|---|---|---|" + "---|" * len(scen)]
+        for v in meta["variants"]:
+            cells = []
+            for sc in scen:
+                a = t[v[0]][sc]
+                key = next(k for k in ("round_trips_per_s", "messages_per_s", "echoed_gbit_per_s") if k in a)
+                val = med(a[key])
+                txt = f"{val:.3g} Gbit/s" if key == "echoed_gbit_per_s" else f"{val:,.0f}/s"
+                if "latency_us" in a:
+                    txt += f", p50 {med(a['latency_us']['p50']):.0f} / p99 {med(a['latency_us']['p99']):.0f} µs"
+                cells.append(f"{txt}, CPU {med(a['server_cpu_percent']):.0f} %")
+            lines.append(f"| {v[0]} | `{' '.join(v[1]) or '-'}` | `{' '.join(v[2]) or '-'}` | " + " | ".join(cells) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
 def main():
     r = json.loads((OUT / "results.json").read_text())
     plots(r)
     md = Report(r).build()
     extra = OUT / "tuning.md"
     if extra.exists():
-        md += "\n" + extra.read_text()
+        md += "\n" + extra.read_text().replace("<!-- tuning tables -->", tuning_tables())
     (OUT / "results.md").write_text(md)
     print(md)
 
