@@ -111,6 +111,17 @@ class DeployManifestsTest {
     }
 
     @Test
+    void disruptionBudgetKeepsOneOperatorReplica() {
+        JsonNode pdb = base.get("PodDisruptionBudget", OPERATOR).path("spec");
+        JsonNode podLabels = base.get("Deployment", OPERATOR).path("spec").path("template").path("metadata").path("labels");
+
+        assertThat(pdb.path("maxUnavailable").asInt()).isEqualTo(1);
+        assertThat(base.get("Deployment", OPERATOR).path("spec").path("replicas").asInt()).isGreaterThan(1);
+        assertThat(fields(podLabels)).containsAllEntriesOf(fields(pdb.path("selector").path("matchLabels")));
+        assertThat(fields(pdb.path("selector").path("matchLabels"))).isNotEmpty();
+    }
+
+    @Test
     void overlayWatchesOneNamespaceAndIsBoundOnlyThere() {
         Manifests overlay = Manifests.kustomize("deploy/overlays/single-namespace");
         JsonNode overlayContainer = overlay.get("Deployment", OPERATOR)

@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.tcpfleet.e2e.support.Kubectl;
@@ -52,6 +54,21 @@ class DeployOnClusterE2E {
         assertThat(pods).hasSizeGreaterThanOrEqualTo(2)
                 .allSatisfy(p -> assertThat(p.getSpec().getServiceAccountName()).isEqualTo(OPERATOR));
         assertThat(refusals).as("FailedCreate events in " + NAMESPACE).isEmpty();
+    }
+
+    @Test
+    void metricsServiceAndDisruptionBudgetFindTheOperatorPods(KubernetesClient client) {
+        await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
+            List<EndpointSlice> slices = client.discovery().v1().endpointSlices().inNamespace(NAMESPACE)
+                    .withLabel("kubernetes.io/service-name", OPERATOR + "-metrics").list().getItems();
+            assertThat(slices).flatExtracting(EndpointSlice::getEndpoints).as("metrics endpoints").hasSize(2);
+            assertThat(slices).flatExtracting(EndpointSlice::getPorts)
+                    .extracting(p -> p.getName() + ":" + p.getPort()).containsOnly("metrics:8080");
+            PodDisruptionBudget pdb = client.policy().v1().podDisruptionBudget().inNamespace(NAMESPACE)
+                    .withName(OPERATOR).get();
+            assertThat(pdb.getStatus().getExpectedPods()).isEqualTo(2);
+            assertThat(pdb.getStatus().getDisruptionsAllowed()).isEqualTo(1);
+        });
     }
 
     @Test
