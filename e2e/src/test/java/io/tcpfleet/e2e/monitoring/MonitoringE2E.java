@@ -1,0 +1,166 @@
+package io.tcpfleet.e2e.monitoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tcpfleet.e2e.support.Kubectl;
+import io.tcpfleet.e2e.support.Processes;
+import io.tcpfleet.e2e.support.RepoPaths;
+import io.tcpfleet.testkit.ClusterExtension;
+import io.tcpfleet.testkit.LocalCluster;
+import io.tcpfleet.testkit.TestNamespace;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * deploy/monitoring against reality: the files parse, promtool accepts the rules and each alert
+ * fires in its test case, and every metric the dashboard and the alerts read is exposed by a real
+ * server process, by the packaged operator running against the local control plane, or (for
+ * TcpService readiness) by kube-state-metrics with the config we ship.
+ */
+@ExtendWith(ClusterExtension.class)
+class MonitoringE2E {
+
+    private static final Path SERVER_JAR = RepoPaths.resolve("server/target/tcpfleet-server.jar");
+    private static final Path OPERATOR_JAR = RepoPaths.resolve("operator/target/quarkus-app/quarkus-run.jar");
+    private static final Path ALERT_TESTS = RepoPaths.resolve("e2e/src/test/resources/monitoring/alerts-test.yaml");
+    private static final Pattern JOSDK_CONSTANT = Pattern.compile("public static final java\\.lang\\.String \\w+ = \"([a-z_.]+)\";");
+
+    @Test
+    void dashboardAndRuleParseAndEveryPanelAndAlertHasAQuery() {
+        JsonNode dashboard = MonitoringFiles.dashboard();
+        assertThat(dashboard.path("uid").asText()).isEqualTo("tcpfleet");
+        assertThat(MonitoringFiles.dashboardQueries()).hasSizeGreaterThan(15).allSatisfy((panel, expr) ->
+                assertThat(expr).as(panel).isNotBlank());
+        JsonNode rule = MonitoringFiles.rule();
+        assertThat(rule.path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
+        assertThat(rule.path("kind").asText()).isEqualTo("PrometheusRule");
+        assertThat(MonitoringFiles.alertExpressions().keySet()).containsExactlyInAnyOrder("TcpfleetConnectionsNearMax",
+                "TcpfleetConnectionsRefused", "TcpfleetDrainForcedCloses", "TcpfleetUpstreamCircuitOpen",
+                "TcpfleetCloseWaitPilingUp", "TcpServiceNotReady", "TcpfleetOperatorReconcileErrors");
+    }
+
+    @Test
+    void promtoolAcceptsTheRulesAndEveryAlertFiresInItsTestCase(@TempDir Path dir) throws Exception {
+        Path rules = dir.resolve("rules.yaml");
+        MonitoringFiles.YAML.writeValue(rules.toFile(), MonitoringFiles.rule().path("spec"));
+        Path tests = Files.copy(ALERT_TESTS, dir.resolve("alerts-test.yaml"));
+
+        Processes.Result check = Processes.run(List.of("promtool", "check", "rules", rules.toString()));
+        assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
+        assertThat(check.stdout()).contains("SUCCESS: 7 rules found");
+
+        Processes.Result test = Processes.run(List.of("promtool", "test", "rules", tests.toString()));
+        assertThat(test.exitCode()).as(test.stdout() + test.stderr()).isZero();
+
+        // Each alert has a case in which it is expected to fire (promtool fails when it does not).
+        JsonNode cases = MonitoringFiles.YAML.readTree(tests.toFile()).path("tests");
+        Set<String> firing = new TreeSet<>();
+        for (JsonNode testCase : cases) {
+            for (JsonNode expectation : testCase.path("alert_rule_test")) {
+                if (!expectation.path("exp_alerts").isEmpty()) {
+                    firing.add(expectation.path("alertname").asText());
+                }
+            }
+        }
+        assertThat(firing).containsExactlyInAnyOrderElementsOf(MonitoringFiles.alertExpressions().keySet());
+    }
+
+    @Test
+    void everyQueriedMetricIsExposedByTheServerTheOperatorOrKubeStateMetrics(TestNamespace namespace, @TempDir Path dir)
+            throws Exception {
+        Set<String> exposed = new TreeSet<>(serverScrapeAfterTraffic(dir));
+        Set<String> operator = operatorScrape(namespace.name(), dir);
+        exposed.addAll(operator);
+        exposed.addAll(MonitoringFiles.kubeStateMetricsNames());
+
+        // JOSDK creates a reconcile failure counter on the first failure only; that name is taken
+        // from the operator's own JOSDK jar (its constants), the rest must have been scraped.
+        Set<String> josdk = josdkMetricNames();
+        Set<String> missing = new TreeSet<>(MonitoringFiles.queriedMetrics());
+        missing.removeAll(exposed);
+        missing.removeAll(josdk);
+        assertThat(missing).as("queried but exposed by nothing; operator scrape had " + operator).isEmpty();
+        assertThat(josdk).contains("reconciliations_failure_total", "reconciliations_started_total");
+        assertThat(operator).as("operator /q/metrics").contains("reconciliations_started_total",
+                "reconciliations_success_total", "reconciliations_execution_duration_seconds_bucket", "reconciliations_queue");
+    }
+
+    private static Set<String> serverScrapeAfterTraffic(Path dir) throws Exception {
+        int port = ScrapedProcess.freePort();
+        int admin = ScrapedProcess.freePort();
+        List<String> command = List.of(java(), "-jar", SERVER_JAR.toString(), "--handler", "echo",
+                "--bind", "127.0.0.1", "--port", Integer.toString(port),
+                "--admin-bind", "127.0.0.1", "--admin-port", Integer.toString(admin),
+                "--plugins-dir", dir.resolve("no-plugins").toString());
+        try (ScrapedProcess server = ScrapedProcess.start(command, Map.of(), admin, dir.resolve("server.log"), "/health/ready")) {
+            for (int i = 0; i < 3; i++) {
+                try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                    OutputStream out = client.getOutputStream();
+                    out.write("ping\n".getBytes(StandardCharsets.US_ASCII));
+                    InputStream in = client.getInputStream();
+                    assertThat(new String(in.readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("ping\n");
+                }
+            }
+            Awaitility.await("closes counted").atMost(Duration.ofSeconds(30)).until(() ->
+                    server.get("/metrics").body().contains("tcpfleet_connections_closed_total{reason=\"client\"} 3.0"));
+            return server.sampleNames("/metrics");
+        }
+    }
+
+    private static Set<String> operatorScrape(String namespace, Path dir) throws Exception {
+        Kubectl kubectl = new Kubectl(LocalCluster.shared().kubeconfig());
+        kubectl.ok("apply", "--server-side", "--force-conflicts", "-f", RepoPaths.resolve("crds").toString());
+        int http = ScrapedProcess.freePort();
+        Map<String, String> env = Map.of("KUBECONFIG", LocalCluster.shared().kubeconfig().toString(),
+                "QUARKUS_HTTP_HOST", "127.0.0.1", "QUARKUS_HTTP_PORT", Integer.toString(http),
+                "POD_NAMESPACE", namespace, "QUARKUS_OPERATOR_SDK_NAMESPACES", namespace);
+        try (ScrapedProcess operator = ScrapedProcess.start(List.of(java(), "-Xmx256m", "-jar", OPERATOR_JAR.toString()),
+                env, http, dir.resolve("operator.log"), "/q/health/ready")) {
+            kubectl.ok("apply", "--server-side", "-n", namespace, "-f", RepoPaths.resolve("examples/echo.yaml").toString());
+            Awaitility.await("a reconcile counted").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> operator.sampleNames("/q/metrics").contains("reconciliations_success_total"));
+            return operator.sampleNames("/q/metrics");
+        }
+    }
+
+    /** The metric names JOSDK's MicrometerMetricsV2 declares, read from the operator's packaged jar. */
+    private static Set<String> josdkMetricNames() throws IOException {
+        Path lib = OPERATOR_JAR.resolveSibling("lib").resolve("main");
+        Path jar;
+        try (var files = Files.list(lib)) {
+            jar = files.filter(p -> p.getFileName().toString().contains("micrometer-support")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no JOSDK micrometer-support jar in " + lib));
+        }
+        Processes.Result javap = Processes.run(List.of(Path.of(System.getProperty("java.home"), "bin", "javap").toString(),
+                "-constants", "-cp", jar.toString(), "io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2"));
+        assertThat(javap.exitCode()).as(javap.stderr()).isZero();
+        Set<String> names = new TreeSet<>();
+        Matcher m = JOSDK_CONSTANT.matcher(javap.stdout());
+        while (m.find()) {
+            names.add(m.group(1).replace('.', '_'));
+        }
+        return names;
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
