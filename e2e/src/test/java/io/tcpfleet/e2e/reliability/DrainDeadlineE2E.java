@@ -74,7 +74,7 @@ class DrainDeadlineE2E {
                 String drainAnswer = Files.readString(Path.of(server.log() + ".prestop"));
                 Results.record("never-finishing connection", "1 connection echoing a byte every 100 ms through a drain"
                         + " (delay 1s, timeout 2s)", "cut " + cutMillis + "ms after the drain began; /drain answered "
-                        + drainAnswer.strip() + "; old replica: " + end.describe());
+                        + drainAnswer.strip().replace('\n', ' ') + "; old replica: " + end.describe());
 
                 assertThat(cutMillis).as("kept until delay + timeout").isGreaterThanOrEqualTo(2_900);
                 assertThat(end.cleanWithinGrace()).as(end.toString()).isTrue();

@@ -61,6 +61,7 @@ public final class TcpfleetReplica implements Replica {
         try {
             Files.createDirectories(logDir);
             Path log = logDir.resolve("tcpfleet-" + podIp.getHostAddress() + ".log");
+            Files.deleteIfExists(log.resolveSibling(log.getFileName() + ".prestop")); // a new pod, a new hook log
             // Small heap and C1 only: four JVMs start side by side on two loaded cores.
             ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                     "-XX:-UsePerfData", "-jar", JAR.toString())
