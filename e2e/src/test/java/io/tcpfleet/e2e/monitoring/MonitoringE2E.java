@@ -55,6 +55,11 @@ class MonitoringE2E {
         assertThat(MonitoringFiles.alertExpressions().keySet()).containsExactlyInAnyOrder("TcpfleetConnectionsNearMax",
                 "TcpfleetConnectionsRefused", "TcpfleetDrainForcedCloses", "TcpfleetUpstreamCircuitOpen",
                 "TcpfleetCloseWaitPilingUp", "TcpServiceNotReady", "TcpfleetOperatorReconcileErrors");
+        // The name extraction the exposure check relies on finds every family the files read (23).
+        assertThat(MonitoringFiles.queriedMetrics()).hasSize(23).contains("tcpfleet_sockets", "tcpfleet_connections_max",
+                "tcpfleet_connection_duration_seconds_bucket", "jvm_gc_pause_seconds_sum", "netty_allocator_memory_used",
+                "reconciliations_failure_total", "reconciliations_execution_duration_seconds_bucket",
+                "kube_tcpfleet_tcpservice_condition");
     }
 
     @Test
