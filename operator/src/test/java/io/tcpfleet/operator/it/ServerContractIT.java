@@ -57,7 +57,7 @@ class ServerContractIT {
                 Arguments.of("every knob at an edge", (Consumer<TcpServiceSpec>) s -> {
                     s.setPort(65000);
                     Keepalive k = new Keepalive();
-                    k.setIdle("2h");
+                    k.setIdle("9h6m7s"); // 32767 s, the kernel's TCP_KEEPIDLE ceiling
                     k.setInterval("1s");
                     k.setCount(127);
                     Connections c = new Connections();

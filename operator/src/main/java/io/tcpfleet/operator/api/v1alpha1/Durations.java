@@ -6,6 +6,15 @@ public final class Durations {
     /** Schema pattern for every duration field; the server parses exactly this form. */
     public static final String PATTERN = "^(0|([0-9]+(ms|s|m|h))+)$";
 
+    /** TCP keepalive timers: the kernel takes whole seconds (1-32767), so no ms and no 0. */
+    public static final String WHOLE_SECONDS_PATTERN = "^([0-9]+(s|m|h))+$";
+
+    /** CEL bound for keepalive timers, matching the server's --keepalive-idle/-interval. */
+    public static final String KEEPALIVE_RULE = "duration(self) >= duration('1s') && duration(self) <= duration('32767s')";
+
+    /** CEL: the duration is more than zero. */
+    public static final String POSITIVE_RULE = "duration(self) > duration('0s')";
+
     private Durations() {
     }
 }

@@ -6,18 +6,21 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Keepalive {
 
     @Default("60s")
-    @Pattern(Durations.PATTERN)
-    @JsonPropertyDescription("Idle time before the first keepalive probe, Go duration. Default 60s.")
+    @Pattern(Durations.WHOLE_SECONDS_PATTERN)
+    @ValidationRule(value = Durations.KEEPALIVE_RULE, message = "must be from 1s to 32767s (TCP keepalive takes whole seconds)")
+    @JsonPropertyDescription("Idle time before the first keepalive probe, whole seconds as a Go duration (1s-32767s). Default 60s.")
     private String idle;
 
     @Default("10s")
-    @Pattern(Durations.PATTERN)
-    @JsonPropertyDescription("Time between keepalive probes, Go duration. Default 10s.")
+    @Pattern(Durations.WHOLE_SECONDS_PATTERN)
+    @ValidationRule(value = Durations.KEEPALIVE_RULE, message = "must be from 1s to 32767s (TCP keepalive takes whole seconds)")
+    @JsonPropertyDescription("Time between keepalive probes, whole seconds as a Go duration (1s-32767s). Default 10s.")
     private String interval;
 
     @Default("3")

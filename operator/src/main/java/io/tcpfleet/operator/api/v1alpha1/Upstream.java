@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 
@@ -26,6 +27,7 @@ public class Upstream {
 
     @Default("2s")
     @Pattern(Durations.PATTERN)
+    @ValidationRule(value = Durations.POSITIVE_RULE, message = "must be more than 0")
     @JsonPropertyDescription("How long to wait for a backend connection, Go duration (250ms, 2s). Default 2s.")
     private String connectTimeout;
 
