@@ -24,6 +24,8 @@ public final class SocketStates {
         established(0x01), syn_recv(0x03), fin_wait1(0x04), fin_wait2(0x05), time_wait(0x06), close(0x07),
         close_wait(0x08), last_ack(0x09), listen(0x0A), closing(0x0B);
 
+        private static final State[] ALL = values(); // values() copies the array: once, not per /proc line
+
         private final int code;
 
         State(int code) {
@@ -31,7 +33,7 @@ public final class SocketStates {
         }
 
         static State of(int code) {
-            for (State s : values()) {
+            for (State s : ALL) {
                 if (s.code == code) {
                     return s;
                 }
