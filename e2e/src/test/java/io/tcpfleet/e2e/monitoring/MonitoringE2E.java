@@ -63,6 +63,27 @@ class MonitoringE2E {
     }
 
     @Test
+    void kustomizationRendersTheRuleTheDashboardConfigMapAndIsNotInTheBase() throws Exception {
+        Processes.Result rendered = Processes.run(List.of("kubectl", "kustomize", MonitoringFiles.DIR.toString()));
+        assertThat(rendered.exitCode()).as(rendered.stderr()).isZero();
+        Set<String> objects = new TreeSet<>();
+        for (JsonNode doc : MonitoringFiles.YAML.readValues(MonitoringFiles.YAML.createParser(rendered.stdout()),
+                JsonNode.class).readAll()) {
+            objects.add(doc.path("kind").asText() + "/" + doc.path("metadata").path("name").asText());
+            if (doc.path("kind").asText().equals("ConfigMap") && doc.path("data").has("grafana-dashboard.json")) {
+                assertThat(doc.path("metadata").path("labels").path("grafana_dashboard").asText()).isEqualTo("1");
+                assertThat(MonitoringFiles.JSON.readTree(doc.path("data").path("grafana-dashboard.json").asText()))
+                        .isEqualTo(MonitoringFiles.dashboard());
+            }
+        }
+        assertThat(objects).containsExactlyInAnyOrder("PrometheusRule/tcpfleet", "ServiceMonitor/tcpfleet-operator",
+                "ConfigMap/tcpfleet-grafana-dashboard", "ConfigMap/tcpfleet-kube-state-metrics",
+                "ClusterRole/tcpfleet-kube-state-metrics");
+        // The base must apply on clusters without the Prometheus Operator CRDs.
+        assertThat(Files.readString(RepoPaths.resolve("deploy/kustomization.yaml"))).doesNotContain("monitoring");
+    }
+
+    @Test
     void promtoolAcceptsTheRulesAndEveryAlertFiresInItsTestCase(@TempDir Path dir) throws Exception {
         Path rules = dir.resolve("rules.yaml");
         MonitoringFiles.YAML.writeValue(rules.toFile(), MonitoringFiles.rule().path("spec"));
