@@ -2,7 +2,12 @@ package io.tcpfleet.server.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.channel.FileRegion;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -12,8 +17,11 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.tcpfleet.server.debug.JfrProfiler;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.logging.Logger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +72,39 @@ class DebugHandlerTest {
         assertThat(passed.refCnt()).isEqualTo(1);
         passed.release();
         assertThat((Object) channel.readOutbound()).isNull();
+    }
+
+    @Test
+    void aProfileLiftsTheReadTimeoutAndSendsTheFileThenDeletesIt() throws Exception {
+        profiler = new JfrProfiler(tmp);
+        EmbeddedChannel channel = new EmbeddedChannel() {
+            @Override
+            protected SocketAddress remoteAddress0() {
+                return new InetSocketAddress("127.0.0.1", 40000);
+            }
+        };
+        channel.pipeline().addLast(AdminServer.READ_TIMEOUT, new ReadTimeoutHandler(30))
+                .addLast(new DebugHandler(profiler));
+        channel.writeInbound(request("POST", "/debug/profile?seconds=1"));
+        // A recording longer than the admin read timeout must not be cut by it.
+        assertThat(channel.pipeline().get(AdminServer.READ_TIMEOUT)).isNull();
+        assertThat(profiler.isRecording()).isTrue();
+        Awaitility.await("recording written").atMost(Duration.ofSeconds(60)).until(() -> !profiler.isRecording());
+        Awaitility.await("response written").atMost(Duration.ofSeconds(30)).until(() -> {
+            channel.runPendingTasks();
+            return !channel.outboundMessages().isEmpty();
+        });
+        HttpResponse head = channel.readOutbound();
+        assertThat(head.status()).isEqualTo(HttpResponseStatus.OK);
+        assertThat(head.headers().get(HttpHeaderNames.CONTENT_TYPE)).isEqualTo("application/octet-stream");
+        FileRegion file = channel.readOutbound();
+        assertThat(file.count()).isPositive().isEqualTo(head.headers().getInt(HttpHeaderNames.CONTENT_LENGTH).longValue());
+        file.release();
+        assertThat((Object) channel.readOutbound()).isSameAs(LastHttpContent.EMPTY_LAST_CONTENT);
+        try (var left = Files.list(tmp)) {
+            assertThat(left).as("the .jfr is deleted once sent").isEmpty();
+        }
+        assertThat(channel.isOpen()).isFalse();
     }
 
     private EmbeddedChannel channelFrom(SocketAddress remote) {
