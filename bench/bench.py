@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "bench" / ".build"
 OUT = ROOT / "docs" / "bench"
 LOGS = ROOT / "bench" / ".out"
-JAR = ROOT / "server" / "target" / "tcpfleet-server.jar"
+# run.sh copies server/target/tcpfleet-server.jar here, so a rebuild during the run cannot change it.
+JAR = BUILD / "tcpfleet-server.jar"
 
 SERVER_CPU = os.environ.get("BENCH_SERVER_CPU", "0")
 CLIENT_CPU = os.environ.get("BENCH_CLIENT_CPU", "1")

@@ -31,6 +31,7 @@ fi
 if [ -z "${BENCH_SKIP_JAR:-}" ]; then
   flock /tmp/tcpfleet-mvn.lock mvn -B -ntp -q -pl server -DskipTests package
 fi
+cp server/target/tcpfleet-server.jar bench/.build/tcpfleet-server.jar
 
 echo "bench: load average before: $(cut -d' ' -f1-3 /proc/loadavg) (numbers are only meaningful on an idle machine)"
 if [ "${1:-all}" = tune ]; then
