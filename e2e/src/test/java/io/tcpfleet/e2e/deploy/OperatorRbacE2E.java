@@ -36,7 +36,7 @@ class OperatorRbacE2E {
     private static final List<String> NEEDED = List.of(
             "tcpservices.tcpfleet.io", "tcpservices.tcpfleet.io/status", "tcpservices.tcpfleet.io/finalizers",
             "deployments.apps", "services", "poddisruptionbudgets.policy", "servicemonitors.monitoring.coreos.com",
-            "events", "customresourcedefinitions.apiextensions.k8s.io", "leases.coordination.k8s.io",
+            "prometheusrules.monitoring.coreos.com", "events", "customresourcedefinitions.apiextensions.k8s.io", "leases.coordination.k8s.io",
             "selfsubjectreviews.authentication.k8s.io", "selfsubjectaccessreviews.authorization.k8s.io",
             "selfsubjectrulesreviews.authorization.k8s.io", "clustertrustbundles.certificates.k8s.io");
 

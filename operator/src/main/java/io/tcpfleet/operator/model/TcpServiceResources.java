@@ -50,6 +50,10 @@ public final class TcpServiceResources {
         return tcps.getMetadata().getName();
     }
 
+    public static String prometheusRuleName(TcpService tcps) {
+        return tcps.getMetadata().getName();
+    }
+
     /** Labels on every child. Never app.kubernetes.io/instance: Argo CD would prune our children. */
     public static Map<String, String> labels(TcpService tcps) {
         Map<String, String> labels = new LinkedHashMap<>();

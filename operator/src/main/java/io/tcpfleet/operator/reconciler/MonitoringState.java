@@ -1,11 +1,11 @@
 package io.tcpfleet.operator.reconciler;
 
-/** What became of the ServiceMonitor on this reconcile. */
+/** What became of an optional monitoring child (the ServiceMonitor, the PrometheusRule) on this reconcile. */
 public enum MonitoringState {
-    /** The ServiceMonitor exists (or was just applied). */
+    /** The child exists (or was just applied). */
     ACTIVE,
-    /** spec.monitoring.serviceMonitor is false. */
+    /** Its spec.monitoring switch (serviceMonitor, prometheusRule) is false. */
     DISABLED,
-    /** Wanted, but the monitoring.coreos.com ServiceMonitor CRD is not installed. */
+    /** Wanted, but its monitoring.coreos.com CRD is not installed. */
     CRD_MISSING
 }

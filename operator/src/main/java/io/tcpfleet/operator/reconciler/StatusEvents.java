@@ -41,17 +41,26 @@ public final class StatusEvents {
         if (changedTo(find(before, Condition.DEGRADED), degraded, Condition.TRUE)) {
             events.add(Event.warning(degraded.get().getReason(), degraded.get().getMessage()));
         }
-        Optional<Condition> oldMonitoring = find(before, Condition.MONITORING);
-        Optional<Condition> monitoring = find(after, Condition.MONITORING);
-        if (reasonChanged(oldMonitoring, monitoring)) {
-            Condition m = monitoring.get();
-            if ("ServiceMonitorCrdMissing".equals(m.getReason())) {
-                events.add(Event.warning("MonitoringSkipped", m.getMessage()));
-            } else if (Condition.TRUE.equals(m.getStatus()) && oldMonitoring.isPresent()) {
-                events.add(Event.normal("MonitoringEnabled", m.getMessage()));
+        optionalChild(before, after, Condition.MONITORING, TcpServiceStatusAggregator.SERVICE_MONITOR_CRD_MISSING,
+                "MonitoringSkipped", "MonitoringEnabled", events);
+        optionalChild(before, after, Condition.ALERTING, TcpServiceStatusAggregator.PROMETHEUS_RULE_CRD_MISSING,
+                "AlertingSkipped", "AlertingEnabled", events);
+        return events;
+    }
+
+    /** A Warning when an optional child is skipped for a missing CRD, a Normal Event once it is created after all. */
+    private static void optionalChild(TcpServiceStatus before, TcpServiceStatus after, String type, String crdMissing,
+            String skipped, String enabled, List<Event> events) {
+        Optional<Condition> old = find(before, type);
+        Optional<Condition> now = find(after, type);
+        if (reasonChanged(old, now)) {
+            Condition c = now.get();
+            if (crdMissing.equals(c.getReason())) {
+                events.add(Event.warning(skipped, c.getMessage()));
+            } else if (Condition.TRUE.equals(c.getStatus()) && old.isPresent()) {
+                events.add(Event.normal(enabled, c.getMessage()));
             }
         }
-        return events;
     }
 
     private static boolean became(Optional<Condition> before, Optional<Condition> after, String status) {

@@ -18,6 +18,9 @@ import io.tcpfleet.operator.api.v1alpha1.TcpServiceStatus;
 import io.tcpfleet.operator.dependent.DeploymentDependent;
 import io.tcpfleet.operator.dependent.MetricsServiceDependent;
 import io.tcpfleet.operator.dependent.PodDisruptionBudgetDependent;
+import io.tcpfleet.operator.dependent.PrometheusRuleCrdPresent;
+import io.tcpfleet.operator.dependent.PrometheusRuleDependent;
+import io.tcpfleet.operator.dependent.PrometheusRuleWanted;
 import io.tcpfleet.operator.dependent.ServiceDependent;
 import io.tcpfleet.operator.dependent.ServiceMonitorCrdPresent;
 import io.tcpfleet.operator.dependent.ServiceMonitorDependent;
@@ -34,7 +37,10 @@ import io.tcpfleet.operator.model.TcpServiceResources;
         @Dependent(name = TcpServiceReconciler.PDB, type = PodDisruptionBudgetDependent.class),
         @Dependent(name = TcpServiceReconciler.SERVICE_MONITOR, type = ServiceMonitorDependent.class,
                 activationCondition = ServiceMonitorCrdPresent.class,
-                reconcilePrecondition = ServiceMonitorWanted.class)
+                reconcilePrecondition = ServiceMonitorWanted.class),
+        @Dependent(name = TcpServiceReconciler.PROMETHEUS_RULE, type = PrometheusRuleDependent.class,
+                activationCondition = PrometheusRuleCrdPresent.class,
+                reconcilePrecondition = PrometheusRuleWanted.class)
 })
 @ControllerConfiguration(name = TcpServiceReconciler.NAME, fieldManager = TcpServiceResources.OPERATOR_NAME)
 @RBACRule(apiGroups = "", resources = "events", verbs = RBACVerbs.CREATE)
@@ -47,14 +53,18 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
     public static final String METRICS_SERVICE = "metrics-service";
     public static final String PDB = "pdb";
     public static final String SERVICE_MONITOR = "servicemonitor";
+    public static final String PROMETHEUS_RULE = "prometheusrule";
 
     @Override
     public UpdateControl<TcpService> reconcile(TcpService tcps, Context<TcpService> context) {
         Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
-        MonitoringState monitoring = monitoringState(tcps, context);
-        TcpServiceStatus next = TcpServiceStatusAggregator.aggregate(tcps, deployment, monitoring, Instant.now());
+        EffectiveSpec spec = EffectiveSpec.of(tcps.getSpec());
+        MonitoringState monitoring = optionalState(spec.serviceMonitor(), SERVICE_MONITOR, context);
+        MonitoringState alerting = optionalState(spec.prometheusRule(), PROMETHEUS_RULE, context);
+        TcpServiceStatus next = TcpServiceStatusAggregator.aggregate(tcps, deployment, monitoring, alerting,
+                Instant.now());
         UpdateControl<TcpService> control = patchIfChanged(tcps, next, context);
-        return monitoring == MonitoringState.CRD_MISSING
+        return monitoring == MonitoringState.CRD_MISSING || alerting == MonitoringState.CRD_MISSING
                 ? control.rescheduleAfter(ServiceMonitorCrdPresent.RECHECK)
                 : control;
     }
@@ -86,12 +96,13 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
         return UpdateControl.patchStatus(patch);
     }
 
-    private static MonitoringState monitoringState(TcpService tcps, Context<TcpService> context) {
-        if (!EffectiveSpec.of(tcps.getSpec()).serviceMonitor()) {
+    /** What became of an optional dependent (ServiceMonitor, PrometheusRule) from its spec switch and CRD check. */
+    private static MonitoringState optionalState(boolean wanted, String dependent, Context<TcpService> context) {
+        if (!wanted) {
             return MonitoringState.DISABLED;
         }
         boolean crdPresent = context.managedWorkflowAndDependentResourceContext().getWorkflowReconcileResult()
-                .flatMap(r -> r.getDependentConditionResult(SERVICE_MONITOR, Condition.Type.ACTIVATION, Boolean.class))
+                .flatMap(r -> r.getDependentConditionResult(dependent, Condition.Type.ACTIVATION, Boolean.class))
                 .orElse(Boolean.TRUE);
         return crdPresent ? MonitoringState.ACTIVE : MonitoringState.CRD_MISSING;
     }

@@ -21,11 +21,14 @@ import io.tcpfleet.operator.model.TcpServiceResources;
  */
 public final class TcpServiceStatusAggregator {
 
+    static final String SERVICE_MONITOR_CRD_MISSING = "ServiceMonitorCrdMissing";
+    static final String PROMETHEUS_RULE_CRD_MISSING = "PrometheusRuleCrdMissing";
+
     private TcpServiceStatusAggregator() {
     }
 
     public static TcpServiceStatus aggregate(TcpService tcps, Deployment deployment, MonitoringState monitoring,
-            Instant now) {
+            MonitoringState alerting, Instant now) {
         EffectiveSpec spec = EffectiveSpec.of(tcps.getSpec());
         DeploymentStatus ds = deployment == null || deployment.getStatus() == null
                 ? new DeploymentStatus() : deployment.getStatus();
@@ -67,6 +70,7 @@ public final class TcpServiceStatusAggregator {
         }
         next.add(degraded(ds));
         next.add(monitoring(monitoring));
+        next.add(alerting(alerting));
         status.setConditions(carryTransitionTimes(tcps.getStatus(), next, tcps.getMetadata().getGeneration(), now));
         return status;
     }
@@ -118,9 +122,21 @@ public final class TcpServiceStatusAggregator {
                     "Prometheus scrapes the metrics Service through a ServiceMonitor");
             case DISABLED -> new Condition(Condition.MONITORING, Condition.FALSE, "Disabled",
                     "spec.monitoring.serviceMonitor is false");
-            case CRD_MISSING -> new Condition(Condition.MONITORING, Condition.FALSE, "ServiceMonitorCrdMissing",
+            case CRD_MISSING -> new Condition(Condition.MONITORING, Condition.FALSE, SERVICE_MONITOR_CRD_MISSING,
                     "monitoring skipped: the ServiceMonitor CRD (monitoring.coreos.com/v1) is not installed;"
                             + " the metrics Service exists and a ServiceMonitor follows once the CRD is installed");
+        };
+    }
+
+    private static Condition alerting(MonitoringState state) {
+        return switch (state) {
+            case ACTIVE -> new Condition(Condition.ALERTING, Condition.TRUE, "PrometheusRuleApplied",
+                    "this service's alerts are in a PrometheusRule");
+            case DISABLED -> new Condition(Condition.ALERTING, Condition.FALSE, "Disabled",
+                    "spec.monitoring.prometheusRule is false");
+            case CRD_MISSING -> new Condition(Condition.ALERTING, Condition.FALSE, PROMETHEUS_RULE_CRD_MISSING,
+                    "monitoring skipped: the PrometheusRule CRD (monitoring.coreos.com/v1) is not installed;"
+                            + " a PrometheusRule follows once the CRD is installed");
         };
     }
 

@@ -61,6 +61,6 @@ class OperatorRestartIT {
             transitions.add(c.getType() + "@" + now.getLastTransitionTime());
             assertThat(now.getLastTransitionTime()).as(c.getType()).isEqualTo(c.getLastTransitionTime());
         }
-        assertThat(transitions).hasSize(4);
+        assertThat(transitions).as("Ready, Progressing, Degraded, Monitoring, Alerting").hasSize(5);
     }
 }

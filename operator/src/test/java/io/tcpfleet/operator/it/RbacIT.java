@@ -70,15 +70,23 @@ class RbacIT {
             "create, pods, apps, no",
             "update, leases.coordination.k8s.io, kube-system, no",
             "get, customresourcedefinitions.apiextensions.k8s.io/tcpservices.tcpfleet.io, '', no",
+            "create, prometheusrules.monitoring.coreos.com, apps, yes",
+            "patch, prometheusrules.monitoring.coreos.com, apps, yes",
+            "delete, prometheusrules.monitoring.coreos.com, apps, yes",
+            "update, prometheusrules.monitoring.coreos.com, apps, no",
     })
     void theOperatorMayDoWhatItNeedsAndNoMore(String verb, String resource, String namespace, String expected) {
         assertThat(canI(verb, resource, namespace)).as(String.join(" ", verb, resource, namespace)).isEqualTo(expected);
     }
 
     @Test
-    void itMayLookForTheServiceMonitorCrdButNoOtherCrd() {
+    void itMayLookForTheServiceMonitorAndPrometheusRuleCrdsButNoOtherCrd() {
         assertThat(canI("get", "customresourcedefinitions.apiextensions.k8s.io/servicemonitors.monitoring.coreos.com", ""))
                 .isEqualTo("yes");
+        assertThat(canI("get", "customresourcedefinitions.apiextensions.k8s.io/prometheusrules.monitoring.coreos.com", ""))
+                .isEqualTo("yes");
+        assertThat(canI("get", "customresourcedefinitions.apiextensions.k8s.io/alertmanagers.monitoring.coreos.com", ""))
+                .isEqualTo("no");
     }
 
     /** kubectl auth can-i as the operator's ServiceAccount; its answer is the line yes or no (warnings aside). */

@@ -18,6 +18,7 @@ final class TestCluster {
     /** The committed CRD: what users install is what the tests run against. */
     static final Path TCPSERVICE_CRD = Path.of("..", "crds", "tcpservices.tcpfleet.io-v1.yml");
     static final String SERVICE_MONITOR_CRD_NAME = "servicemonitors.monitoring.coreos.com";
+    static final String PROMETHEUS_RULE_CRD_NAME = "prometheusrules.monitoring.coreos.com";
 
     private TestCluster() {
     }
@@ -32,18 +33,33 @@ final class TestCluster {
     }
 
     static void installServiceMonitorCrd(KubernetesClient client) {
-        try (InputStream in = TestCluster.class.getResourceAsStream("/servicemonitor-crd.yaml")) {
+        applyResource(client, "/servicemonitor-crd.yaml");
+    }
+
+    static void removeServiceMonitorCrd(KubernetesClient client) {
+        remove(client, SERVICE_MONITOR_CRD_NAME);
+    }
+
+    static void installPrometheusRuleCrd(KubernetesClient client) {
+        applyResource(client, "/prometheusrule-crd.yaml");
+    }
+
+    static void removePrometheusRuleCrd(KubernetesClient client) {
+        remove(client, PROMETHEUS_RULE_CRD_NAME);
+    }
+
+    private static void applyResource(KubernetesClient client, String resource) {
+        try (InputStream in = TestCluster.class.getResourceAsStream(resource)) {
             apply(client, Serialization.unmarshal(in, CustomResourceDefinition.class));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    static void removeServiceMonitorCrd(KubernetesClient client) {
-        client.apiextensions().v1().customResourceDefinitions().withName(SERVICE_MONITOR_CRD_NAME).delete();
-        Awaitility.await("ServiceMonitor CRD gone").atMost(Duration.ofMinutes(1))
-                .until(() -> client.apiextensions().v1().customResourceDefinitions()
-                        .withName(SERVICE_MONITOR_CRD_NAME).get() == null);
+    private static void remove(KubernetesClient client, String crdName) {
+        client.apiextensions().v1().customResourceDefinitions().withName(crdName).delete();
+        Awaitility.await(crdName + " gone").atMost(Duration.ofMinutes(1))
+                .until(() -> client.apiextensions().v1().customResourceDefinitions().withName(crdName).get() == null);
     }
 
     private static void apply(KubernetesClient client, CustomResourceDefinition crd) {

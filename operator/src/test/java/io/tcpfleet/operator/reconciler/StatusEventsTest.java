@@ -17,8 +17,8 @@ class StatusEventsTest {
     @Test
     void rolloutStartsAndFinishes() {
         TcpService tcps = TestTcpServices.named("echo");
-        TcpServiceStatus done = TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 1, 1, 1), MonitoringState.ACTIVE, NOW);
-        TcpServiceStatus rolling = TcpServiceStatusAggregator.aggregate(tcps, deployment(2, 2, 2, 2, 1), MonitoringState.ACTIVE, NOW);
+        TcpServiceStatus done = TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 1, 1, 1), MonitoringState.ACTIVE, MonitoringState.ACTIVE, NOW);
+        TcpServiceStatus rolling = TcpServiceStatusAggregator.aggregate(tcps, deployment(2, 2, 2, 2, 1), MonitoringState.ACTIVE, MonitoringState.ACTIVE, NOW);
         assertThat(StatusEvents.between(done, rolling)).extracting(StatusEvents.Event::reason).containsExactly("RolloutStarted");
         assertThat(StatusEvents.between(rolling, done)).extracting(StatusEvents.Event::reason).containsExactly("RolloutFinished");
     }
@@ -26,21 +26,37 @@ class StatusEventsTest {
     @Test
     void monitoringSkippedIsAWarningOnceNotOnEveryReconcile() {
         TcpService tcps = TestTcpServices.named("echo");
-        TcpServiceStatus first = TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 1, 1, 1), MonitoringState.CRD_MISSING, NOW);
+        TcpServiceStatus first = TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 1, 1, 1), MonitoringState.CRD_MISSING, MonitoringState.ACTIVE, NOW);
         assertThat(StatusEvents.between(null, first)).anySatisfy(e -> {
             assertThat(e.type()).isEqualTo("Warning");
             assertThat(e.reason()).isEqualTo("MonitoringSkipped");
         });
         assertThat(StatusEvents.between(first, first)).isEmpty();
-        TcpServiceStatus installed = TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 1, 1, 1), MonitoringState.ACTIVE, NOW);
+        TcpServiceStatus installed = TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 1, 1, 1), MonitoringState.ACTIVE, MonitoringState.ACTIVE, NOW);
         assertThat(StatusEvents.between(first, installed)).extracting(StatusEvents.Event::reason).containsExactly("MonitoringEnabled");
+    }
+
+    @Test
+    void alertingSkippedIsAWarningOnceThenEnabledOnceTheRuleCrdArrives() {
+        TcpService tcps = TestTcpServices.named("echo");
+        TcpServiceStatus first = TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 1, 1, 1),
+                MonitoringState.ACTIVE, MonitoringState.CRD_MISSING, NOW);
+        assertThat(StatusEvents.between(null, first)).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo("Warning");
+            assertThat(e.reason()).isEqualTo("AlertingSkipped");
+        });
+        assertThat(StatusEvents.between(first, first)).isEmpty();
+        TcpServiceStatus installed = TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 1, 1, 1),
+                MonitoringState.ACTIVE, MonitoringState.ACTIVE, NOW);
+        assertThat(StatusEvents.between(first, installed)).extracting(StatusEvents.Event::reason)
+                .containsExactly("AlertingEnabled");
     }
 
     @Test
     void becomingReadyIsNormalAndAnErrorIsAWarning() {
         TcpService tcps = TestTcpServices.named("echo");
-        TcpServiceStatus waiting = TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 1, 0, 1), MonitoringState.ACTIVE, NOW);
-        TcpServiceStatus ready = TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 1, 1, 1), MonitoringState.ACTIVE, NOW);
+        TcpServiceStatus waiting = TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 1, 0, 1), MonitoringState.ACTIVE, MonitoringState.ACTIVE, NOW);
+        TcpServiceStatus ready = TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 1, 1, 1), MonitoringState.ACTIVE, MonitoringState.ACTIVE, NOW);
         assertThat(StatusEvents.between(waiting, ready)).extracting(StatusEvents.Event::reason).contains("Ready");
         tcps.setStatus(ready);
         TcpServiceStatus failed = TcpServiceStatusAggregator.withError(tcps, new RuntimeException("forbidden"), NOW);

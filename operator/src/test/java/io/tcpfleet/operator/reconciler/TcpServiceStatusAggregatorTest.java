@@ -39,7 +39,7 @@ class TcpServiceStatusAggregatorTest {
     @Test
     void firstReconcileAlreadyCarriesReadyFalseAndTheScaleFields() {
         TcpService tcps = withReplicas(3);
-        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(tcps, null, MonitoringState.ACTIVE, T0);
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(tcps, null, MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0);
         assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("False");
         assertThat(condition(s, Condition.PROGRESSING).getStatus()).isEqualTo("True");
         assertThat(condition(s, Condition.DEGRADED).getStatus()).isEqualTo("False");
@@ -56,7 +56,7 @@ class TcpServiceStatusAggregatorTest {
     @Test
     void readyAndRolledOutWhenEveryReplicaIsReadyAndCurrent() {
         TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(3), deployment(2, 2, 3, 3, 3),
-                MonitoringState.ACTIVE, T0);
+                MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0);
         assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("True");
         assertThat(condition(s, Condition.READY).getReason()).isEqualTo("AllReplicasReady");
         assertThat(condition(s, Condition.PROGRESSING).getStatus()).isEqualTo("False");
@@ -67,7 +67,7 @@ class TcpServiceStatusAggregatorTest {
     @Test
     void progressingWhileOldPodsAreStillAround() {
         TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(3), deployment(3, 3, 4, 4, 1),
-                MonitoringState.ACTIVE, T0);
+                MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0);
         assertThat(condition(s, Condition.PROGRESSING).getStatus()).isEqualTo("True");
         assertThat(condition(s, Condition.PROGRESSING).getReason()).isEqualTo("RollingOut");
         assertThat(condition(s, Condition.READY).getStatus()).as("capacity is kept during a rollout").isEqualTo("True");
@@ -76,7 +76,7 @@ class TcpServiceStatusAggregatorTest {
     @Test
     void staysReadyButProgressingUntilTheDeploymentControllerHasSeenTheNewGeneration() {
         TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(3), deployment(4, 3, 3, 3, 3),
-                MonitoringState.ACTIVE, T0);
+                MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0);
         assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("True");
         assertThat(condition(s, Condition.PROGRESSING).getStatus()).isEqualTo("True");
     }
@@ -84,7 +84,7 @@ class TcpServiceStatusAggregatorTest {
     @Test
     void notReadyWhileScalingUpBeyondTheReadyPods() {
         TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(4), deployment(2, 2, 4, 2, 4),
-                MonitoringState.ACTIVE, T0);
+                MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0);
         assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("False");
         assertThat(condition(s, Condition.READY).getMessage()).isEqualTo("2/4 replicas ready");
     }
@@ -92,14 +92,14 @@ class TcpServiceStatusAggregatorTest {
     @Test
     void transitionTimeMovesOnlyWhenTheStatusChanges() {
         TcpService tcps = withReplicas(3);
-        tcps.setStatus(TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 3, 1, 3), MonitoringState.ACTIVE, T0));
+        tcps.setStatus(TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 3, 1, 3), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0));
         TcpServiceStatus later = TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 3, 2, 3),
-                MonitoringState.ACTIVE, T1);
+                MonitoringState.ACTIVE, MonitoringState.ACTIVE, T1);
         assertThat(condition(later, Condition.READY).getMessage()).isEqualTo("2/3 replicas ready");
         assertThat(condition(later, Condition.READY).getLastTransitionTime()).isEqualTo("2026-01-01T10:00:00Z");
         tcps.setStatus(later);
         TcpServiceStatus ready = TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 3, 3, 3),
-                MonitoringState.ACTIVE, T1);
+                MonitoringState.ACTIVE, MonitoringState.ACTIVE, T1);
         assertThat(condition(ready, Condition.READY).getLastTransitionTime()).isEqualTo("2026-01-01T10:05:00Z");
         assertThat(condition(ready, Condition.DEGRADED).getLastTransitionTime()).isEqualTo("2026-01-01T10:00:00Z");
     }
@@ -107,18 +107,29 @@ class TcpServiceStatusAggregatorTest {
     @Test
     void sameObservationGivesAnEqualStatusSoNothingIsPatched() {
         TcpService tcps = withReplicas(2);
-        tcps.setStatus(TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 2, 2, 2), MonitoringState.ACTIVE, T0));
-        assertThat(TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 2, 2, 2), MonitoringState.ACTIVE, T1))
+        tcps.setStatus(TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 2, 2, 2), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0));
+        assertThat(TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 2, 2, 2), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T1))
                 .isEqualTo(tcps.getStatus());
     }
 
     @Test
     void missingServiceMonitorCrdIsReportedButStillReady() {
         TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(1), deployment(1, 1, 1, 1, 1),
-                MonitoringState.CRD_MISSING, T0);
+                MonitoringState.CRD_MISSING, MonitoringState.ACTIVE, T0);
         assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("True");
         assertThat(condition(s, Condition.MONITORING).getStatus()).isEqualTo("False");
         assertThat(condition(s, Condition.MONITORING).getReason()).isEqualTo("ServiceMonitorCrdMissing");
+    }
+
+    @Test
+    void missingPrometheusRuleCrdIsReportedAsMonitoringSkippedButStillReady() {
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(1), deployment(1, 1, 1, 1, 1),
+                MonitoringState.ACTIVE, MonitoringState.CRD_MISSING, T0);
+        assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("True");
+        assertThat(condition(s, Condition.MONITORING).getStatus()).isEqualTo("True");
+        assertThat(condition(s, Condition.ALERTING).getStatus()).isEqualTo("False");
+        assertThat(condition(s, Condition.ALERTING).getReason()).isEqualTo("PrometheusRuleCrdMissing");
+        assertThat(condition(s, Condition.ALERTING).getMessage()).startsWith("monitoring skipped:");
     }
 
     @Test
@@ -126,7 +137,7 @@ class TcpServiceStatusAggregatorTest {
         Deployment d = deployment(1, 1, 0, 0, 0);
         d.getStatus().getConditions().add(new DeploymentConditionBuilder().withType("ReplicaFailure").withStatus("True")
                 .withMessage("pods \"echo-1\" is forbidden: violates PodSecurity").build());
-        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(1), d, MonitoringState.ACTIVE, T0);
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(1), d, MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0);
         assertThat(condition(s, Condition.DEGRADED).getStatus()).isEqualTo("True");
         assertThat(condition(s, Condition.DEGRADED).getMessage()).contains("PodSecurity");
     }
@@ -134,7 +145,7 @@ class TcpServiceStatusAggregatorTest {
     @Test
     void anErrorBecomesDegradedAndKeepsTheRest() {
         TcpService tcps = withReplicas(1);
-        tcps.setStatus(TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 1, 1, 1), MonitoringState.ACTIVE, T0));
+        tcps.setStatus(TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 1, 1, 1), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0));
         TcpServiceStatus s = TcpServiceStatusAggregator.withError(tcps,
                 new RuntimeException("apply failed", new IllegalStateException("quota exceeded")), T1);
         assertThat(condition(s, Condition.DEGRADED).getStatus()).isEqualTo("True");

@@ -13,6 +13,7 @@ public class Condition {
     public static final String PROGRESSING = "Progressing";
     public static final String DEGRADED = "Degraded";
     public static final String MONITORING = "Monitoring";
+    public static final String ALERTING = "Alerting";
 
     public static final String TRUE = "True";
     public static final String FALSE = "False";

@@ -14,12 +14,18 @@ public class Monitoring {
     @JsonPropertyDescription("Create a ServiceMonitor when the monitoring.coreos.com/v1 API exists. Default true.")
     private Boolean serviceMonitor;
 
+    @Default("true")
+    @JsonPropertyDescription("Create a PrometheusRule with this service's alerts when the monitoring.coreos.com/v1"
+            + " PrometheusRule API exists. Default true.")
+    private Boolean prometheusRule;
+
     @Default("30s")
     @Pattern(Durations.PATTERN)
     @JsonPropertyDescription("Prometheus scrape interval, Go duration. Default 30s.")
     private String interval;
 
-    @JsonPropertyDescription("Extra labels on the ServiceMonitor, for a Prometheus serviceMonitorSelector.")
+    @JsonPropertyDescription("Extra labels on the ServiceMonitor and PrometheusRule, for a Prometheus"
+            + " serviceMonitorSelector and ruleSelector.")
     private Map<String, String> labels;
 
     public Boolean getServiceMonitor() {
@@ -28,6 +34,14 @@ public class Monitoring {
 
     public void setServiceMonitor(Boolean serviceMonitor) {
         this.serviceMonitor = serviceMonitor;
+    }
+
+    public Boolean getPrometheusRule() {
+        return prometheusRule;
+    }
+
+    public void setPrometheusRule(Boolean prometheusRule) {
+        this.prometheusRule = prometheusRule;
     }
 
     public String getInterval() {

@@ -33,7 +33,7 @@ public class TcpServiceStatus {
     @JsonPropertyDescription("In-cluster address of the Service: <name>.<namespace>.svc:<port>.")
     private String endpoint;
 
-    @JsonPropertyDescription("Ready, Progressing, Degraded and Monitoring conditions.")
+    @JsonPropertyDescription("Ready, Progressing, Degraded, Monitoring and Alerting conditions.")
     private List<Condition> conditions = new ArrayList<>();
 
     public Optional<Condition> condition(String type) {

@@ -1,0 +1,23 @@
+package io.tcpfleet.operator.dependent;
+
+import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.tcpfleet.operator.api.v1alpha1.TcpService;
+import io.tcpfleet.operator.model.ServerPrometheusRule;
+import io.tcpfleet.operator.model.TcpServiceResources;
+
+/** Active only while the PrometheusRule CRD exists (PrometheusRuleCrdPresent); its informer starts then. */
+@KubernetesDependent(informer = @Informer(labelSelector = TcpServiceResources.CHILD_SELECTOR))
+public class PrometheusRuleDependent extends EventfulDependent<PrometheusRule> {
+
+    public PrometheusRuleDependent() {
+        super(PrometheusRule.class);
+    }
+
+    @Override
+    protected PrometheusRule desired(TcpService tcps, Context<TcpService> context) {
+        return ServerPrometheusRule.build(tcps);
+    }
+}
