@@ -6,6 +6,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -46,8 +47,25 @@ public final class ConnectionRegistry {
 
     /** Called once per admitted connection when it closes. */
     public void released() {
-        active.decrementAndGet();
         closed.increment();
+        if (active.decrementAndGet() == 0) {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits until no admitted connection is left or the timeout passes; true when none is left.
+     * A close is counted on its event loop just after its close future completes, so the drain
+     * waits here rather than on the futures.
+     */
+    public synchronized boolean awaitNoneActive(long timeout, TimeUnit unit) throws InterruptedException {
+        long until = System.nanoTime() + unit.toNanos(timeout);
+        for (long left = unit.toNanos(timeout); active.get() > 0 && left > 0; left = until - System.nanoTime()) {
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return active.get() == 0;
     }
 
     /** From now on every accepted socket is refused (the drain closed the listener). */

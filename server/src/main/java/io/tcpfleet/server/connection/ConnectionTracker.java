@@ -85,9 +85,9 @@ public final class ConnectionTracker extends ChannelDuplexHandler {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         CloseReason why = reason == null ? CloseReason.client : reason;
         long nanos = System.nanoTime() - openedNanos;
-        registry.released();
         metrics.closed(why).increment();
         metrics.connectionDuration().record(nanos, TimeUnit.NANOSECONDS);
+        registry.released(); // last: the drain reads the counts above once the registry is empty
         if (LOG.isDebugEnabled()) {
             LOG.debug("connection closed", "remote", String.valueOf(ctx.channel().remoteAddress()),
                     "durationMs", TimeUnit.NANOSECONDS.toMillis(nanos), "bytesIn", bytesIn, "bytesOut", bytesOut,

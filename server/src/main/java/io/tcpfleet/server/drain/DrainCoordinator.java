@@ -147,13 +147,6 @@ public final class DrainCoordinator {
         for (Channel ch : left) {
             ConnectionTracker.close(ch, CloseReason.forced);
         }
-        for (Channel ch : left) {
-            ch.closeFuture().await(1, TimeUnit.SECONDS);
-        }
-        // The tracker counts a close on the event loop right after the close future; wait for it.
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        while (registry.active() > 0 && System.nanoTime() < until) {
-            Thread.sleep(5);
-        }
+        registry.awaitNoneActive(1, TimeUnit.SECONDS);
     }
 }
