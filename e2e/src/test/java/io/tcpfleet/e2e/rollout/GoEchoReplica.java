@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The classic Go echo server (e2e/src/test/go/goecho) in the place of a pod, as a server without
@@ -88,28 +87,7 @@ public final class GoEchoReplica implements Replica {
     }
 
     @Override
-    public void terminate() {
-        process.destroy();
-    }
-
-    @Override
-    public void kill() {
-        process.destroyForcibly();
-    }
-
-    @Override
-    public OptionalInt awaitExit(Duration timeout) {
-        try {
-            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    ? OptionalInt.of(process.exitValue()) : OptionalInt.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return OptionalInt.empty();
-        }
-    }
-
-    @Override
-    public long pid() {
-        return process.pid();
+    public Process process() {
+        return process;
     }
 }

@@ -88,7 +88,7 @@ public final class OperatorUnderTest implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                     "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
-                    "-Dquarkus.kubernetes-client.namespace=" + leaseNamespace,
+                    "-Dtcpfleet.operator.namespace=" + leaseNamespace,
                     "-jar", JAR.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().put("KUBECONFIG", kubeconfig.toString());

@@ -3,6 +3,7 @@ package io.tcpfleet.e2e.rollout;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 
 /** One server process standing in for one pod: what the kubelet can do to it. */
 public interface Replica extends AutoCloseable {
@@ -19,16 +20,33 @@ public interface Replica extends AutoCloseable {
     /** Runs the pod's preStop hook to its end or the budget; its exit code, empty when cut at the budget. */
     OptionalInt preStop(Duration budget);
 
+    /** The server process standing in for the pod's container. */
+    Process process();
+
     /** SIGTERM. */
-    void terminate();
+    default void terminate() {
+        process().destroy();
+    }
 
     /** SIGKILL. */
-    void kill();
+    default void kill() {
+        process().destroyForcibly();
+    }
 
     /** Waits up to the timeout for the process to exit; its exit code, or empty while it still runs. */
-    OptionalInt awaitExit(Duration timeout);
+    default OptionalInt awaitExit(Duration timeout) {
+        try {
+            return process().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    ? OptionalInt.of(process().exitValue()) : OptionalInt.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OptionalInt.empty();
+        }
+    }
 
-    long pid();
+    default long pid() {
+        return process().pid();
+    }
 
     @Override
     public default void close() {

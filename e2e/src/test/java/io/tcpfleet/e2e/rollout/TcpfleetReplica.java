@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The real server jar run as the operator's pod template says, with only what co-location on one
@@ -138,29 +137,8 @@ public final class TcpfleetReplica implements Replica {
     }
 
     @Override
-    public void terminate() {
-        process.destroy(); // SIGTERM on Unix
-    }
-
-    @Override
-    public void kill() {
-        process.destroyForcibly(); // SIGKILL
-    }
-
-    @Override
-    public OptionalInt awaitExit(Duration timeout) {
-        try {
-            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    ? OptionalInt.of(process.exitValue()) : OptionalInt.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return OptionalInt.empty();
-        }
-    }
-
-    @Override
-    public long pid() {
-        return process.pid();
+    public Process process() {
+        return process;
     }
 
     public Path log() {
