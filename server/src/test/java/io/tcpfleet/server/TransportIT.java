@@ -1,6 +1,7 @@
 package io.tcpfleet.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -8,6 +9,9 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioChannelOption;
+import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.channel.uring.IoUringSocketChannel;
+import io.tcpfleet.server.config.ConfigException;
 import io.tcpfleet.server.config.ServerConfig;
 import io.tcpfleet.server.testing.TestServer;
 import io.tcpfleet.server.testing.Wire;
@@ -18,7 +22,7 @@ import jdk.net.ExtendedSocketOptions;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
-/** Both transports serve, and accepted sockets carry the configured keepalive, watermarks and half-close. */
+/** Every transport serves, and accepted sockets carry the configured keepalive, watermarks and half-close. */
 class TransportIT {
 
     private static final ServerConfig CONFIG = new ServerConfig("echo", "127.0.0.1", 0, "127.0.0.1", 0, 100,
@@ -55,6 +59,32 @@ class TransportIT {
             assertThat(accepted.config().getOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL))).isEqualTo(3);
             assertThat(accepted.config().getOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT))).isEqualTo(4);
             assertCommonOptions(accepted);
+        }
+    }
+
+    @Test
+    void ioUringServesTooWithTheSameOptionsWhereTheKernelAllowsIt() throws Exception {
+        Transport ioUring = Transport.ioUring().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(ioUring != null, "io_uring is not available here");
+        try (TestServer server = TestServer.start(CONFIG, ioUring)) {
+            Channel accepted = acceptOne(server);
+            assertThat(accepted).isInstanceOf(IoUringSocketChannel.class);
+            assertThat(accepted.config().getOption(ChannelOption.SO_KEEPALIVE)).isTrue();
+            assertThat(accepted.config().getOption(IoUringChannelOption.TCP_KEEPIDLE)).isEqualTo(7);
+            assertThat(accepted.config().getOption(IoUringChannelOption.TCP_KEEPINTVL)).isEqualTo(3);
+            assertThat(accepted.config().getOption(IoUringChannelOption.TCP_KEEPCNT)).isEqualTo(4);
+            assertCommonOptions(accepted);
+        }
+    }
+
+    @Test
+    void anUnknownTransportIsRefusedByName() {
+        System.setProperty(Transport.TRANSPORT_PROPERTY, "kqueue");
+        try {
+            assertThatThrownBy(Transport::detect).isInstanceOf(ConfigException.class)
+                    .hasMessage("-Dtcpfleet.transport=kqueue is not epoll, io_uring or nio");
+        } finally {
+            System.clearProperty(Transport.TRANSPORT_PROPERTY);
         }
     }
 

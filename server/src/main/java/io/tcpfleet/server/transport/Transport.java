@@ -17,45 +17,82 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.tcpfleet.server.config.ConfigException;
 import io.tcpfleet.server.logging.Log;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
 import jdk.net.ExtendedSocketOptions;
 
-/** Native epoll when the platform has it, NIO otherwise; the channel classes and options that go with each. */
+/**
+ * Native epoll when the platform has it, NIO otherwise; io_uring only when asked for with
+ * {@code -Dtcpfleet.transport=io_uring} (measured in docs/bench/tuning.md; container runtimes' default
+ * seccomp profiles refuse it). The channel classes and options that go with each.
+ */
 public final class Transport {
 
     private static final Log LOG = Log.get(Transport.class);
 
     /** Microseconds an epoll event loop polls before it parks; 0 (the default) parks at once. */
     public static final String SPIN_PROPERTY = "tcpfleet.epoll.spinMicros";
+    /** {@code epoll} (the default), {@code io_uring} or {@code nio}. */
+    public static final String TRANSPORT_PROPERTY = "tcpfleet.transport";
 
-    private final boolean epoll;
+    private enum Kind { EPOLL, IO_URING, NIO }
 
-    private Transport(boolean epoll) {
-        this.epoll = epoll;
+    private final Kind kind;
+
+    private Transport(Kind kind) {
+        this.kind = kind;
     }
 
-    /** Epoll if it loads here (and {@code -Dtcpfleet.transport=nio} does not ask otherwise); logs the choice. */
+    /**
+     * What {@code -Dtcpfleet.transport} asks for if it is available here, else epoll if it loads,
+     * else NIO; logs the choice and why.
+     */
     public static Transport detect() {
-        if ("nio".equals(System.getProperty("tcpfleet.transport"))) {
-            LOG.info("transport selected", "transport", "nio", "why", "-Dtcpfleet.transport=nio");
-            return new Transport(false);
+        String asked = System.getProperty(TRANSPORT_PROPERTY, "epoll");
+        switch (asked) {
+            case "nio":
+                LOG.info("transport selected", "transport", "nio", "why", "-D" + TRANSPORT_PROPERTY + "=nio");
+                return new Transport(Kind.NIO);
+            case "io_uring":
+                if (IoUring.isAvailable()) {
+                    LOG.info("transport selected", "transport", "io_uring", "why", "-D" + TRANSPORT_PROPERTY + "=io_uring");
+                    return new Transport(Kind.IO_URING);
+                }
+                LOG.warn("io_uring is not available, trying epoll", "why", String.valueOf(IoUring.unavailabilityCause()));
+                break;
+            case "epoll":
+                break;
+            default:
+                throw new ConfigException("-D" + TRANSPORT_PROPERTY + "=" + asked + " is not epoll, io_uring or nio");
         }
         if (Epoll.isAvailable()) {
             LOG.info("transport selected", "transport", "epoll");
-            return new Transport(true);
+            return new Transport(Kind.EPOLL);
         }
         LOG.info("transport selected", "transport", "nio", "why", String.valueOf(Epoll.unavailabilityCause()));
-        return new Transport(false);
+        return new Transport(Kind.NIO);
     }
 
     public static Transport nio() {
-        return new Transport(false);
+        return new Transport(Kind.NIO);
+    }
+
+    /** io_uring if this kernel and process allow it (for tests), else empty. */
+    public static Optional<Transport> ioUring() {
+        return IoUring.isAvailable() ? Optional.of(new Transport(Kind.IO_URING)) : Optional.empty();
     }
 
     public String name() {
-        return epoll ? "epoll" : "nio";
+        return kind.name().toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -67,18 +104,29 @@ public final class Transport {
      */
     public EventLoopGroup newGroup(int threads, String threadName) {
         int spinMicros = Integer.getInteger(SPIN_PROPERTY, 0);
-        IoHandlerFactory factory = !epoll ? NioIoHandler.newFactory()
-                : spinMicros > 0 ? EpollIoHandler.newFactory(0, () -> new SpinThenPark(spinMicros * 1000L))
-                : EpollIoHandler.newFactory();
+        IoHandlerFactory factory = switch (kind) {
+            case NIO -> NioIoHandler.newFactory();
+            case IO_URING -> IoUringIoHandler.newFactory();
+            case EPOLL -> spinMicros > 0 ? EpollIoHandler.newFactory(0, () -> new SpinThenPark(spinMicros * 1000L))
+                    : EpollIoHandler.newFactory();
+        };
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadName, true), factory);
     }
 
     public Class<? extends ServerChannel> serverChannel() {
-        return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        return switch (kind) {
+            case EPOLL -> EpollServerSocketChannel.class;
+            case IO_URING -> IoUringServerSocketChannel.class;
+            case NIO -> NioServerSocketChannel.class;
+        };
     }
 
     public Class<? extends SocketChannel> socketChannel() {
-        return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        return switch (kind) {
+            case EPOLL -> EpollSocketChannel.class;
+            case IO_URING -> IoUringSocketChannel.class;
+            case NIO -> NioSocketChannel.class;
+        };
     }
 
     /** SO_KEEPALIVE with the kernel timers (TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT) on accepted sockets. */
@@ -86,10 +134,14 @@ public final class Transport {
         bootstrap.childOption(ChannelOption.SO_KEEPALIVE, true);
         int idleSeconds = (int) idle.getSeconds();
         int intervalSeconds = (int) interval.getSeconds();
-        if (epoll) {
+        if (kind == Kind.EPOLL) {
             bootstrap.childOption(EpollChannelOption.TCP_KEEPIDLE, idleSeconds)
                     .childOption(EpollChannelOption.TCP_KEEPINTVL, intervalSeconds)
                     .childOption(EpollChannelOption.TCP_KEEPCNT, count);
+        } else if (kind == Kind.IO_URING) {
+            bootstrap.childOption(IoUringChannelOption.TCP_KEEPIDLE, idleSeconds)
+                    .childOption(IoUringChannelOption.TCP_KEEPINTVL, intervalSeconds)
+                    .childOption(IoUringChannelOption.TCP_KEEPCNT, count);
         } else {
             bootstrap.childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), idleSeconds)
                     .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), intervalSeconds)
