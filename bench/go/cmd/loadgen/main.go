@@ -30,6 +30,7 @@ type options struct {
 	sources  string
 	perConn  int
 	interval time.Duration
+	copy     bool
 }
 
 func main() {
@@ -45,6 +46,7 @@ func main() {
 	flag.StringVar(&o.sources, "sources", "127.0.0.10-127.0.0.17", "idle: source addresses, first-last in 127.0.0.0/24")
 	flag.IntVar(&o.perConn, "ping-per-idle", 1, "idle: round trips on each new connection before it goes idle")
 	flag.DurationVar(&o.interval, "interval", 0, "pingpong: start a round trip at most this often (0: back to back), for CPU at light load")
+	flag.BoolVar(&o.copy, "copy", false, "pipeline, bulk: plain read(2)/write(2) instead of recv(MSG_TRUNC) and sendfile(2) (costs the client a copy each way)")
 	flag.Parse()
 
 	var (

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,6 +20,7 @@ type streamResult struct {
 	MsgsPerSec float64 `json:"messages_per_s"`
 	Gbits      float64 `json:"echoed_gbit_per_s"`
 	ClientCPU  float64 `json:"client_cpu_percent"`
+	ZeroCopy   bool    `json:"zero_copy"`
 }
 
 // stream keeps every connection busy in both directions: a writer and a reader per connection.
@@ -30,12 +32,21 @@ func stream(o options, pipelined bool) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	writeSize := o.size
+	if pipelined {
+		writeSize = o.size * o.batch
+	}
+	reads, writes, err := endpoints(conns, writeSize, o.copy, o.copy || pipelined)
+	if err != nil {
+		closeAll(conns)
+		return nil, err
+	}
 	var echoed atomic.Int64
 	var stop atomic.Bool
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	errc := make(chan error, 2*len(conns))
-	for _, c := range conns {
+	for i := range conns {
 		wg.Add(2)
 		credit := make(chan struct{}, max(1, o.window/o.batch))
 		if pipelined {
@@ -43,13 +54,8 @@ func stream(o options, pipelined bool) (any, error) {
 				credit <- struct{}{}
 			}
 		}
-		go func(c net.Conn) { // writer
+		go func(write func() error) { // writer
 			defer wg.Done()
-			n := o.size
-			if pipelined {
-				n = o.size * o.batch
-			}
-			buf := make([]byte, n)
 			for !stop.Load() {
 				if pipelined {
 					select {
@@ -58,21 +64,20 @@ func stream(o options, pipelined bool) (any, error) {
 						return
 					}
 				}
-				if _, err := c.Write(buf); err != nil {
+				if err := write(); err != nil {
 					if !stop.Load() {
 						errc <- fmt.Errorf("write: %w", err)
 					}
 					return
 				}
 			}
-		}(c)
-		go func(c net.Conn) { // reader
+		}(writes[i])
+		go func(read func() (int, error)) { // reader
 			defer wg.Done()
-			buf := make([]byte, 64<<10)
 			batchBytes := o.size * o.batch
 			pending := 0
 			for {
-				n, err := c.Read(buf)
+				n, err := read()
 				if n > 0 {
 					echoed.Add(int64(n))
 					if pipelined {
@@ -90,7 +95,7 @@ func stream(o options, pipelined bool) (any, error) {
 					return
 				}
 			}
-		}(c)
+		}(reads[i])
 	}
 
 	time.Sleep(o.warmup)
@@ -117,5 +122,41 @@ func stream(o options, pipelined bool) (any, error) {
 	if pipelined {
 		r.Batch, r.Window = o.batch, o.window
 	}
+	r.ZeroCopy = !o.copy
 	return r, nil
+}
+
+// endpoints gives each connection its read and write function: reads drop the echoed bytes in
+// the kernel unless copyReads, writes send a page-cache file with sendfile(2) unless copyWrites
+// (see zerocopy.go).
+func endpoints(conns []net.Conn, writeSize int, copyReads, copyWrites bool) ([]func() (int, error), []func() error, error) {
+	reads := make([]func() (int, error), len(conns))
+	writes := make([]func() error, len(conns))
+	var payload *os.File
+	if !copyWrites {
+		f, err := payloadFile(writeSize)
+		if err != nil {
+			return nil, nil, err
+		}
+		payload = f
+	}
+	for i, c := range conns {
+		var err error
+		if payload != nil {
+			writes[i], err = sender(c, payload, writeSize)
+		} else {
+			buf := make([]byte, writeSize)
+			writes[i] = func() error { _, err := c.Write(buf); return err }
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		if copyReads {
+			buf := make([]byte, 64<<10)
+			reads[i] = func() (int, error) { return c.Read(buf) }
+		} else if reads[i], err = discarder(c); err != nil {
+			return nil, nil, err
+		}
+	}
+	return reads, writes, nil
 }
