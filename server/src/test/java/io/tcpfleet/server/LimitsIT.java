@@ -7,8 +7,15 @@ import io.tcpfleet.server.testing.TestServer;
 import io.tcpfleet.server.testing.Wire;
 import java.net.Socket;
 import java.time.Duration;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -69,5 +76,65 @@ class LimitsIT {
             }
             assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"idle\"}")).isZero();
         }
+    }
+
+    @Test
+    void quietConnectionsAreClosedWhileTalkingOnesOnTheSameEventLoopsStay() throws Exception {
+        // Accepted sockets go round-robin over the event loops: eight quiet, then eight talking,
+        // puts quiet and talking connections on every loop (1, 2, 4 or 8 of them).
+        try (TestServer server = TestServer.start(ServerConfig.defaults().withLimits(100, Duration.ofMillis(400)))) {
+            List<Socket> quiet = new ArrayList<>();
+            List<Socket> talking = new ArrayList<>();
+            try {
+                for (int i = 0; i < 16; i++) {
+                    Socket s = Wire.connect(server.address());
+                    assertThat(Wire.roundTrip(s, "hello " + i)).isEqualTo("hello " + i);
+                    (i < 8 ? quiet : talking).add(s);
+                }
+                assertThat(loopsWithBoth(server, quiet, talking)).as("loops holding both kinds").isNotEmpty();
+
+                long until = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+                for (int round = 0; System.nanoTime() < until; round++) {
+                    for (Socket s : talking) {
+                        assertThat(Wire.roundTrip(s, "tick " + round)).isEqualTo("tick " + round);
+                    }
+                }
+                for (Socket s : quiet) {
+                    assertThat(Wire.closedByPeer(s)).as("quiet connection closed").isTrue();
+                }
+                for (Socket s : talking) {
+                    assertThat(Wire.roundTrip(s, "still here")).isEqualTo("still here");
+                }
+                assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"idle\"}")).isEqualTo(8.0);
+                assertThat(server.server().connections().active()).isEqualTo(8);
+            } finally {
+                for (Socket s : quiet) {
+                    s.close();
+                }
+                for (Socket s : talking) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    /** The server's event loops that hold a connection of both lists (matched by the client's port). */
+    private static Set<EventLoop> loopsWithBoth(TestServer server, List<Socket> quiet, List<Socket> talking) {
+        Map<Integer, EventLoop> loopByClientPort = new HashMap<>();
+        for (Channel ch : server.server().connections().openChannels()) {
+            loopByClientPort.put(((InetSocketAddress) ch.remoteAddress()).getPort(), ch.eventLoop());
+        }
+        Set<EventLoop> quietLoops = new HashSet<>();
+        for (Socket s : quiet) {
+            quietLoops.add(loopByClientPort.get(s.getLocalPort()));
+        }
+        Set<EventLoop> both = new HashSet<>();
+        for (Socket s : talking) {
+            EventLoop loop = loopByClientPort.get(s.getLocalPort());
+            if (quietLoops.contains(loop)) {
+                both.add(loop);
+            }
+        }
+        return both;
     }
 }

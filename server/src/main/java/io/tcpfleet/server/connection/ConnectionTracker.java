@@ -12,9 +12,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * First handler of every admitted connection: counts bytes both ways, remembers when it was last
- * busy (for the drain) and why it closed, and on close records the metrics and one debug line.
- * Per connection; all fields are touched on the connection's event loop only, except the
- * volatile ones the drain reads.
+ * busy (for the drain) and when it last read (for the {@link IdleSweep}), why it closed, and on
+ * close records the metrics and one debug line. Per connection, so every field is heap that each
+ * idle connection pays for; all are touched on the connection's event loop only, except the
+ * volatile one the drain reads.
  */
 public final class ConnectionTracker extends ChannelDuplexHandler {
 
@@ -22,15 +23,29 @@ public final class ConnectionTracker extends ChannelDuplexHandler {
 
     private final ServerMetrics metrics;
     private final ConnectionRegistry registry;
+    private final IdleSweep idleSweep;
     private final long openedNanos = System.nanoTime();
     private long bytesIn;
     private long bytesOut;
     private volatile long lastActivityNanos = openedNanos;
     private CloseReason reason;
+    private Channel channel;
+    /** The event loop's ticker time of the last read (or of the open). */
+    private long lastReadNanos;
+    /** Links in the list of this event loop's connections that {@link IdleSweep} walks. */
+    ConnectionTracker prevOnLoop;
+    ConnectionTracker nextOnLoop;
 
+    /** A tracker for a server without an idle timeout. */
     public ConnectionTracker(ServerMetrics metrics, ConnectionRegistry registry) {
+        this(metrics, registry, null);
+    }
+
+    /** @param idleSweep closes the connection after the idle timeout; null when there is none */
+    public ConnectionTracker(ServerMetrics metrics, ConnectionRegistry registry, IdleSweep idleSweep) {
         this.metrics = metrics;
         this.registry = registry;
+        this.idleSweep = idleSweep;
     }
 
     /** The tracker of {@code channel}, or null for a channel that was never admitted. */
@@ -59,8 +74,26 @@ public final class ConnectionTracker extends ChannelDuplexHandler {
         return System.nanoTime() - lastActivityNanos;
     }
 
+    Channel channel() {
+        return channel;
+    }
+
+    long lastReadNanos() {
+        return lastReadNanos;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        lastReadNanos = ctx.executor().ticker().nanoTime();
+        if (idleSweep != null) {
+            idleSweep.join(this);
+        }
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        lastReadNanos = ctx.executor().ticker().nanoTime();
         int n = readable(msg);
         if (n > 0) {
             bytesIn += n;
@@ -83,6 +116,9 @@ public final class ConnectionTracker extends ChannelDuplexHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (idleSweep != null) {
+            idleSweep.leave(this);
+        }
         CloseReason why = reason == null ? CloseReason.client : reason;
         long nanos = System.nanoTime() - openedNanos;
         metrics.closed(why).increment();

@@ -4,8 +4,9 @@ package io.tcpfleet.server.pipeline;
  * Names of the handlers in a client connection's pipeline, in pipeline order:
  *
  * <pre>
- *   tracker       ConnectionTracker     bytes in/out, close reason, metrics, the close log line
- *   idle          ReaderIdleCloser      closes after --idle-timeout without inbound bytes (absent when 0)
+ *   tracker       ConnectionTracker     bytes in/out, close reason, metrics, the close log line, and the
+ *                                       last read for --idle-timeout (closed by IdleSweep, a task per
+ *                                       event loop rather than a handler per connection)
  *   backpressure  AutoReadBackpressure  stops reading while the outbound buffer is above the high mark
  *                                       (echo and plugins; the proxy steers reads itself)
  *   overflow      WorkerOverflowGuard   only for blocking plugins: refuses work the worker queue cannot take
@@ -16,7 +17,6 @@ package io.tcpfleet.server.pipeline;
 public final class HandlerNames {
 
     public static final String TRACKER = "tracker";
-    public static final String IDLE = "idle";
     public static final String BACKPRESSURE = "backpressure";
     public static final String OVERFLOW = "overflow";
     public static final String HANDLER = "handler";

@@ -6,6 +6,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.tcpfleet.server.connection.CloseReason;
 import io.tcpfleet.server.connection.ConnectionRegistry;
 import io.tcpfleet.server.connection.ConnectionTracker;
+import io.tcpfleet.server.connection.IdleSweep;
 import io.tcpfleet.server.connection.RefuseReason;
 import io.tcpfleet.server.metrics.ServerMetrics;
 import java.time.Duration;
@@ -19,7 +20,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
 
     private final ConnectionRegistry registry;
     private final ServerMetrics metrics;
-    private final Duration idleTimeout;
+    private final IdleSweep idleSweep;
     private final boolean readsSteeredByHandler;
     private final Consumer<ChannelPipeline> installHandler;
 
@@ -31,7 +32,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
                                     boolean readsSteeredByHandler, Consumer<ChannelPipeline> installHandler) {
         this.registry = registry;
         this.metrics = metrics;
-        this.idleTimeout = idleTimeout;
+        this.idleSweep = idleTimeout.isZero() ? null : new IdleSweep(idleTimeout);
         this.readsSteeredByHandler = readsSteeredByHandler;
         this.installHandler = installHandler;
     }
@@ -50,10 +51,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
                 break;
         }
         ChannelPipeline p = ch.pipeline();
-        p.addLast(HandlerNames.TRACKER, new ConnectionTracker(metrics, registry));
-        if (!idleTimeout.isZero()) {
-            p.addLast(HandlerNames.IDLE, new ReaderIdleCloser(idleTimeout));
-        }
+        p.addLast(HandlerNames.TRACKER, new ConnectionTracker(metrics, registry, idleSweep));
         if (readsSteeredByHandler) {
             ch.config().setAutoRead(false);
         } else {

@@ -11,7 +11,6 @@ import io.tcpfleet.server.connection.ConnectionRegistry;
 import io.tcpfleet.server.connection.ConnectionTracker;
 import io.tcpfleet.server.handler.EchoHandler;
 import io.tcpfleet.server.metrics.ServerMetrics;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -90,19 +89,6 @@ class PipelineHandlersTest {
         assertThat(metrics.connectionDuration().count()).isEqualTo(1);
         assertThat(registry.active()).isZero();
         assertThat(registry.closedTotal()).isEqualTo(1);
-    }
-
-    @Test
-    void readerIdleCloserClosesWithReasonIdle() throws Exception {
-        EmbeddedChannel ch = new EmbeddedChannel();
-        registry.tryAdmit(ch);
-        ch.pipeline().addLast(new ConnectionTracker(metrics, registry), new ReaderIdleCloser(Duration.ofMillis(1)));
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
-            ch.runPendingTasks();
-            ch.runScheduledPendingTasks();
-            return !ch.isOpen();
-        });
-        assertThat(metrics.closed(CloseReason.idle).count()).isEqualTo(1.0);
     }
 
     private EmbeddedChannel tracked(io.netty.channel.ChannelHandler... handlers) {
