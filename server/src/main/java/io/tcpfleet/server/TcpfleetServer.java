@@ -2,6 +2,7 @@ package io.tcpfleet.server;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -49,6 +50,11 @@ public final class TcpfleetServer implements AutoCloseable {
     private final ServerConfig config;
     private final Transport transport;
     private final PooledByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+    /**
+     * One for all connections: a channel's config would otherwise make its own (32 B of heap per
+     * connection); the per-connection sizing state lives in the handle each channel gets from it.
+     */
+    private final AdaptiveRecvByteBufAllocator recvAllocator = new AdaptiveRecvByteBufAllocator();
     private final ServerMetrics metrics;
     private final ConnectionRegistry registry;
     private final EventLoopGroup bossGroup;
@@ -143,6 +149,7 @@ public final class TcpfleetServer implements AutoCloseable {
         UpstreamConnector connector = new UpstreamConnector(config.upstream(), config.upstreamConnectTimeout(),
                 breaker, backoff, metrics, transport.clientBootstrap()
                         .option(ChannelOption.ALLOCATOR, allocator)
+                        .option(ChannelOption.RCVBUF_ALLOCATOR, recvAllocator)
                         .option(ChannelOption.TCP_NODELAY, true)
                         .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark()),
@@ -157,6 +164,7 @@ public final class TcpfleetServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, config.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.ALLOCATOR, allocator)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, recvAllocator)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
