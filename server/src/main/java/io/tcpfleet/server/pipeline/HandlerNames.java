@@ -8,7 +8,7 @@ package io.tcpfleet.server.pipeline;
  *                                       last read for --idle-timeout (closed by IdleSweep, a task per
  *                                       event loop rather than a handler per connection)
  *   backpressure  AutoReadBackpressure  stops reading while the outbound buffer is above the high mark
- *                                       (echo and plugins; the proxy steers reads itself)
+ *                                       (plugins only: echo does it itself, the proxy steers reads)
  *   overflow      WorkerOverflowGuard   only for blocking plugins: refuses work the worker queue cannot take
  *   handler       echo | proxy | the plugin's handlers (named handler, handler-1, ...)
  *   terminal      TerminalHandler       logs an unhandled error once and closes; closes after a half-close

@@ -26,7 +26,9 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
 
     /**
      * @param readsSteeredByHandler true for the proxy, which runs with AUTO_READ off and asks for
-     *                              reads itself; otherwise auto-read follows writability
+     *                              reads itself
+     * @param installHandler        adds the handler and its backpressure: echo switches auto-read
+     *                              itself, plugins get {@link AutoReadBackpressure} in front
      */
     public ServerChannelInitializer(ConnectionRegistry registry, ServerMetrics metrics, Duration idleTimeout,
                                     boolean readsSteeredByHandler, Consumer<ChannelPipeline> installHandler) {
@@ -54,8 +56,6 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
         p.addLast(HandlerNames.TRACKER, new ConnectionTracker(metrics, registry, idleSweep));
         if (readsSteeredByHandler) {
             ch.config().setAutoRead(false);
-        } else {
-            p.addLast(HandlerNames.BACKPRESSURE, AutoReadBackpressure.INSTANCE);
         }
         installHandler.accept(p);
         p.addLast(HandlerNames.TERMINAL, TerminalHandler.INSTANCE);

@@ -7,12 +7,14 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.RejectedExecutionHandlers;
 import io.tcpfleet.server.metrics.ServerMetrics;
+import io.tcpfleet.server.pipeline.AutoReadBackpressure;
 import io.tcpfleet.server.pipeline.HandlerNames;
 import java.util.List;
 
 /**
- * Installs the selected plugin's handlers into a connection's pipeline: on the event loop for a
- * non-blocking plugin, on the bounded worker pool behind a {@link WorkerOverflowGuard} for a blocking one.
+ * Installs the selected plugin's handlers into a connection's pipeline, behind the auto-read
+ * backpressure: on the event loop for a non-blocking plugin, on the bounded worker pool behind a
+ * {@link WorkerOverflowGuard} for a blocking one.
  */
 public final class PluginHandlers implements AutoCloseable {
 
@@ -36,6 +38,7 @@ public final class PluginHandlers implements AutoCloseable {
 
     public void addTo(ChannelPipeline pipeline) {
         List<ChannelHandler> handlers = plugin.newConnectionHandlers();
+        pipeline.addLast(HandlerNames.BACKPRESSURE, AutoReadBackpressure.INSTANCE);
         if (workers != null) {
             pipeline.addLast(HandlerNames.OVERFLOW, new WorkerOverflowGuard(metrics));
         }

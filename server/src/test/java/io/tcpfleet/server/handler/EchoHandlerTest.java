@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,22 @@ class EchoHandlerTest {
             out.release();
             assertThat(sent[i].refCnt()).isZero();
         }
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void stopsReadingWhileTheClientDoesNotTakeTheEchoAndResumesWhenItDoes() {
+        EmbeddedChannel ch = new EmbeddedChannel(EchoHandler.INSTANCE);
+        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(4, 8));
+        ch.pipeline().fireChannelRead(PooledByteBufAllocator.DEFAULT.directBuffer().writeLong(1).writeLong(2));
+        assertThat(ch.isWritable()).isFalse();
+        assertThat(ch.config().isAutoRead()).as("above the high water mark").isFalse();
+        ch.pipeline().fireChannelReadComplete();
+        assertThat(ch.isWritable()).isTrue();
+        assertThat(ch.config().isAutoRead()).as("flushed below the low water mark").isTrue();
+        ByteBuf out = ch.readOutbound();
+        out.release();
+        assertThat(out.refCnt()).isZero();
         assertThat(ch.finish()).isFalse();
     }
 }
