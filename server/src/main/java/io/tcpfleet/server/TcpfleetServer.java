@@ -71,7 +71,7 @@ public final class TcpfleetServer implements AutoCloseable {
         this.transport = transport;
         TcpfleetPlugin plugin = selectHandler(config, plugins);
         metrics = new ServerMetrics(allocator);
-        registry = new ConnectionRegistry(config.maxConnections());
+        registry = new ConnectionRegistry(config.maxConnections(), config.idleTimeout());
         metrics.gaugeActiveConnections(registry::active);
         bossGroup = transport.newGroup(1, "tcpfleet-accept");
         int threads = config.workerThreads() > 0 ? config.workerThreads() : 2 * Runtime.getRuntime().availableProcessors();
@@ -168,8 +168,7 @@ public final class TcpfleetServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
-                .childHandler(new ServerChannelInitializer(registry, metrics, config.idleTimeout(),
-                        readsSteeredByHandler, installer));
+                .childHandler(new ServerChannelInitializer(registry, metrics, readsSteeredByHandler, installer));
         transport.keepalive(bootstrap, config.keepaliveIdle(), config.keepaliveInterval(), config.keepaliveCount());
         try {
             return bootstrap.bind(config.bind(), config.port()).sync().channel();

@@ -1,18 +1,21 @@
 package io.tcpfleet.server.connection;
 
 import io.netty.channel.Channel;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.EventExecutor;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The admitted connections: enforces {@code --max-connections}, knows which are open for the drain,
- * and counts how many ended.
+ * The admitted connections: enforces {@code --max-connections}, knows which are open (for the drain),
+ * closes those idle past {@code --idle-timeout}, and counts how many ended. The open ones are kept
+ * per event loop in lists linked through their trackers ({@link LoopConnections}), which is also
+ * what the idle sweep walks: a channel group would cost each connection a map node.
  */
 public final class ConnectionRegistry {
 
@@ -22,11 +25,19 @@ public final class ConnectionRegistry {
     private final int max;
     private final AtomicInteger active = new AtomicInteger();
     private final LongAdder closed = new LongAdder();
-    private final ChannelGroup channels = new DefaultChannelGroup("tcpfleet-connections", GlobalEventExecutor.INSTANCE);
+    private final long idleTimeoutNanos;
+    private final Map<EventExecutor, LoopConnections> loops = new ConcurrentHashMap<>();
     private volatile boolean refusing;
 
+    /** A registry without an idle timeout. */
     public ConnectionRegistry(int max) {
+        this(max, Duration.ZERO);
+    }
+
+    /** @param idleTimeout close connections that read nothing for this long; 0 for never */
+    public ConnectionRegistry(int max, Duration idleTimeout) {
         this.max = max;
+        this.idleTimeoutNanos = idleTimeout.toNanos();
     }
 
     public Admission tryAdmit(Channel channel) {
@@ -39,14 +50,23 @@ public final class ConnectionRegistry {
                 return Admission.OVER_LIMIT;
             }
             if (active.compareAndSet(now, now + 1)) {
-                channels.add(channel);
                 return Admission.ADMITTED;
             }
         }
     }
 
-    /** Called once per admitted connection when it closes. */
-    public void released() {
+    /** An admitted connection's tracker is in place; on its event loop. */
+    void joined(ConnectionTracker tracker) {
+        loops.computeIfAbsent(tracker.channel().eventLoop(), loop -> new LoopConnections(loop, idleTimeoutNanos))
+                .add(tracker);
+    }
+
+    /** Called once per admitted connection when it closes; on its event loop. */
+    void released(ConnectionTracker tracker) {
+        LoopConnections connections = loops.get(tracker.channel().eventLoop());
+        if (connections != null) {
+            connections.remove(tracker);
+        }
         closed.increment();
         if (active.decrementAndGet() == 0) {
             synchronized (this) {
@@ -83,6 +103,10 @@ public final class ConnectionRegistry {
 
     /** A snapshot of the open connections. */
     public List<Channel> openChannels() {
-        return new ArrayList<>(channels);
+        List<Channel> open = new ArrayList<>(active.get());
+        for (LoopConnections connections : loops.values()) {
+            connections.snapshot(open);
+        }
+        return open;
     }
 }

@@ -23,7 +23,6 @@ public final class ConnectionTracker extends ChannelDuplexHandler {
 
     private final ServerMetrics metrics;
     private final ConnectionRegistry registry;
-    private final IdleSweep idleSweep;
     private final long openedNanos = System.nanoTime();
     private long bytesIn;
     private long bytesOut;
@@ -32,20 +31,13 @@ public final class ConnectionTracker extends ChannelDuplexHandler {
     private Channel channel;
     /** The event loop's ticker time of the last read (or of the open). */
     private long lastReadNanos;
-    /** Links in the list of this event loop's connections that {@link IdleSweep} walks. */
+    /** Links in the list of this event loop's connections ({@link LoopConnections}). */
     ConnectionTracker prevOnLoop;
     ConnectionTracker nextOnLoop;
 
-    /** A tracker for a server without an idle timeout. */
     public ConnectionTracker(ServerMetrics metrics, ConnectionRegistry registry) {
-        this(metrics, registry, null);
-    }
-
-    /** @param idleSweep closes the connection after the idle timeout; null when there is none */
-    public ConnectionTracker(ServerMetrics metrics, ConnectionRegistry registry, IdleSweep idleSweep) {
         this.metrics = metrics;
         this.registry = registry;
-        this.idleSweep = idleSweep;
     }
 
     /** The tracker of {@code channel}, or null for a channel that was never admitted. */
@@ -86,9 +78,7 @@ public final class ConnectionTracker extends ChannelDuplexHandler {
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         lastReadNanos = ctx.executor().ticker().nanoTime();
-        if (idleSweep != null) {
-            idleSweep.join(this);
-        }
+        registry.joined(this);
     }
 
     @Override
@@ -116,14 +106,11 @@ public final class ConnectionTracker extends ChannelDuplexHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (idleSweep != null) {
-            idleSweep.leave(this);
-        }
         CloseReason why = reason == null ? CloseReason.client : reason;
         long nanos = System.nanoTime() - openedNanos;
         metrics.closed(why).increment();
         metrics.connectionDuration().record(nanos, TimeUnit.NANOSECONDS);
-        registry.released(); // last: the drain reads the counts above once the registry is empty
+        registry.released(this); // last: the drain reads the counts above once the registry is empty
         if (LOG.isDebugEnabled()) {
             LOG.debug("connection closed", "remote", String.valueOf(ctx.channel().remoteAddress()),
                     "durationMs", TimeUnit.NANOSECONDS.toMillis(nanos), "bytesIn", bytesIn, "bytesOut", bytesOut,

@@ -6,10 +6,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.tcpfleet.server.connection.CloseReason;
 import io.tcpfleet.server.connection.ConnectionRegistry;
 import io.tcpfleet.server.connection.ConnectionTracker;
-import io.tcpfleet.server.connection.IdleSweep;
 import io.tcpfleet.server.connection.RefuseReason;
 import io.tcpfleet.server.metrics.ServerMetrics;
-import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -20,7 +18,6 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
 
     private final ConnectionRegistry registry;
     private final ServerMetrics metrics;
-    private final IdleSweep idleSweep;
     private final boolean readsSteeredByHandler;
     private final Consumer<ChannelPipeline> installHandler;
 
@@ -30,11 +27,10 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
      * @param installHandler        adds the handler and its backpressure: echo switches auto-read
      *                              itself, plugins get {@link AutoReadBackpressure} in front
      */
-    public ServerChannelInitializer(ConnectionRegistry registry, ServerMetrics metrics, Duration idleTimeout,
-                                    boolean readsSteeredByHandler, Consumer<ChannelPipeline> installHandler) {
+    public ServerChannelInitializer(ConnectionRegistry registry, ServerMetrics metrics, boolean readsSteeredByHandler,
+                                    Consumer<ChannelPipeline> installHandler) {
         this.registry = registry;
         this.metrics = metrics;
-        this.idleSweep = idleTimeout.isZero() ? null : new IdleSweep(idleTimeout);
         this.readsSteeredByHandler = readsSteeredByHandler;
         this.installHandler = installHandler;
     }
@@ -53,7 +49,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
                 break;
         }
         ChannelPipeline p = ch.pipeline();
-        p.addLast(HandlerNames.TRACKER, new ConnectionTracker(metrics, registry, idleSweep));
+        p.addLast(HandlerNames.TRACKER, new ConnectionTracker(metrics, registry));
         if (readsSteeredByHandler) {
             ch.config().setAutoRead(false);
         }

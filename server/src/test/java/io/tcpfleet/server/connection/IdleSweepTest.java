@@ -15,8 +15,7 @@ import org.junit.jupiter.api.Test;
 class IdleSweepTest {
 
     private final ServerMetrics metrics = new ServerMetrics(PooledByteBufAllocator.DEFAULT);
-    private final ConnectionRegistry registry = new ConnectionRegistry(10);
-    private final IdleSweep sweep = new IdleSweep(Duration.ofSeconds(10));
+    private final ConnectionRegistry registry = new ConnectionRegistry(10, Duration.ofSeconds(10));
 
     @AfterEach
     void closeMetrics() {
@@ -65,7 +64,7 @@ class IdleSweepTest {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
         assertThat(registry.tryAdmit(ch)).isEqualTo(ConnectionRegistry.Admission.ADMITTED);
-        ch.pipeline().addLast(new ConnectionTracker(metrics, registry, sweep), TerminalHandler.INSTANCE);
+        ch.pipeline().addLast(new ConnectionTracker(metrics, registry), TerminalHandler.INSTANCE);
         return ch;
     }
 
