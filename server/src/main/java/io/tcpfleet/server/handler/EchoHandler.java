@@ -2,17 +2,18 @@ package io.tcpfleet.server.handler;
 
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.tcpfleet.server.pipeline.TerminalHandler;
 
 /**
  * Bytes back, as they came. The same buffer is written back (no copy), with the void promise so
  * nothing is allocated per message; flushing once per read batch. Backpressure is its own: it stops
  * reading while the outbound buffer is above the high water mark and resumes below the low one (the
  * job {@code AutoReadBackpressure} does for plugins; done here, it saves every connection a pipeline
- * context, 64 B of heap). Stateless, hence shared.
+ * context, 64 B of heap). It is also the pipeline's last handler, a {@link TerminalHandler} (errors,
+ * half-close), for the same reason. Stateless, hence shared.
  */
 @Sharable
-public final class EchoHandler extends ChannelInboundHandlerAdapter {
+public final class EchoHandler extends TerminalHandler {
 
     public static final EchoHandler INSTANCE = new EchoHandler();
 

@@ -12,6 +12,7 @@ package io.tcpfleet.server.pipeline;
  *   overflow      WorkerOverflowGuard   only for blocking plugins: refuses work the worker queue cannot take
  *   handler       echo | proxy | the plugin's handlers (named handler, handler-1, ...)
  *   terminal      TerminalHandler       logs an unhandled error once and closes; closes after a half-close
+ *                                       (absent when the handler is one itself, as echo is)
  * </pre>
  */
 public final class HandlerNames {

@@ -54,7 +54,9 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
             ch.config().setAutoRead(false);
         }
         installHandler.accept(p);
-        p.addLast(HandlerNames.TERMINAL, TerminalHandler.INSTANCE);
+        if (!(p.last() instanceof TerminalHandler)) {
+            p.addLast(HandlerNames.TERMINAL, TerminalHandler.INSTANCE);
+        }
     }
 
     private void refuse(SocketChannel ch, RefuseReason refused, CloseReason closed) {

@@ -15,14 +15,16 @@ import java.io.IOException;
 /**
  * Last handler: an error nobody handled is logged once and closes the connection; a client that
  * half-closed gets everything already written, then the close; a message nobody consumed is released.
+ * A handler that is last anyway (echo) can extend it and save the connection a pipeline context;
+ * the initializer then adds no other.
  */
 @Sharable
-public final class TerminalHandler extends ChannelInboundHandlerAdapter {
+public class TerminalHandler extends ChannelInboundHandlerAdapter {
 
     public static final TerminalHandler INSTANCE = new TerminalHandler();
     private static final Log LOG = Log.get(TerminalHandler.class);
 
-    private TerminalHandler() {
+    protected TerminalHandler() {
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -57,5 +58,27 @@ class EchoHandlerTest {
         out.release();
         assertThat(out.refCnt()).isZero();
         assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void isTheLastHandlerItselfAndClosesAfterAHalfCloseOnceTheEchoIsOut() {
+        EmbeddedChannel ch = new EmbeddedChannel(EchoHandler.INSTANCE);
+        ByteBuf in = PooledByteBufAllocator.DEFAULT.directBuffer().writeInt(1);
+        ch.pipeline().fireChannelRead(in);
+        ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertThat(ch.isOpen()).isFalse();
+        ByteBuf echoed = ch.readOutbound();
+        assertThat(echoed.readInt()).isEqualTo(1);
+        echoed.release();
+        assertThat(in.refCnt()).isZero();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void closesOnAnErrorNobodyHandled() {
+        EmbeddedChannel ch = new EmbeddedChannel(EchoHandler.INSTANCE);
+        ch.pipeline().fireExceptionCaught(new IllegalStateException("bug"));
+        ch.runPendingTasks();
+        assertThat(ch.isOpen()).isFalse();
     }
 }
