@@ -140,8 +140,9 @@ class Report:
 
     def pipeline(self):
         self.w("## 2. Pipelined 64 B echo", "",
-               "Each connection writes 16 messages (1 KiB) per write and keeps at most 256 messages in flight; "
-               "a reader counts the echoed bytes.", "")
+               "Each connection writes 16 messages (1 KiB) per write(2) and keeps at most 256 messages in flight; "
+               "a reader counts the echoed bytes and drops them in the kernel (recv with MSG_TRUNC), so the client "
+               "spends no CPU copying what it only counts. Both servers read and write every byte.", "")
         rows, k = [], "messages_per_s"
         for sc in ("pipeline_1", "pipeline_16"):
             for tk in self.tfs:
@@ -160,6 +161,11 @@ class Report:
         c = self.r["ceilings"]
         self.w("## 3. Bulk 64 KiB echo", "",
                "Echoed Gbit/s counts the bytes that came back to the client; every byte crossed the loopback twice. "
+               "The client sends each 64 KiB from a page-cache file with sendfile(2) and drops the echo with "
+               "recv(MSG_TRUNC): it copies nothing, so its core goes to TCP rather than memcpy (`loadgen -copy` "
+               "would copy both ways). The Go server's `io.Copy(c, c)` is splice(2) on Linux (TCP to a pipe and "
+               "back, no copy to user space either); tcpfleet reads into pooled direct buffers and writes them "
+               "back, a copy each way. "
                "iperf3 sends one way only, so the fair ceiling for an echo is about half the iperf3 figure "
                "(both directions share one server core); the ratio below is against the full iperf3 figure.", "")
         rows, k = [], "echoed_gbit_per_s"
