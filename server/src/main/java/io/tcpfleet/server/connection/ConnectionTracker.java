@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * busy (for the drain) and when it last read (for the {@link IdleSweep}), why it closed, and on
  * close records the metrics and one debug line. Per connection, so every field is heap that each
  * idle connection pays for; all are touched on the connection's event loop only, except the
- * volatile one the drain reads.
+ * volatile one the drain reads and the list links, which change under their list's lock.
  */
 public final class ConnectionTracker extends ChannelDuplexHandler {
 
