@@ -40,6 +40,11 @@ DOCKERFILE = ROOT / "server" / "src" / "main" / "docker" / "Dockerfile"
 
 TICK = os.sysconf("SC_CLK_TCK")
 
+# tcpfleet sizes its heap from the memory it sees, as in a pod with this memory limit (the JVM reads
+# the container's limit; here the host has far more): -XX:MaxRAM.
+POD_MEMORY = os.environ.get("BENCH_POD_MEMORY", "1g")
+POD_JAVA = [f"-XX:MaxRAM={POD_MEMORY}"] if POD_MEMORY else []
+
 
 def production_java_options():
     """The JVM flags of the image's ENTRYPOINT ["java", flags..., "-jar", jar]."""
@@ -137,23 +142,20 @@ class Tcpfleet(Server):
         port = port or free_port()
         admin = free_port()
         env = {k: v for k, v in os.environ.items() if k != "JAVA_TOOL_OPTIONS" and not k.startswith("TCPFLEET_")}
-        argv = ["java", *production_java_options(), *java_opts, "-jar", str(jar), "--bind", "127.0.0.1", "--port", str(port),
+        argv = ["java", *production_java_options(), *POD_JAVA, *java_opts, "-jar", str(jar), "--bind", "127.0.0.1", "--port", str(port),
                 "--admin-bind", "127.0.0.1", "--admin-port", str(admin),
                 "--plugins-dir", str(BUILD / "no-plugins"), *handler_args, *server_args]
         self.argv = argv
         super().__init__(name, argv, port, env=env)
 
     def memory(self):
-        """Live heap after a full GC, from jcmd (the server runs with -XX:-UsePerfData, attach still works)."""
-        subprocess.run(["jcmd", str(self.pid), "GC.run"], check=True, capture_output=True, timeout=60)
-        info = subprocess.run(["jcmd", str(self.pid), "GC.heap_info"], check=True, capture_output=True,
-                              text=True, timeout=60).stdout
-        used = 0
-        for line in info.splitlines():
-            m = re.match(r"^ (\S.*?)\s+total \d+K, used (\d+)K", line)
-            if m and not m.group(1).startswith(("Metaspace", "class space")):
-                used += int(m.group(2))
-        return {"heap_kib": used, "stacks_kib": 0}
+        """Live heap: the bytes of all live objects, which GC.class_histogram counts after a full GC
+        (the server runs with -XX:-UsePerfData, attach still works). Not the generations' "used", which
+        also holds what jcmd itself allocates after the collection."""
+        hist = subprocess.run(["jcmd", str(self.pid), "GC.class_histogram"], check=True, capture_output=True,
+                              text=True, timeout=120).stdout
+        total = re.search(r"^Total\s+\d+\s+(\d+)", hist, re.M)
+        return {"heap_kib": int(total.group(1)) / 1024, "stacks_kib": 0}
 
 
 def loadgen(mode, port, conns, size, duration=DURATION, warmup=WARMUP, server=None, extra=()):
@@ -316,12 +318,20 @@ def idle(make_server, step):
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     points = []
     try:
+        # One-time costs (JIT of the accept and echo paths, pools, compiler arenas) belong to the base,
+        # not to the first step's connections: a short echo warm-up first.
+        loadgen("pingpong", server.port, 1, 64, duration=2, warmup=0)
+        loadgen("pipeline", server.port, 16, 64, duration=2, warmup=0)
         fds0 = open_fds(server.pid)
         conns = 0
         while True:
             time.sleep(1)
             mem = server.memory()
-            point = {"connections": conns, "rss_kib": rss_kib(server.pid), "fds": open_fds(server.pid), **mem}
+            rss = []
+            for _ in range(3):  # RSS moves a little after a step (GC, trim): the median of three
+                time.sleep(0.5)
+                rss.append(rss_kib(server.pid))
+            point = {"connections": conns, "rss_kib": statistics.median(rss), "fds": open_fds(server.pid), **mem}
             points.append(point)
             log(f"idle {server.name}: {point}")
             per_conn = (point["fds"] - fds0) / conns if conns else 3
@@ -382,7 +392,7 @@ def machine():
         "jvm_flags": " ".join(production_java_options()),
         "fd_limit": fd_limit(),
         "duration_s": DURATION, "warmup_s": WARMUP, "rounds": ROUNDS, "server_warmup_s": SERVER_WARMUP,
-        "server_cpu": SERVER_CPU, "client_cpu": CLIENT_CPU,
+        "server_cpu": SERVER_CPU, "client_cpu": CLIENT_CPU, "pod_memory": POD_MEMORY,
     }
 
 

@@ -209,8 +209,12 @@ class Report:
         i = self.r["idle"]
         self.w("## 4. Idle connections: memory", "",
                "A separate client process opens connections in steps from 20 source addresses (127.0.0.10–29), "
-               "one 64 B round trip each, then holds them idle; after each step the server is measured "
-               "(tcpfleet: `jcmd GC.run` then `GC.heap_info`; Go: `runtime.GC()` then MemStats on SIGUSR1). "
+               "one 64 B round trip each, then holds them idle; after each step the server is measured: "
+               "RSS as the median of three samples 0.5 s apart; live heap for tcpfleet as the bytes of live objects "
+               "in `jcmd GC.class_histogram` (a full GC first), for Go `runtime.GC()` then MemStats on SIGUSR1. "
+               "Each server first gets 4 s of echo load, so one-time costs (JIT, pools) land in the base, not "
+               "in the first step. tcpfleet's heap is sized as in a pod with a "
+               f"{self.r['machine'].get('pod_memory', '1g')} memory limit (`-XX:MaxRAM`). "
                f"The steps stop where the next one would pass the open-file limit ({i['tcpfleet']['fd_limit']}) "
                "of the server or of the client. Per 10k is the least-squares slope over all steps." + self.tuned_note(), "")
         rows = []
@@ -225,15 +229,22 @@ class Report:
         self.table(["server", "most connections measured", "fds per conn", "RSS MiB per 10k",
                     "live heap MiB per 10k", "goroutine stacks MiB per 10k", "RSS at 0 conns MiB",
                     "RSS at 100k (extrapolated) MiB", "connections the fd limit allows"], rows)
-        self.w("The extrapolation is the straight line through the measured steps; it counts neither the kernel's "
+        self.w("Within the measured range tcpfleet's RSS can grow less than its live heap: the heap grows into "
+               "young-generation memory that was already resident; beyond it every live byte is resident too, so the "
+               "target below counts the larger of the two slopes. "
+               "The extrapolation is the straight line through the measured steps; it counts neither the kernel's "
                "socket memory (not in any process's RSS) nor a heap that grows for reasons other than connections. "
                "Go's `io.Copy` between two TCP connections uses splice(2) with a pipe per connection while it "
                "waits, hence 3 descriptors per connection.", "")
         t = i[TF]
         self.target("idle: live heap ≤ 1.5 KB per connection (15 MB per 10k)",
                     f"{t['heap_mib_per_10k']:.1f} MiB per 10k", t["heap_mib_per_10k"] * 1.048576 <= 15)
-        self.target("idle: RSS ≤ 15 MB per 10k", f"{t['rss_mib_per_10k']:.1f} MiB per 10k",
-                    t["rss_mib_per_10k"] * 1.048576 <= 15)
+        # Within the measured range RSS can grow less than the live heap (the heap grows into memory the
+        # warm-up already touched); beyond it every live byte is resident, so the verdict takes the larger.
+        rss = max(t["rss_mib_per_10k"], t["heap_mib_per_10k"])
+        note = "" if rss == t["rss_mib_per_10k"] else \
+            f" (the live heap's growth; RSS itself grew {t['rss_mib_per_10k']:.1f})"
+        self.target("idle: RSS ≤ 15 MB per 10k", f"{rss:.1f} MiB per 10k{note}", rss * 1.048576 <= 15)
 
 
 def plots(r):
@@ -359,6 +370,9 @@ def main():
     r = json.loads((OUT / "results.json").read_text())
     plots(r)
     md = Report(r).build()
+    scale = OUT / "operator-scale.md"  # written by bench/operator_scale.py (bench/run.sh operator), its own run
+    if scale.exists():
+        md += "\n" + scale.read_text()
     extra = OUT / "tuning.md"
     if extra.exists():
         md += "\n" + extra.read_text().replace("<!-- tuning tables -->", tuning_tables())
