@@ -5,8 +5,30 @@
 # bench.py (about 15 minutes with the defaults) and writes docs/bench/results.md and *.png.
 #   BENCH_DURATION=15 BENCH_WARMUP=3 BENCH_ROUNDS=3 BENCH_SERVER_WARMUP=20  (seconds, rounds)
 #   bench/run.sh tune   compares tcpfleet variants instead (BENCH_VARIANTS, see bench.py)
+#   bench/run.sh operator   the operator at scale instead (see below)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# bench/run.sh operator: the operator at scale against the local control plane (bench/operator_scale.py):
+# builds the operator jar (not with BENCH_SKIP_JAR) and the control plane binaries, runs a snapshot of
+# the operator, writes docs/bench/operator-scale.{json,md,png}. BENCH_SCALE_COUNT=1000 BENCH_SCALE_PARALLEL=8
+if [ "${1:-}" = operator ]; then
+  for tool in kubectl taskset java go; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool not found on PATH" >&2; exit 1; }
+  done
+  if ! bench/.venv/bin/python -c 'import matplotlib' 2>/dev/null; then
+    python3 -m venv bench/.venv
+    bench/.venv/bin/pip install -q matplotlib
+  fi
+  if [ -z "${BENCH_SKIP_JAR:-}" ]; then
+    flock /tmp/tcpfleet-mvn.lock mvn -B -ntp -q -pl operator -am -DskipTests package
+  fi
+  rm -rf bench/.build/operator-app && mkdir -p bench/.build
+  cp -r operator/target/quarkus-app bench/.build/operator-app  # a rebuild during the run cannot swap it
+  bash e2e/cluster/build.sh
+  echo "bench: load average before: $(cut -d' ' -f1-3 /proc/loadavg) (numbers are only meaningful on an idle machine)"
+  exec bench/.venv/bin/python bench/operator_scale.py
+fi
 
 need=()
 command -v iperf3 >/dev/null || need+=(iperf3)
