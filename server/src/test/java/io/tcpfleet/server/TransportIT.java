@@ -12,12 +12,14 @@ import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.tcpfleet.server.config.ConfigException;
+import io.tcpfleet.server.config.ConfigLoader;
 import io.tcpfleet.server.config.ServerConfig;
 import io.tcpfleet.server.testing.TestServer;
 import io.tcpfleet.server.testing.Wire;
 import io.tcpfleet.server.transport.Transport;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Map;
 import jdk.net.ExtendedSocketOptions;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -33,6 +35,18 @@ class TransportIT {
     @Test
     void epollIsUsedWhereItIsAvailable() {
         assertThat(Transport.detect().name()).isEqualTo(Epoll.isAvailable() ? "epoll" : "nio");
+    }
+
+    @Test
+    void byDefaultThereIsOneEventLoopPerCpu() throws Exception {
+        ServerConfig defaults = ConfigLoader.parse(new String[0], Map.of()).config();
+        assertThat(defaults.workerThreads()).isZero();
+        try (TestServer server = TestServer.start(defaults)) {
+            assertThat(server.server().eventLoops()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        }
+        try (TestServer server = TestServer.start(CONFIG)) {
+            assertThat(server.server().eventLoops()).isEqualTo(2);
+        }
     }
 
     @Test

@@ -95,7 +95,7 @@ public final class ServerOptions {
     int backlog;
 
     @Option(names = "--worker-threads", paramLabel = "N", defaultValue = "0", converter = Converters.NonNegative.class,
-            description = "event loop threads; 0 = two per CPU (default: ${DEFAULT-VALUE})")
+            description = "event loop threads; 0 = one per CPU the JVM sees (a pod: its CPU limit) (default: ${DEFAULT-VALUE})")
     int workerThreads;
 
     @Option(names = "--write-buffer-low", paramLabel = "BYTES", defaultValue = "32768", converter = Converters.Positive.class,
