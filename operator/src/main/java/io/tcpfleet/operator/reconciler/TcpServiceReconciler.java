@@ -1,22 +1,26 @@
 package io.tcpfleet.operator.reconciler;
 
 import java.time.Instant;
+import java.util.List;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.quarkiverse.operatorsdk.annotations.RBACVerbs;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.api.v1alpha1.TcpServiceStatus;
 import io.tcpfleet.operator.dependent.DeploymentDependent;
 import io.tcpfleet.operator.dependent.MetricsServiceDependent;
+import io.tcpfleet.operator.dependent.OptionalCrds;
 import io.tcpfleet.operator.dependent.PodDisruptionBudgetDependent;
 import io.tcpfleet.operator.dependent.PrometheusRuleCrdPresent;
 import io.tcpfleet.operator.dependent.PrometheusRuleDependent;
@@ -26,6 +30,8 @@ import io.tcpfleet.operator.dependent.ServiceMonitorCrdPresent;
 import io.tcpfleet.operator.dependent.ServiceMonitorDependent;
 import io.tcpfleet.operator.dependent.ServiceMonitorWanted;
 import io.tcpfleet.operator.model.EffectiveSpec;
+import io.tcpfleet.operator.model.ServerPrometheusRule;
+import io.tcpfleet.operator.model.ServerServiceMonitor;
 import io.tcpfleet.operator.model.TcpServiceResources;
 
 /** Children come from the workflow; this class only turns what they show into status and Events. */
@@ -44,7 +50,9 @@ import io.tcpfleet.operator.model.TcpServiceResources;
 })
 @ControllerConfiguration(name = TcpServiceReconciler.NAME, fieldManager = TcpServiceResources.OPERATOR_NAME)
 @RBACRule(apiGroups = "", resources = "events", verbs = RBACVerbs.CREATE)
-@RBACRule(apiGroups = "apiextensions.k8s.io", resources = "customresourcedefinitions", verbs = RBACVerbs.GET)
+@RBACRule(apiGroups = "apiextensions.k8s.io", resources = "customresourcedefinitions",
+        resourceNames = {ServerServiceMonitor.CRD_NAME, ServerPrometheusRule.CRD_NAME},
+        verbs = {RBACVerbs.GET, RBACVerbs.LIST, RBACVerbs.WATCH})
 public class TcpServiceReconciler implements Reconciler<TcpService> {
 
     public static final String NAME = "tcpservice";
@@ -63,10 +71,14 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
         MonitoringState alerting = optionalState(spec.prometheusRule(), PROMETHEUS_RULE, context);
         TcpServiceStatus next = TcpServiceStatusAggregator.aggregate(tcps, deployment, monitoring, alerting,
                 Instant.now());
-        UpdateControl<TcpService> control = patchIfChanged(tcps, next, context);
-        return monitoring == MonitoringState.CRD_MISSING || alerting == MonitoringState.CRD_MISSING
-                ? control.rescheduleAfter(ServiceMonitorCrdPresent.RECHECK)
-                : control;
+        // No requeue while a monitoring CRD is missing: its watch (OptionalCrds) brings every TcpService back.
+        return patchIfChanged(tcps, next, context);
+    }
+
+    @Override
+    public List<EventSource<?, TcpService>> prepareEventSources(EventSourceContext<TcpService> context) {
+        return List.of(OptionalCrds.eventSource(ServerServiceMonitor.CRD_NAME, context),
+                OptionalCrds.eventSource(ServerPrometheusRule.CRD_NAME, context));
     }
 
     @Override

@@ -79,14 +79,17 @@ class RbacIT {
         assertThat(canI(verb, resource, namespace)).as(String.join(" ", verb, resource, namespace)).isEqualTo(expected);
     }
 
-    @Test
-    void itMayLookForTheServiceMonitorAndPrometheusRuleCrdsButNoOtherCrd() {
-        assertThat(canI("get", "customresourcedefinitions.apiextensions.k8s.io/servicemonitors.monitoring.coreos.com", ""))
-                .isEqualTo("yes");
-        assertThat(canI("get", "customresourcedefinitions.apiextensions.k8s.io/prometheusrules.monitoring.coreos.com", ""))
-                .isEqualTo("yes");
-        assertThat(canI("get", "customresourcedefinitions.apiextensions.k8s.io/alertmanagers.monitoring.coreos.com", ""))
-                .isEqualTo("no");
+    @ParameterizedTest(name = "{0} {1}: {2}")
+    @CsvSource({
+            "watch, customresourcedefinitions.apiextensions.k8s.io/servicemonitors.monitoring.coreos.com, yes",
+            "list, customresourcedefinitions.apiextensions.k8s.io/prometheusrules.monitoring.coreos.com, yes",
+            "get, customresourcedefinitions.apiextensions.k8s.io/servicemonitors.monitoring.coreos.com, yes",
+            "watch, customresourcedefinitions.apiextensions.k8s.io/alertmanagers.monitoring.coreos.com, no",
+            "list, customresourcedefinitions.apiextensions.k8s.io, no",
+            "watch, customresourcedefinitions.apiextensions.k8s.io, no",
+    })
+    void itMayWatchTheServiceMonitorAndPrometheusRuleCrdsButNoOtherCrd(String verb, String resource, String expected) {
+        assertThat(canI(verb, resource, "")).as(verb + " " + resource).isEqualTo(expected);
     }
 
     /** kubectl auth can-i as the operator's ServiceAccount; its answer is the line yes or no (warnings aside). */

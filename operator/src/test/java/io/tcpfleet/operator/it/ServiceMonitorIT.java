@@ -4,6 +4,8 @@ import static io.tcpfleet.operator.it.TcpServices.await;
 import static io.tcpfleet.operator.it.TcpServices.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tcpfleet.operator.api.v1alpha1.Condition;
@@ -20,7 +22,7 @@ class ServiceMonitorIT {
     @Test
     void skippedWithoutTheCrdThenCreatedOnceItIsInstalled(KubernetesClient client, TestNamespace ns) {
         // A fresh operator that has never seen the CRD, on a cluster without it.
-        OperatorProcess.restart(() -> TestCluster.removeServiceMonitorCrd(client));
+        OperatorProcess op = OperatorProcess.restart(() -> TestCluster.removeServiceMonitorCrd(client));
         TcpServices.create(client, ns.name(), "scraped", s -> s.setReplicas(1));
 
         TcpService skipped = awaitCondition(client, ns.name(), "scraped", Condition.READY, Condition.TRUE);
@@ -31,6 +33,18 @@ class ServiceMonitorIT {
         assertThat(TcpServiceLifecycleIT.events(ns.name(), "scraped")).contains("Warning");
         String readySince = TcpServices.condition(skipped, Condition.READY).getLastTransitionTime();
 
+        // Waiting for the CRD costs nothing: once its children settle, the TcpService is not requeued
+        // to look for the CRD again (it used to be, every 10 s, each TcpService).
+        awaitCondition(client, ns.name(), "scraped", Condition.PROGRESSING, Condition.FALSE);
+        double[] lastSeen = {-1};
+        await("25 s without a reconcile").during(Duration.ofSeconds(25)).atMost(Duration.ofSeconds(90))
+                .until(() -> {
+                    double now = reconcilesStarted(op, ns);
+                    boolean unchanged = now == lastSeen[0];
+                    lastSeen[0] = now;
+                    return unchanged;
+                });
+
         TestCluster.installServiceMonitorCrd(client);
         await("ServiceMonitor created without restarting the operator").until(() -> serviceMonitor(client, ns) != null);
         GenericKubernetesResource sm = serviceMonitor(client, ns);
@@ -40,6 +54,14 @@ class ServiceMonitorIT {
         TcpService enabled = awaitCondition(client, ns.name(), "scraped", Condition.MONITORING, Condition.TRUE);
         assertThat(TcpServices.condition(enabled, Condition.READY).getLastTransitionTime()).isEqualTo(readySince);
         assertThat(TcpServiceLifecycleIT.events(ns.name(), "scraped")).contains("MonitoringEnabled");
+    }
+
+    /** JOSDK's reconciliations_started_total for the test's namespace, from the operator's /q/metrics. */
+    private static double reconcilesStarted(OperatorProcess op, TestNamespace ns) {
+        return op.get("/q/metrics").orElseThrow().body().lines()
+                .filter(l -> l.startsWith("reconciliations_started_total") && l.contains("namespace=\"" + ns.name() + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private static GenericKubernetesResource serviceMonitor(KubernetesClient client, TestNamespace ns) {
