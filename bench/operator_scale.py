@@ -22,6 +22,7 @@ Where the numbers come from:
 """
 import base64
 import http.client
+import ipaddress
 import json
 import os
 import re
@@ -55,7 +56,6 @@ NS = "bench-scale"  # the TcpServices
 OPERATOR_NS = "bench-scale-system"  # the operator's ServiceAccount and Lease
 ACCOUNT = "tcpfleet-operator"
 FLOW_SCHEMA = "tcpfleet-bench-operator"
-SERVICE_CIDR = ("tcpfleet-bench-scale", "10.1.0.0/20")  # an extra Service IP range while the benchmark runs
 UPDATE = {"spec": {"connections": {"idleTimeout": "4m"}}}  # examples/echo.yaml has 5m: rolls every Deployment
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -247,9 +247,6 @@ def install(api):
            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": ACCOUNT},
            "subjects": [{"kind": "ServiceAccount", "name": ACCOUNT, "namespace": OPERATOR_NS}]},
           *election,
-          # Two Services per TcpService: more than the local control plane's /24 Service range holds.
-          {"apiVersion": "networking.k8s.io/v1", "kind": "ServiceCIDR", "metadata": {"name": SERVICE_CIDR[0]},
-           "spec": {"cidrs": [SERVICE_CIDR[1]]}},
           {"apiVersion": "flowcontrol.apiserver.k8s.io/v1", "kind": "FlowSchema", "metadata": {"name": FLOW_SCHEMA},
            "spec": {"matchingPrecedence": 1000,  # before "service-accounts" (9000); same priority level
                     "priorityLevelConfiguration": {"name": "workload-low"},
@@ -267,7 +264,7 @@ def uninstall(api):
     for ns in (NS, OPERATOR_NS):
         delete_namespace(ns)
     kubectl("delete", "--ignore-not-found", "--timeout=300s", f"clusterrolebinding/{ACCOUNT}-{NS}",
-            f"flowschema/{FLOW_SCHEMA}", f"servicecidr/{SERVICE_CIDR[0]}", timeout=360)
+            f"flowschema/{FLOW_SCHEMA}", timeout=360)
 
 
 def purge(api):
@@ -288,6 +285,25 @@ def purge(api):
 
 def delete_namespace(ns):
     kubectl("delete", "namespace", ns, "--ignore-not-found", "--timeout=600s", timeout=660)
+
+
+def service_cluster_ips(api):
+    """ClusterIPs the API server can hand out: the sizes of its ServiceCIDRs."""
+    status, cidrs = api.request("GET", "/apis/networking.k8s.io/v1/servicecidrs")
+    if status != 200:
+        raise RuntimeError(f"cannot list ServiceCIDRs: HTTP {status}")
+    return sum(ipaddress.ip_network(c).num_addresses - 2 for x in cidrs["items"] for c in x["spec"]["cidrs"])
+
+
+def client_limits(component, default):
+    """--kube-api-qps/--kube-api-burst of a running control plane component, from its command line."""
+    try:
+        pid = (CLUSTER / ".state" / "pids" / f"{component}.pid").read_text().strip()
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+    except OSError:
+        return "unknown"
+    flag = lambda name, d: next((a.split("=", 1)[1] for a in argv if a.startswith(f"--{name}=")), d)
+    return f"{flag('kube-api-qps', default[0])} qps, burst {flag('kube-api-burst', default[1])}"
 
 
 def pod_capacity():
@@ -657,6 +673,8 @@ def machine(settings, op_argv):
             "java": cmd("java", "-version"), "kubernetes": server, "kwok": cmd(str(CLUSTER / "bin" / "kwok"), "--version"),
             "quarkus": version("quarkus.version"), "quarkus_operator_sdk": version("quarkus-operator-sdk.version"),
             "fabric8": version("fabric8.version"),
+            "controller_manager_client_limits": client_limits("kube-controller-manager", ("20", "30")),
+            "scheduler_client_limits": client_limits("kube-scheduler", ("50", "100")),
             "operator_command": " ".join(op_argv), "operator_java_tool_options": settings["java_tool_options"],
             "operator_memory_limit": settings["memory_limit"], "operator_cpu": OPERATOR_CPU or "not pinned",
             "concurrent_reconciliation_threads": os.environ.get("QUARKUS_OPERATOR_SDK_CONCURRENT_RECONCILIATION_THREADS")
@@ -679,6 +697,11 @@ def run_bench():
         if sum(capacity.values()) < COUNT + PARALLEL:
             raise RuntimeError(f"the nodes take {sum(capacity.values())} pods, {COUNT} TcpServices need more: "
                                "add nodes (TCPFLEET_CLUSTER_NODES) or lower BENCH_SCALE_COUNT")
+        cluster_ips = service_cluster_ips(api)
+        if cluster_ips < 2 * COUNT + 100:
+            raise RuntimeError(f"the control plane's Service ranges hold {cluster_ips:,} ClusterIPs, {COUNT} TcpServices "
+                               "need two each: it was started by an older up.sh, restart it "
+                               "(e2e/cluster/down.sh, then up.sh) for a /16")
         install(api)
         settings = deployment_settings()
         op = Operator(api, settings)
@@ -818,8 +841,7 @@ def report():
                      f"average, so the operator's first pass over all TcpServices took "
                      f"{fmt_s(phases[0]['all_reconciled_s'])} with its {m['concurrent_reconciliation_threads']} "
                      "reconcile threads waiting on them, and status updates of TcpServices whose pods were already "
-                     "Ready queued behind it (the flat stretch of the create curve). Rollouts are paced by "
-                     "kube-controller-manager's client rate limits (below).")
+                     "Ready queued behind it (the flat stretch of the create curve).")
     heaps = [p for p in phases if p.get("live_heap_mib")]
     if heaps:
         lines.append("- **Live heap** after a full GC at the end of each phase (`jcmd GC.run`, after the measurements): "
@@ -827,18 +849,19 @@ def report():
                                  f"({p['phase']})" for p in heaps)
                      + "; the rest of the RSS is the heap the JVM keeps committed (deploy/'s 75 % of 512Mi allows "
                      "384 MiB), metaspace, code and thread stacks.")
+    limits = m.get("controller_manager_client_limits", "20 qps, burst 30")
     lines.append("- **Control plane throttling**: kube-controller-manager's controllers (Deployment, ReplicaSet, "
-                 "endpoints...) waited on their client-side rate limiters (`--kube-api-qps` 20, burst 30 by default, "
-                 "per controller) for " + ", ".join(f"{p.get('controller_manager_throttled_s', float('nan')):,.0f} s in "
+                 f"endpoints...) waited on their client-side rate limiters ({limits} per controller, "
+                 "e2e/cluster/up.sh; client-go's default is 20, burst 30; the scheduler's "
+                 f"{m.get('scheduler_client_limits', '50 qps, burst 100')}) for " + ", ".join(f"{p.get('controller_manager_throttled_s', float('nan')):,.0f} s in "
                                                    f"{p['phase']}" for p in phases)
                  + " (`rest_client_rate_limiter_duration_seconds`, summed over its clients).")
     if r.get("monitoring_crds"):
         lines.append(f"- The monitoring CRDs were installed ({', '.join(r['monitoring_crds'])}).")
     else:
         lines.append("- The Prometheus Operator's CRDs were not installed: every TcpService reports monitoring "
-                     "skipped and is reconciled again every 10 s to look for them (`CrdPresent.RECHECK`), which is "
-                     f"most of the {phases[-1]['reconciles_per_s']:.0f} reconciles/s of the {phases[-1]['phase']} "
-                     "phase (the regular spikes in the plot; p50 is such a no-op reconcile).")
+                     "skipped; the operator watches those two CRDs by name instead of requeueing each TcpService "
+                     "to look for them (it did so every 10 s until 2026-12-01).")
     if r.get("other_operators"):
         lines.append(f"- Other tcpfleet operator processes ran on the machine during the run "
                      f"(pids {r['other_operators']}), loading the same API server.")

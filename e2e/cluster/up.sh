@@ -162,6 +162,7 @@ wait_for "etcd" curl -fsS "http://127.0.0.1:$etcd_port/health"
 # PodSecurity is on by default at level "privileged" cluster-wide; namespaces opt into
 # "restricted" with the pod-security.kubernetes.io/enforce label. The endpoint reconciler is off:
 # it refuses a loopback address, and nothing here runs inside the cluster to reach the API.
+# Services get a /16 (65,534 ClusterIPs), so a thousand TcpServices (two Services each) fit.
 launch kube-apiserver --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$api_port" \
   --etcd-servers="http://127.0.0.1:$etcd_port" \
   --tls-cert-file="$pki/apiserver.crt" --tls-private-key-file="$pki/apiserver.key" \
@@ -176,7 +177,7 @@ launch kube-apiserver --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --s
   --service-account-key-file="$pki/sa.pub" --service-account-signing-key-file="$pki/sa.key" \
   --authorization-mode=Node,RBAC \
   --enable-admission-plugins=NodeRestriction,PodSecurity \
-  --service-cluster-ip-range=10.0.0.0/24 --allow-privileged=true --endpoint-reconciler-type=none \
+  --service-cluster-ip-range=10.0.0.0/16 --allow-privileged=true --endpoint-reconciler-type=none \
   --profiling=false --v=1
 write_kubeconfig "$kubeconfig" admin
 wait_for "kube-apiserver /readyz" bash -c "[[ \"\$(kubectl --kubeconfig '$kubeconfig' get --raw /readyz)\" == ok ]]"
@@ -211,6 +212,9 @@ subjects:
 - {apiGroup: rbac.authorization.k8s.io, kind: User, name: "tcpfleet:kwok-controller"}
 EOF
 
+# Client rate limits as on a large production cluster (client-go's defaults, 20 qps with a burst of
+# 30 per controller, hold a thousand-TcpService rollout back in the Deployment, ReplicaSet and
+# endpoints controllers' own limiters, not in the API server). The scheduler's likewise (50/100).
 launch kube-controller-manager --kubeconfig="$state/kube-controller-manager.kubeconfig" \
   --authentication-kubeconfig="$state/kube-controller-manager.kubeconfig" \
   --authorization-kubeconfig="$state/kube-controller-manager.kubeconfig" \
@@ -218,13 +222,13 @@ launch kube-controller-manager --kubeconfig="$state/kube-controller-manager.kube
   --service-account-private-key-file="$pki/sa.key" --root-ca-file="$pki/ca.crt" \
   --use-service-account-credentials=true \
   --cluster-signing-cert-file="$pki/ca.crt" --cluster-signing-key-file="$pki/ca.key" \
-  --controllers='*' --leader-elect=false --profiling=false --v=1
+  --controllers='*' --kube-api-qps=200 --kube-api-burst=400 --leader-elect=false --profiling=false --v=1
 
 launch kube-scheduler --kubeconfig="$state/kube-scheduler.kubeconfig" \
   --authentication-kubeconfig="$state/kube-scheduler.kubeconfig" \
   --authorization-kubeconfig="$state/kube-scheduler.kubeconfig" \
   --bind-address=127.0.0.1 --secure-port="$sched_port" \
-  --leader-elect=false --profiling=false --v=1
+  --kube-api-qps=200 --kube-api-burst=400 --leader-elect=false --profiling=false --v=1
 
 # Nodes carry 127.0.0.1 as their address, so nothing ever dials off the machine for them.
 launch kwok --kubeconfig="$state/kwok.kubeconfig" --config="$bin/kwok-stages.yaml" \
