@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.tcpfleet.operator.api.v1alpha1.ServiceSpec;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import org.junit.jupiter.api.Test;
@@ -45,10 +46,11 @@ class ServerServicesTest {
     }
 
     @Test
-    void metricsServiceIsClusterIpOnTheAdminPort() {
-        Service s = ServerServices.metrics(TestTcpServices.named("echo"));
+    void metricsServiceIsHeadlessOnTheAdminPort() {
+        Service s = ServerServices.metrics(TestTcpServices.named("echo"), false);
         assertThat(s.getMetadata().getName()).isEqualTo("echo-metrics");
         assertThat(s.getSpec().getType()).isEqualTo("ClusterIP");
+        assertThat(s.getSpec().getClusterIP()).as("no virtual IP to allocate").isEqualTo("None");
         assertThat(s.getSpec().getPorts()).singleElement().satisfies(p -> {
             assertThat(p.getName()).isEqualTo("metrics");
             assertThat(p.getPort()).isEqualTo(9090);
@@ -56,5 +58,16 @@ class ServerServicesTest {
         });
         assertThat(s.getMetadata().getLabels()).containsEntry("tcpfleet.io/component", "metrics")
                 .containsEntry("tcpfleet.io/service", "echo");
+    }
+
+    @Test
+    void aMetricsServiceThatHasAClusterIpKeepsIt() {
+        Service s = ServerServices.metrics(TestTcpServices.named("echo"), true);
+        assertThat(s.getSpec().getClusterIP()).as("left out: the API server refuses to change it").isNull();
+        assertThat(ServerServices.hasClusterIp(new ServiceBuilder().withNewSpec().withClusterIP("10.0.3.7").endSpec().build()))
+                .isTrue();
+        assertThat(ServerServices.hasClusterIp(new ServiceBuilder().withNewSpec().withClusterIP("None").endSpec().build()))
+                .isFalse();
+        assertThat(ServerServices.hasClusterIp(new ServiceBuilder().withNewSpec().endSpec().build())).isFalse();
     }
 }
