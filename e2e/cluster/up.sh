@@ -43,20 +43,25 @@ fi
 started=$SECONDS
 
 # --- ports -----------------------------------------------------------------------------------
+# Listen ports come from below the kernel's ephemeral range: a port from inside it can be taken by
+# one of the components' own client connections between the pick and the bind. free_port sets
+# REPLY (not echo: in a $(...) subshell used_ports would not remember the picks).
 used_ports=" "
+ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+(( ephemeral_low > 21000 )) || ephemeral_low=50000
 free_port() {
   local p
   while true; do
-    p=$((20000 + RANDOM % 30000))
+    p=$((20000 + RANDOM % (ephemeral_low - 20000)))
     [[ "$used_ports" == *" $p "* ]] && continue
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && continue
     used_ports+="$p "
-    echo "$p"
+    REPLY=$p
     return
   done
 }
-etcd_port=$(free_port); etcd_peer_port=$(free_port); api_port=$(free_port)
-kcm_port=$(free_port); sched_port=$(free_port); kwok_port=$(free_port)
+free_port; etcd_port=$REPLY; free_port; etcd_peer_port=$REPLY; free_port; api_port=$REPLY
+free_port; kcm_port=$REPLY; free_port; sched_port=$REPLY; free_port; kwok_port=$REPLY
 mkdir -p "$pki" "$logs" "$pids"
 cat >"$state/ports.env" <<EOF
 ETCD_PORT=$etcd_port
