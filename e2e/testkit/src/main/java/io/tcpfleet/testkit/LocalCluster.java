@@ -67,15 +67,7 @@ public final class LocalCluster {
       }
       return path;
     }
-    Path upScript = findUpScript(Path.of("").toAbsolutePath());
-    try {
-      return runUpScript(upScript);
-    } catch (IllegalStateException first) {
-      // up.sh picks free loopback ports before the components bind them; on a busy machine another
-      // process can take one in between. A second run stops the broken cluster and starts afresh.
-      System.err.println("LocalCluster: " + first.getMessage() + "; running it once more");
-      return runUpScript(upScript);
-    }
+    return runUpScript(findUpScript(Path.of("").toAbsolutePath()));
   }
 
   /** Walks up from {@code start} to the checkout that holds {@code e2e/cluster/up.sh}. */
