@@ -142,7 +142,8 @@ public final class TcpfleetServer implements AutoCloseable {
         if (pluginHandlers != null) {
             return pluginHandlers::addTo;
         }
-        return p -> p.addLast(HandlerNames.HANDLER, EchoHandler.INSTANCE);
+        EchoHandler echo = EchoHandler.forTransport(transport.epoll());
+        return p -> p.addLast(HandlerNames.HANDLER, echo);
     }
 
     private Consumer<ChannelPipeline> proxyInstaller() {

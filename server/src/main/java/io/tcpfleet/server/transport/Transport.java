@@ -91,6 +91,11 @@ public final class Transport {
         return IoUring.isAvailable() ? Optional.of(new Transport(Kind.IO_URING)) : Optional.empty();
     }
 
+    /** Native epoll: what splice(2) (the echo's bulk path) needs. */
+    public boolean epoll() {
+        return kind == Kind.EPOLL;
+    }
+
     public String name() {
         return kind.name().toLowerCase(Locale.ROOT);
     }
