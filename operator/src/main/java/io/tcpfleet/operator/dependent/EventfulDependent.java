@@ -1,11 +1,16 @@
 package io.tcpfleet.operator.dependent;
 
 import java.util.List;
+import java.util.Set;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfig;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.reconciler.EventRecorder;
 
@@ -30,6 +35,22 @@ abstract class EventfulDependent<R extends HasMetadata> extends CRUDKubernetesDe
                 .withController(true)
                 .withBlockOwnerDeletion(true)
                 .build()));
+    }
+
+    /** The informer caches each child with only the operator's own managedFields, where that is safe. */
+    @Override
+    protected InformerEventSource<R, TcpService> createEventSource(EventSourceContext<TcpService> context) {
+        configuration().ifPresent(config -> {
+            Set<String> namespaces = config.informerConfig().getEffectiveNamespaces(context.getControllerConfiguration());
+            if (OwnManagedFieldsStore.fitsOneInformerFor(namespaces)) {
+                configureWith(new KubernetesDependentResourceConfig<>(config.useSSA(),
+                        config.createResourceOnlyIfNotExistingWithSSA(),
+                        InformerConfiguration.builder(config.informerConfig())
+                                .withItemStore(new OwnManagedFieldsStore<>()).build(),
+                        config.matcher()));
+            }
+        });
+        return super.createEventSource(context);
     }
 
     @Override

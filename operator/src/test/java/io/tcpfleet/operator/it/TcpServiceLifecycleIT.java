@@ -159,6 +159,24 @@ class TcpServiceLifecycleIT {
                 .map((Pod p) -> p.getMetadata().getName()).toList();
     }
 
+    /**
+     * Each status write of the controller-manager brings the TcpService back to the operator, which compares
+     * every child with its desired state through the operator's own managedFields entry, the one entry its
+     * informers keep: none of those comparisons may end in a re-apply.
+     */
+    @Test
+    void childrenAreAppliedOnceAndLeftAloneWhileTheControlPlaneWritesTheirStatus(KubernetesClient client,
+            TestNamespace ns) {
+        TcpServices.create(client, ns.name(), "settled", s -> s.setReplicas(2));
+        awaitCondition(client, ns.name(), "settled", Condition.READY, Condition.TRUE);
+        awaitCondition(client, ns.name(), "settled", Condition.PROGRESSING, Condition.FALSE);
+        Deployment d = deployment(client, ns.name(), "settled");
+        assertThat(d.getMetadata().getGeneration()).isEqualTo(1L);
+        assertThat(d.getMetadata().getManagedFields()).extracting(f -> f.getManager())
+                .contains("tcpfleet-operator", "kube-controller-manager");
+        assertThat(events(ns.name(), "settled")).contains("Created").doesNotContain("Updated");
+    }
+
     @Test
     void handEditedDeploymentIsPutBack(KubernetesClient client, TestNamespace ns) {
         TcpServices.create(client, ns.name(), "drift", s -> s.setReplicas(1));

@@ -1,0 +1,32 @@
+package io.tcpfleet.operator.dependent;
+
+import java.util.Set;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
+import io.tcpfleet.operator.model.TcpServiceResources;
+
+/** The children's informer cache, holding each child with only the operator's own managedFields (see {@link OwnManagedFields}). */
+public class OwnManagedFieldsStore<R extends HasMetadata> extends BasicItemStore<R> {
+
+    public OwnManagedFieldsStore() {
+        super(Cache::metaNamespaceKeyFunc);
+    }
+
+    /**
+     * Whether one informer serves these (effective) namespaces: all of them, or one. JOSDK 5.3 hands the same
+     * ItemStore instance to the informer of each namespace in a list, and a re-list in one namespace would then
+     * drop the other namespaces' children from it (fabric8's ProcessorStore.retainAll walks the whole store);
+     * with a list of namespaces the children stay in fabric8's default store.
+     */
+    static boolean fitsOneInformerFor(Set<String> namespaces) {
+        return InformerConfiguration.allNamespacesWatched(namespaces) || namespaces.size() == 1;
+    }
+
+    @Override
+    public R put(String key, R resource) {
+        return super.put(key, OwnManagedFields.keep(resource, TcpServiceResources.OPERATOR_NAME));
+    }
+}
