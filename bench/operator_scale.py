@@ -295,15 +295,29 @@ def service_cluster_ips(api):
     return sum(ipaddress.ip_network(c).num_addresses - 2 for x in cidrs["items"] for c in x["spec"]["cidrs"])
 
 
-def client_limits(component, default):
-    """--kube-api-qps/--kube-api-burst of a running control plane component, from its command line."""
+def component_flags(component, **defaults):
+    """Flags of a running control plane component from its command line (name with underscores: value),
+    the given defaults for those it does not set; None when it does not run."""
     try:
         pid = (CLUSTER / ".state" / "pids" / f"{component}.pid").read_text().strip()
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
     except OSError:
-        return "unknown"
-    flag = lambda name, d: next((a.split("=", 1)[1] for a in argv if a.startswith(f"--{name}=")), d)
-    return f"{flag('kube-api-qps', default[0])} qps, burst {flag('kube-api-burst', default[1])}"
+        return None
+    flag = lambda name, d: next((a.split("=", 1)[1] for a in argv if a.startswith(f"--{name.replace('_', '-')}=")), d)
+    return {name: flag(name, d) for name, d in defaults.items()}
+
+
+def client_limits(component, default):
+    """--kube-api-qps/--kube-api-burst of a running control plane component, from its command line."""
+    f = component_flags(component, kube_api_qps=default[0], kube_api_burst=default[1])
+    return f"{f['kube_api_qps']} qps, burst {f['kube_api_burst']}" if f else "unknown"
+
+
+def controller_manager_syncs():
+    """How many Deployments and ReplicaSets kube-controller-manager syncs at once (its defaults: 5 and 5)."""
+    f = component_flags("kube-controller-manager", concurrent_deployment_syncs="5", concurrent_replicaset_syncs="5")
+    return f"{f['concurrent_deployment_syncs']} Deployments, {f['concurrent_replicaset_syncs']} ReplicaSets" if f \
+        else "unknown"
 
 
 def pod_capacity():
@@ -322,11 +336,12 @@ def quantity(q):
 
 
 def deployment_settings():
-    """JAVA_TOOL_OPTIONS, memory limit and server image of the operator's container in deploy/."""
+    """The environment (literal values: JAVA_TOOL_OPTIONS, MALLOC_ARENA_MAX, the server image...) and the memory
+    limit of the operator's container in deploy/."""
     container = manifest_json(DEPLOYMENT)[0]["spec"]["template"]["spec"]["containers"][0]
-    env = {e["name"]: e.get("value") for e in container["env"]}
-    return {"java_tool_options": env["JAVA_TOOL_OPTIONS"], "server_image": env["TCPFLEET_OPERATOR_SERVER_IMAGE"],
-            "memory_limit": container["resources"]["limits"]["memory"]}
+    env = {e["name"]: e["value"] for e in container["env"] if "value" in e}
+    return {"env": env, "java_tool_options": env["JAVA_TOOL_OPTIONS"],
+            "server_image": env["TCPFLEET_OPERATOR_SERVER_IMAGE"], "memory_limit": container["resources"]["limits"]["memory"]}
 
 
 def service_account_kubeconfig(api, path):
@@ -355,10 +370,9 @@ class Operator:
         limit = settings["memory_limit"].replace("Mi", "m").replace("Gi", "g")
         self.argv = (["taskset", "-c", OPERATOR_CPU] if OPERATOR_CPU else []) + \
             ["java", f"-XX:MaxRAM={limit}", "-jar", str(OPERATOR_JAR)]
-        env = {**os.environ, "KUBECONFIG": str(kubeconfig), "JAVA_TOOL_OPTIONS": settings["java_tool_options"],
+        env = {**os.environ, **settings["env"], "KUBECONFIG": str(kubeconfig),
                "QUARKUS_HTTP_HOST": "127.0.0.1", "QUARKUS_HTTP_PORT": str(self.port),
                "POD_NAMESPACE": OPERATOR_NS, "POD_NAME": "tcpfleet-operator-bench",
-               "TCPFLEET_OPERATOR_SERVER_IMAGE": settings["server_image"],
                # Only the benchmark's namespace: TcpServices of a demo or a test on the same cluster stay out.
                "QUARKUS_OPERATOR_SDK_CONTROLLERS_TCPSERVICE_NAMESPACES": NS}
         self.logfile = open(LOGS / "operator.log", "w")
@@ -674,10 +688,14 @@ def machine(settings, op_argv):
             "quarkus": version("quarkus.version"), "quarkus_operator_sdk": version("quarkus-operator-sdk.version"),
             "fabric8": version("fabric8.version"),
             "controller_manager_client_limits": client_limits("kube-controller-manager", ("20", "30")),
+            "controller_manager_concurrent_syncs": controller_manager_syncs(),
             "scheduler_client_limits": client_limits("kube-scheduler", ("50", "100")),
             "operator_command": " ".join(op_argv), "operator_java_tool_options": settings["java_tool_options"],
+            "operator_env": {k: v for k, v in settings["env"].items() if k not in (
+                "JAVA_TOOL_OPTIONS", "TCPFLEET_OPERATOR_SERVER_IMAGE", "QUARKUS_OPERATOR_SDK_CONCURRENT_RECONCILIATION_THREADS")},
             "operator_memory_limit": settings["memory_limit"], "operator_cpu": OPERATOR_CPU or "not pinned",
-            "concurrent_reconciliation_threads": os.environ.get("QUARKUS_OPERATOR_SDK_CONCURRENT_RECONCILIATION_THREADS")
+            "concurrent_reconciliation_threads": settings["env"].get("QUARKUS_OPERATOR_SDK_CONCURRENT_RECONCILIATION_THREADS")
+            or os.environ.get("QUARKUS_OPERATOR_SDK_CONCURRENT_RECONCILIATION_THREADS")
             or app_property("quarkus.operator-sdk.concurrent-reconciliation-threads")}
 
 
@@ -797,8 +815,10 @@ def report():
               f"- **Operator**: the packaged jar (Quarkus {m['quarkus']}, quarkus-operator-sdk "
               f"{m['quarkus_operator_sdk']}, Fabric8 {m['fabric8']}, {m['java']}), prod profile (leader election on), "
               f"as its own ServiceAccount with deploy/'s ClusterRole (a TokenRequest token), "
-              f"{m['concurrent_reconciliation_threads']} reconcile threads; JVM options of deploy/ "
-              f"(`{m['operator_java_tool_options']}`) sized for its memory limit {m['operator_memory_limit']} "
+              f"{m['concurrent_reconciliation_threads']} reconcile threads; JVM options and environment of deploy/ "
+              f"(`{m['operator_java_tool_options']}`"
+              + "".join(f", `{k}={v}`" for k, v in m.get("operator_env", {}).items())
+              + f") sized for its memory limit {m['operator_memory_limit']} "
               f"(`-XX:MaxRAM`), pinned to CPU {m['operator_cpu']} (`taskset`), as in a pod with a one-CPU limit: "
               f"`{m['operator_command']}`. It watches only the benchmark's namespace.",
               f"- **TcpServices**: examples/echo.yaml with `replicas: 1` ({sum(r['pod_capacity'].values()):,} pods fit on "
@@ -848,11 +868,13 @@ def report():
         lines.append("- **Live heap** after a full GC at the end of each phase (`jcmd GC.run`, after the measurements): "
                      + ", ".join(f"{p['live_heap_mib']:.0f} MiB of {p['heap_committed_mib']:.0f} MiB committed "
                                  f"({p['phase']})" for p in heaps)
-                     + "; the rest of the RSS is the heap the JVM keeps committed (deploy/'s 75 % of 512Mi allows "
-                     "384 MiB), metaspace, code and thread stacks.")
+                     + "; the rest of the RSS is the heap the JVM keeps committed on top of the live objects (young "
+                     "generation and free space, bounded by deploy/'s JVM options), metaspace, code and thread stacks.")
     limits = m.get("controller_manager_client_limits", "20 qps, burst 30")
     lines.append("- **Control plane throttling**: kube-controller-manager's controllers (Deployment, ReplicaSet, "
-                 f"endpoints...) waited on their client-side rate limiters ({limits} per controller, "
+                 f"endpoints...; {m.get('controller_manager_concurrent_syncs', '5 Deployments, 5 ReplicaSets')} "
+                 "synced at once) waited on their client-side rate limiters "
+                 f"({limits} per controller, "
                  "e2e/cluster/up.sh; client-go's default is 20, burst 30; the scheduler's "
                  f"{m.get('scheduler_client_limits', '50 qps, burst 100')}) for " + ", ".join(f"{p.get('controller_manager_throttled_s', float('nan')):,.0f} s in "
                                                    f"{p['phase']}" for p in phases)
