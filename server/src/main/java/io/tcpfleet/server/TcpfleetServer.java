@@ -142,8 +142,7 @@ public final class TcpfleetServer implements AutoCloseable {
         if (pluginHandlers != null) {
             return pluginHandlers::addTo;
         }
-        EchoHandler echo = EchoHandler.forTransport(transport.epoll());
-        return p -> p.addLast(HandlerNames.HANDLER, echo);
+        return p -> p.addLast(HandlerNames.HANDLER, EchoHandler.INSTANCE);
     }
 
     private Consumer<ChannelPipeline> proxyInstaller() {

@@ -3,8 +3,6 @@ package io.tcpfleet.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tcpfleet.server.config.ServerConfig;
-import io.tcpfleet.server.connection.ConnectionTracker;
-import io.tcpfleet.server.handler.EchoHandler;
 import io.tcpfleet.server.testing.TestServer;
 import io.tcpfleet.server.testing.Wire;
 import java.net.Socket;
@@ -80,29 +78,6 @@ class LimitsIT {
             }
             assertThat(Wire.roundTrip(busy, "still here")).isEqualTo("still here");
             assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"idle\"}")).isZero();
-        }
-    }
-
-    @Test
-    void aSplicedConnectionIsIdleWhenTheKernelSaysSoNotWhenThePipelineDoes() throws Exception {
-        try (TestServer server = TestServer.start(ServerConfig.defaults().withLimits(100, Duration.ofSeconds(1)));
-             Socket bulk = Wire.connect(server.address())) {
-            byte[] burst = Wire.randomBytes(EchoHandler.SPLICE_CHUNK / 2, 11);
-            bulk.getOutputStream().write(burst);
-            assertThat(Wire.readExactly(bulk.getInputStream(), burst.length)).isEqualTo(burst);
-            Channel serverSide = server.server().connections().openChannels().get(0);
-            assertThat(ConnectionTracker.of(serverSide).splicing()).as("a 128 KiB burst is a bulk stream").isTrue();
-            // Small messages from now on go through the kernel: no read reaches the pipeline.
-            long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-            int i = 0;
-            while (System.nanoTime() < until) {
-                assertThat(Wire.roundTrip(bulk, "tick " + i)).isEqualTo("tick " + i);
-                i++;
-            }
-            assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"idle\"}")).isZero();
-            assertThat(Wire.closedByPeer(bulk)).as("closed once it stops sending").isTrue();
-            Awaitility.await().atMost(Duration.ofSeconds(10))
-                    .until(() -> server.metric("tcpfleet_connections_closed_total{reason=\"idle\"}") == 1.0);
         }
     }
 

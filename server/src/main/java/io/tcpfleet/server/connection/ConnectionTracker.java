@@ -9,7 +9,6 @@ import io.netty.channel.ChannelPromise;
 import io.tcpfleet.server.logging.Log;
 import io.tcpfleet.server.metrics.ServerMetrics;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 
 /**
  * First handler of every admitted connection: counts bytes both ways, remembers when it was last
@@ -32,8 +31,6 @@ public final class ConnectionTracker extends ChannelDuplexHandler {
     private Channel channel;
     /** The event loop's ticker time of the last read (or of the open). */
     private long lastReadNanos;
-    /** For a connection whose bytes the kernel moves (splice): millis since it last received. */
-    private volatile LongSupplier kernelQuietMillis;
     /** Links in the list of this event loop's connections ({@link LoopConnections}). */
     ConnectionTracker prevOnLoop;
     ConnectionTracker nextOnLoop;
@@ -64,29 +61,9 @@ public final class ConnectionTracker extends ChannelDuplexHandler {
         channel.close();
     }
 
-    /** Nanos since bytes last moved in either direction (received, for a spliced connection). */
+    /** Nanos since bytes last moved in either direction. */
     public long quietNanos() {
-        long quiet = System.nanoTime() - lastActivityNanos;
-        return kernelQuietMillis == null ? quiet : Math.min(quiet, kernelQuietNanos());
-    }
-
-    /** From now on the kernel moves this connection's bytes; it knows when it last received. */
-    public void splicing(LongSupplier quietMillis) {
-        kernelQuietMillis = quietMillis;
-    }
-
-    public boolean splicing() {
-        return kernelQuietMillis != null;
-    }
-
-    /** {@code n} bytes received and echoed in the kernel. On the event loop. */
-    public void spliced(int n) {
-        bytesIn += n;
-        bytesOut += n;
-        lastActivityNanos = System.nanoTime();
-        lastReadNanos = channel.eventLoop().ticker().nanoTime();
-        metrics.bytesReceived().increment(n);
-        metrics.bytesSent().increment(n);
+        return System.nanoTime() - lastActivityNanos;
     }
 
     Channel channel() {
@@ -95,25 +72,6 @@ public final class ConnectionTracker extends ChannelDuplexHandler {
 
     long lastReadNanos() {
         return lastReadNanos;
-    }
-
-    /** The last read as the kernel saw it, for a spliced connection (a syscall); else as above. */
-    long lastReadNanosFromKernel(long now) {
-        if (kernelQuietMillis != null) {
-            long quiet = kernelQuietNanos();
-            if (quiet < now - lastReadNanos) {
-                lastReadNanos = now - quiet;
-            }
-        }
-        return lastReadNanos;
-    }
-
-    private long kernelQuietNanos() {
-        try {
-            return TimeUnit.MILLISECONDS.toNanos(kernelQuietMillis.getAsLong());
-        } catch (RuntimeException closed) {
-            return Long.MAX_VALUE; // the socket is gone
-        }
     }
 
     @Override

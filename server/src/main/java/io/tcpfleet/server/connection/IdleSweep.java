@@ -44,10 +44,6 @@ final class IdleSweep implements Runnable {
         for (ConnectionTracker t = connections.head(); t != null; t = t.nextOnLoop) {
             long deadline = t.lastReadNanos() + timeoutNanos;
             if (now - deadline >= 0) {
-                // Spliced bytes never pass the pipeline: ask the kernel, only for a connection that looks idle.
-                deadline = t.lastReadNanosFromKernel(now) + timeoutNanos;
-            }
-            if (now - deadline >= 0) {
                 // Unlinked by its channelInactive, a task later: the walk goes on safely.
                 t.reason(CloseReason.idle);
                 t.channel().close();

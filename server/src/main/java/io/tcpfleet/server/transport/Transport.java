@@ -91,11 +91,6 @@ public final class Transport {
         return IoUring.isAvailable() ? Optional.of(new Transport(Kind.IO_URING)) : Optional.empty();
     }
 
-    /** Native epoll: what splice(2) (the echo's bulk path) needs. */
-    public boolean epoll() {
-        return kind == Kind.EPOLL;
-    }
-
     public String name() {
         return kind.name().toLowerCase(Locale.ROOT);
     }

@@ -2,7 +2,6 @@ package io.tcpfleet.server.testing;
 
 import io.tcpfleet.server.TcpfleetServer;
 import io.tcpfleet.server.config.ServerConfig;
-import io.tcpfleet.server.handler.EchoHandler;
 import io.tcpfleet.server.plugin.PluginLoader;
 import io.tcpfleet.server.transport.Transport;
 import java.net.InetSocketAddress;
@@ -25,16 +24,6 @@ public final class TestServer implements AutoCloseable {
         ServerConfig loopback = config.onLoopbackEphemeralPorts();
         return new TestServer(TcpfleetServer.start(loopback, transport,
                 PluginLoader.load(null, TestServer.class.getClassLoader())));
-    }
-
-    /** Same, with the echo's bulk path off ({@code -Dtcpfleet.echo.splice=false}): every byte through the pipeline. */
-    public static TestServer startWithoutSplice(ServerConfig config) throws InterruptedException {
-        System.setProperty(EchoHandler.SPLICE_PROPERTY, "false");
-        try {
-            return start(config);
-        } finally {
-            System.clearProperty(EchoHandler.SPLICE_PROPERTY);
-        }
     }
 
     /** Same, but on a given data port (the proxy tests bring an upstream back on its old port). */
