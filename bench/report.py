@@ -175,9 +175,8 @@ class Report:
                "The client sends each 64 KiB from a page-cache file with sendfile(2) and drops the echo with "
                "recv(MSG_TRUNC): it copies nothing, so its core goes to TCP rather than memcpy (`loadgen -copy` "
                "would copy both ways). The Go server's `io.Copy(c, c)` is splice(2) on Linux (TCP to a pipe and "
-               "back, no copy to user space either); so does tcpfleet's echo once a read reaches 64 KiB (a bulk "
-               "stream: Netty's `spliceTo`, the connection itself as the target; smaller reads stay on the pipeline, "
-               "`-Dtcpfleet.echo.splice=false` keeps every byte there, a copy each way). "
+               "back, no copy to user space either); tcpfleet reads into pooled direct buffers and writes them "
+               "back, a copy each way (splice through Netty was measured and not kept: docs/bench/tuning.md). "
                "iperf3 sends one way only, so the fair ceiling for an echo is about half the iperf3 figure "
                "(both directions share one server core); the ratio below is against the full iperf3 figure.", "")
         rows, k = [], "echoed_gbit_per_s"
