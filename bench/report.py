@@ -142,7 +142,10 @@ class Report:
             self.target(f"{LABEL[k]}: ping-pong p99 ≤ Go's p99", f"{us(p99[0])} vs {us(p99[1])} µs",
                         p99[0] <= p99[1])
         self.w("sockperf is a C client and server, both blocking on one socket: the latency floor of this "
-               "loopback without spinning.", "")
+               "loopback without spinning. The load generator's ping-pong client works as sockperf's does: a "
+               "blocking socket on its own OS thread, write(2) then read(2), no Go netpoller (a parked goroutine "
+               "would add an epoll_wait and a wake-up of the client to every server's round trip), so the gap "
+               "to sockperf is the server's.", "")
 
     def pipeline(self):
         self.w("## 2. Pipelined 64 B echo", "",

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"syscall"
 	"time"
@@ -94,4 +95,23 @@ func (w window) end() (seconds, cpuPercent float64) {
 	seconds = time.Since(w.wall0).Seconds()
 	cpuPercent = 100 * (cpuClock() - w.cpu0).Seconds() / seconds
 	return
+}
+
+func dialAll(addr string, n int) ([]net.Conn, error) {
+	conns := make([]net.Conn, 0, n)
+	for i := 0; i < n; i++ {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			closeAll(conns)
+			return nil, err
+		}
+		conns = append(conns, c)
+	}
+	return conns, nil
+}
+
+func closeAll(conns []net.Conn) {
+	for _, c := range conns {
+		c.Close()
+	}
 }

@@ -2,10 +2,11 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"net"
+	"net/netip"
+	"runtime"
 	"sort"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -25,13 +26,16 @@ type pingPongResult struct {
 }
 
 // pingPong sends one message per connection and waits for all of it to come back before the
-// next: the latency of a round trip, every sample kept (no histogram rounding).
+// next: the latency of a round trip, every sample kept (no histogram rounding). Each connection is
+// a blocking socket on its own OS thread, read(2) and write(2) and nothing else, as sockperf's
+// client does: Go's netpoller would add a park, an epoll_wait and a wake-up to every round trip
+// and so to every server's latency alike, hiding the differences between servers.
 func pingPong(o options) (any, error) {
-	conns, err := dialAll(o.addr, o.conns)
+	conns, err := dialBlocking(o.addr, o.conns)
 	if err != nil {
 		return nil, err
 	}
-	defer closeAll(conns)
+	defer closeFds(conns)
 	runFor(conns, o.size, o.interval, o.warmup, nil)
 
 	samples := make([][]time.Duration, len(conns))
@@ -61,14 +65,16 @@ func pingPong(o options) (any, error) {
 func us(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1000 }
 
 // runFor runs the ping-pong loop on every connection for d; samples (if not nil) get the latencies.
-func runFor(conns []net.Conn, size int, interval, d time.Duration, samples [][]time.Duration) error {
+func runFor(conns []int, size int, interval, d time.Duration, samples [][]time.Duration) error {
 	var wg sync.WaitGroup
 	errs := make([]error, len(conns))
 	deadline := time.Now().Add(d)
 	for i, c := range conns {
 		wg.Add(1)
-		go func(i int, c net.Conn) {
+		go func(i int, fd int) {
 			defer wg.Done()
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
 			msg := make([]byte, size)
 			in := make([]byte, size)
 			var local []time.Duration
@@ -85,11 +91,11 @@ func runFor(conns []net.Conn, size int, interval, d time.Duration, samples [][]t
 				if !t0.Before(deadline) {
 					break
 				}
-				if _, err := c.Write(msg); err != nil {
+				if err := writeAll(fd, msg); err != nil {
 					errs[i] = err
 					return
 				}
-				if _, err := io.ReadFull(c, in); err != nil {
+				if err := readFull(fd, in); err != nil {
 					errs[i] = err
 					return
 				}
@@ -111,21 +117,63 @@ func runFor(conns []net.Conn, size int, interval, d time.Duration, samples [][]t
 	return nil
 }
 
-func dialAll(addr string, n int) ([]net.Conn, error) {
-	conns := make([]net.Conn, 0, n)
-	for i := 0; i < n; i++ {
-		c, err := net.Dial("tcp", addr)
-		if err != nil {
-			closeAll(conns)
-			return nil, err
-		}
-		conns = append(conns, c)
+// dialBlocking opens n TCP connections as plain blocking sockets with TCP_NODELAY (as net.Dial sets it).
+func dialBlocking(addr string, n int) ([]int, error) {
+	ap, err := netip.ParseAddrPort(addr)
+	if err != nil || !ap.Addr().Is4() {
+		return nil, fmt.Errorf("-addr %q is not an IPv4 address:port", addr)
 	}
-	return conns, nil
+	fds := make([]int, 0, n)
+	for i := 0; i < n; i++ {
+		fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+		if err == nil {
+			fds = append(fds, fd)
+			err = syscall.Connect(fd, &syscall.SockaddrInet4{Port: int(ap.Port()), Addr: ap.Addr().As4()})
+		}
+		if err == nil {
+			err = syscall.SetsockoptInt(fd, syscall.IPPROTO_TCP, syscall.TCP_NODELAY, 1)
+		}
+		if err != nil {
+			closeFds(fds)
+			return nil, fmt.Errorf("connect %s: %w", addr, err)
+		}
+	}
+	return fds, nil
 }
 
-func closeAll(conns []net.Conn) {
-	for _, c := range conns {
-		c.Close()
+func writeAll(fd int, b []byte) error {
+	for len(b) > 0 {
+		n, err := syscall.Write(fd, b)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("write: %w", err)
+		}
+		b = b[n:]
+	}
+	return nil
+}
+
+func readFull(fd int, b []byte) error {
+	for len(b) > 0 {
+		n, err := syscall.Read(fd, b)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("read: %w", err)
+		}
+		if n == 0 {
+			return fmt.Errorf("read: connection closed by the server")
+		}
+		b = b[n:]
+	}
+	return nil
+}
+
+func closeFds(fds []int) {
+	for _, fd := range fds {
+		syscall.Close(fd)
 	}
 }
