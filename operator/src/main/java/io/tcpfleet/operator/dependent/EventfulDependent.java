@@ -12,9 +12,9 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfig;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
-import io.tcpfleet.operator.reconciler.EventRecorder;
+import io.tcpfleet.operator.reconciler.ChildChanges;
 
-/** A server-side-applied child that reports its creation and every correction as an Event on the TcpService. */
+/** A server-side-applied child that reports its creation and every correction (told as Events by ChildChanges). */
 abstract class EventfulDependent<R extends HasMetadata> extends CRUDKubernetesDependentResource<R, TcpService> {
 
     EventfulDependent(Class<R> type) {
@@ -56,16 +56,14 @@ abstract class EventfulDependent<R extends HasMetadata> extends CRUDKubernetesDe
     @Override
     public R create(R desired, TcpService tcps, Context<TcpService> context) {
         R created = super.create(desired, tcps, context);
-        EventRecorder.normal(context.getClient(), tcps, "Created",
-                "created " + desired.getKind() + " " + desired.getMetadata().getName());
+        ChildChanges.of(context).created(desired);
         return created;
     }
 
     @Override
     public R update(R actual, R desired, TcpService tcps, Context<TcpService> context) {
         R updated = super.update(actual, desired, tcps, context);
-        EventRecorder.normal(context.getClient(), tcps, "Updated",
-                "updated " + desired.getKind() + " " + desired.getMetadata().getName() + " to the desired state");
+        ChildChanges.of(context).updated(desired);
         return updated;
     }
 }

@@ -27,10 +27,12 @@ public final class StatusEvents {
         List<Event> events = new ArrayList<>();
         Optional<Condition> oldProgressing = find(before, Condition.PROGRESSING);
         Optional<Condition> progressing = find(after, Condition.PROGRESSING);
-        if (became(oldProgressing, progressing, Condition.TRUE)) {
+        // The first generation's rollout is the creation itself: "Created" and "Ready" tell it.
+        boolean changedSpec = after.getObservedGeneration() != null && after.getObservedGeneration() > 1;
+        if (changedSpec && became(oldProgressing, progressing, Condition.TRUE)) {
             events.add(Event.normal("RolloutStarted", progressing.get().getMessage()));
         }
-        if (became(oldProgressing, progressing, Condition.FALSE) && oldProgressing.isPresent()) {
+        if (changedSpec && became(oldProgressing, progressing, Condition.FALSE) && oldProgressing.isPresent()) {
             events.add(Event.normal("RolloutFinished", progressing.get().getMessage()));
         }
         Optional<Condition> ready = find(after, Condition.READY);

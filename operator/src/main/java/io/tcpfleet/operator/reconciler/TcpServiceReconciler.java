@@ -71,6 +71,7 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
         MonitoringState alerting = optionalState(spec.prometheusRule(), PROMETHEUS_RULE, context);
         TcpServiceStatus next = TcpServiceStatusAggregator.aggregate(tcps, deployment, monitoring, alerting,
                 Instant.now());
+        ChildChanges.of(context).tell(context.getClient(), tcps);
         // No requeue while a monitoring CRD is missing: its watch (OptionalCrds) brings every TcpService back.
         return patchIfChanged(tcps, next, context);
     }
@@ -85,6 +86,7 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
     public ErrorStatusUpdateControl<TcpService> updateErrorStatus(TcpService tcps, Context<TcpService> context,
             Exception e) {
         TcpServiceStatus next = TcpServiceStatusAggregator.withError(tcps, e, Instant.now());
+        ChildChanges.of(context).tell(context.getClient(), tcps);  // what the workflow did before it failed
         UpdateControl<TcpService> control = patchIfChanged(tcps, next, context);
         return control.isNoUpdate()
                 ? ErrorStatusUpdateControl.defaultErrorProcessing()

@@ -213,6 +213,11 @@ class TcpServiceLifecycleIT {
         assertThat(describe.exitCode()).as(describe.output()).isZero();
         assertThat(describe.output()).contains("Events:", "Created", "created Deployment story", "Normal",
                 "tcpfleet-operator", "Ready");
+        assertThat(events(ns.name(), "story"))
+                .as("one Event names every child, and the first rollout is the creation, not a rollout")
+                .containsOnlyOnce("Created")
+                .contains("created Deployment story, PodDisruptionBudget story, Service story, Service story-metrics")
+                .doesNotContain("RolloutStarted", "RolloutFinished");
     }
 
     @Test

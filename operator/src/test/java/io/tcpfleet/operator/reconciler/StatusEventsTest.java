@@ -15,8 +15,18 @@ class StatusEventsTest {
     private static final Instant NOW = Instant.parse("2026-01-01T10:00:00Z");
 
     @Test
-    void rolloutStartsAndFinishes() {
+    void theFirstRolloutIsTheCreationSoOnlyReadyIsTold() {
         TcpService tcps = TestTcpServices.named("echo");
+        TcpServiceStatus rolling = TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 1, 0, 1), MonitoringState.ACTIVE, MonitoringState.ACTIVE, NOW);
+        TcpServiceStatus done = TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 1, 1, 1), MonitoringState.ACTIVE, MonitoringState.ACTIVE, NOW);
+        assertThat(StatusEvents.between(null, rolling)).isEmpty();
+        assertThat(StatusEvents.between(rolling, done)).extracting(StatusEvents.Event::reason).containsExactly("Ready");
+    }
+
+    @Test
+    void aChangedSpecsRolloutStartsAndFinishes() {
+        TcpService tcps = TestTcpServices.named("echo");
+        tcps.getMetadata().setGeneration(2L);
         TcpServiceStatus done = TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 1, 1, 1), MonitoringState.ACTIVE, MonitoringState.ACTIVE, NOW);
         TcpServiceStatus rolling = TcpServiceStatusAggregator.aggregate(tcps, deployment(2, 2, 2, 2, 1), MonitoringState.ACTIVE, MonitoringState.ACTIVE, NOW);
         assertThat(StatusEvents.between(done, rolling)).extracting(StatusEvents.Event::reason).containsExactly("RolloutStarted");
