@@ -92,6 +92,20 @@ def rss_kib(pid):
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
+def context_switches(pids):
+    """Voluntary and involuntary context switches of every thread of these processes so far."""
+    n = 0
+    for pid in pids:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                status = Path(f"/proc/{pid}/task/{task}/status").read_text()
+            except (FileNotFoundError, ProcessLookupError):  # a thread that ended meanwhile
+                continue
+            n += sum(int(l.split()[1]) for l in status.splitlines()
+                     if l.split(":")[0] in ("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"))
+    return n
+
+
 def open_fds(pid):
     return len(os.listdir(f"/proc/{pid}/fd"))
 
@@ -168,14 +182,20 @@ def loadgen(mode, port, conns, size, duration=DURATION, warmup=WARMUP, server=No
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     cpu0 = None
     if server is not None:
+        # Every process that serves the round trip on the server core (a proxy: itself and its backend).
+        pids = [server.pid, *getattr(server, "co_pids", ())]
         time.sleep(warmup)
-        cpu0, t0 = cpu_seconds(server.pid), time.time()
+        cpu0, switches0, t0 = cpu_seconds(server.pid), context_switches(pids), time.time()
     out, err = proc.communicate(timeout=duration + warmup + 120)
     if proc.returncode != 0:
         raise RuntimeError(f"loadgen {mode} against {port} failed: {err.strip()}")
     result = json.loads(out)
     if cpu0 is not None:
-        result["server_cpu_percent"] = 100 * (cpu_seconds(server.pid) - cpu0) / (time.time() - t0)
+        seconds = time.time() - t0
+        result["server_cpu_percent"] = 100 * (cpu_seconds(server.pid) - cpu0) / seconds
+        if mode == "pingpong":
+            result["server_switches_per_round_trip"] = (
+                (context_switches(pids) - switches0) / seconds / result["round_trips_per_s"])
     return result
 
 
@@ -203,7 +223,7 @@ SCENARIOS = [
     ("bulk_4", "bulk", 4, 65536),
 ]
 METRICS = ["round_trips_per_s", "messages_per_s", "echoed_gbit_per_s", "client_cpu_percent",
-           "server_cpu_percent"]
+           "server_cpu_percent", "server_switches_per_round_trip"]
 LATENCY_KEYS = ["p1", "p10", "p25", "p50", "p75", "p90", "p95", "p99", "p99.5", "p99.9", "p99.95", "p99.99"]
 
 
@@ -297,6 +317,7 @@ def proxy(rounds=ROUNDS):
                     handler_args=["--handler", "proxy", "--upstream", f"127.0.0.1:{backend.port}"])
     try:
         warm_up(prox)
+        prox.co_pids = (backend.pid,)
         direct = type("Direct", (), {"name": "direct", "port": backend.port, "pid": backend.pid})()
         return interleaved([prox, direct], scenarios=[("pingpong_1", "pingpong", 1, 64),
                                                       ("pipeline_16", "pipeline", 16, 64)], rounds=rounds)
