@@ -226,9 +226,8 @@ class Report:
         self.w("A proxied round trip crosses the loopback four times instead of two and wakes the proxy twice, "
                "on the core the backend uses too: a ratio near 2× for p50 and p99 alike is that extra hop, not a "
                "tail of the proxy's own (compare p99 with p50 per row). The context switches (every thread of "
-               "the processes on the server core, per round trip) show what sharing the core costs: the Go "
-               "backend's runtime hands each wake-up between its threads, and with the proxy waking on the same "
-               "core it switches several times more per round trip than with the core to itself.", "")
+               f"the processes on the server core, per round trip: {switches(a)} through the proxy, {switches(d)} "
+               "direct) count those wake-ups, each a switch on the one core the proxy and the backend share.", "")
         self.target("proxy p99 ≤ 1.5× direct p99", f"{r99:.2f}×", r99 <= 1.5)
 
     def rerun_note(self):
