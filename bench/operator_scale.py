@@ -340,8 +340,7 @@ def deployment_settings():
     limit of the operator's container in deploy/."""
     container = manifest_json(DEPLOYMENT)[0]["spec"]["template"]["spec"]["containers"][0]
     env = {e["name"]: e["value"] for e in container["env"] if "value" in e}
-    return {"env": env, "java_tool_options": env["JAVA_TOOL_OPTIONS"],
-            "server_image": env["TCPFLEET_OPERATOR_SERVER_IMAGE"], "memory_limit": container["resources"]["limits"]["memory"]}
+    return {"env": env, "memory_limit": container["resources"]["limits"]["memory"]}
 
 
 def service_account_kubeconfig(api, path):
@@ -690,7 +689,7 @@ def machine(settings, op_argv):
             "controller_manager_client_limits": client_limits("kube-controller-manager", ("20", "30")),
             "controller_manager_concurrent_syncs": controller_manager_syncs(),
             "scheduler_client_limits": client_limits("kube-scheduler", ("50", "100")),
-            "operator_command": " ".join(op_argv), "operator_java_tool_options": settings["java_tool_options"],
+            "operator_command": " ".join(op_argv), "operator_java_tool_options": settings["env"]["JAVA_TOOL_OPTIONS"],
             "operator_env": {k: v for k, v in settings["env"].items() if k not in (
                 "JAVA_TOOL_OPTIONS", "TCPFLEET_OPERATOR_SERVER_IMAGE", "QUARKUS_OPERATOR_SDK_CONCURRENT_RECONCILIATION_THREADS")},
             "operator_memory_limit": settings["memory_limit"], "operator_cpu": OPERATOR_CPU or "not pinned",
