@@ -1,9 +1,12 @@
 package io.tcpfleet.operator.reconciler;
 
+import java.net.HttpURLConnection;
 import java.time.Instant;
 import java.util.List;
 
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -85,6 +88,11 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
     @Override
     public ErrorStatusUpdateControl<TcpService> updateErrorStatus(TcpService tcps, Context<TcpService> context,
             Exception e) {
+        if (e instanceof KubernetesClientException k && k.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+            // reconcile()'s status patch lost its lock (see statusPatch): the TcpService changed while it ran.
+            // Not a failure to show in status or Events: JOSDK logs the conflict and retries with the newer one.
+            return ErrorStatusUpdateControl.defaultErrorProcessing();
+        }
         TcpServiceStatus next = TcpServiceStatusAggregator.withError(tcps, e, Instant.now());
         ChildChanges.of(context).tell(context.getClient(), tcps);  // what the workflow did before it failed
         UpdateControl<TcpService> control = patchIfChanged(tcps, next, context);
@@ -101,13 +109,26 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
         for (StatusEvents.Event event : StatusEvents.between(tcps.getStatus(), next)) {
             EventRecorder.record(context.getClient(), tcps, event.type(), event.reason(), event.message());
         }
+        return UpdateControl.patchStatus(statusPatch(tcps, next));
+    }
+
+    /**
+     * The status to apply, locked to the resourceVersion the reconcile read: the API server refuses it (409)
+     * if the TcpService changed meanwhile, and JOSDK retries with the newer one. Unlocked, the patch would land
+     * and answer with the new spec; JOSDK would then take that spec's watch event for the echo of its own write
+     * and drop it, and the change would wait for the next periodic reconcile, 10 hours away. That happens when
+     * the watch was down during the change and the informer relists (JOSDK issue #3398; seen here when the
+     * API server restarts during a reconcile).
+     */
+    public static TcpService statusPatch(TcpService read, TcpServiceStatus status) {
         TcpService patch = new TcpService();
-        patch.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
-                .withName(tcps.getMetadata().getName())
-                .withNamespace(tcps.getMetadata().getNamespace())
+        patch.setMetadata(new ObjectMetaBuilder()
+                .withName(read.getMetadata().getName())
+                .withNamespace(read.getMetadata().getNamespace())
+                .withResourceVersion(read.getMetadata().getResourceVersion())
                 .build());
-        patch.setStatus(next);
-        return UpdateControl.patchStatus(patch);
+        patch.setStatus(status);
+        return patch;
     }
 
     /** What became of an optional dependent (ServiceMonitor, PrometheusRule) from its spec switch and CRD check. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -15,6 +16,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.tcpfleet.operator.api.v1alpha1.Condition;
 import io.tcpfleet.operator.api.v1alpha1.Drain;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
@@ -151,6 +154,43 @@ class TcpServiceLifecycleIT {
                 .as("capacity never dropped, so Ready never flipped")
                 .isEqualTo(TcpServices.condition(before, Condition.READY).getLastTransitionTime());
         assertThat(events(ns.name(), "roll")).contains("RolloutStarted", "RolloutFinished");
+    }
+
+    /**
+     * Spec edits that land while the operator is still reconciling an earlier generation, as kubectl patch
+     * sends them: the last one reaches the Deployment and status.observedGeneration, and an edit that beats
+     * the operator's status write (a 409 for its locked patch) is just retried, never shown as a failure.
+     */
+    @Test
+    void everyEditOfABurstIsReconciledAndTheLastOneWins(KubernetesClient client, TestNamespace ns) {
+        TcpServices.create(client, ns.name(), "burst", s -> s.setReplicas(1));
+        awaitCondition(client, ns.name(), "burst", Condition.READY, Condition.TRUE);
+        Random random = new Random();
+        int edits = 25;
+        for (int i = 1; i <= edits; i++) {
+            TcpServices.get(client, ns.name(), "burst").patch(PatchContext.of(PatchType.JSON_MERGE),
+                    "{\"spec\":{\"drain\":{\"delay\":\"1s\",\"timeout\":\"" + (2 + i) + "s\"}}}");
+            sleepMillis(random.nextInt(250));
+        }
+        long generation = TcpServices.get(client, ns.name(), "burst").get().getMetadata().getGeneration();
+        await("burst reconciled up to generation " + generation).until(() -> {
+            TcpService t = TcpServices.get(client, ns.name(), "burst").get();
+            return t.getStatus() != null && Long.valueOf(generation).equals(t.getStatus().getObservedGeneration());
+        });
+        assertThat(deployment(client, ns.name(), "burst").getSpec().getTemplate().getSpec()
+                .getTerminationGracePeriodSeconds()).isEqualTo(1 + 2 + edits + 10);
+        TcpService last = TcpServices.get(client, ns.name(), "burst").get();
+        assertThat(TcpServices.condition(last, Condition.DEGRADED).getStatus()).isEqualTo(Condition.FALSE);
+        assertThat(events(ns.name(), "burst")).doesNotContain("ReconcileFailed");
+    }
+
+    private static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static List<String> podNames(KubernetesClient client, String ns, String name) {
