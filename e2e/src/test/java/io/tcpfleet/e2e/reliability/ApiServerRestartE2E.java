@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tcpfleet.e2e.rollout.Loopback;
+import io.tcpfleet.e2e.rollout.OperatorLogsOnFailure;
 import io.tcpfleet.e2e.rollout.OperatorUnderTest;
 import io.tcpfleet.e2e.rollout.PodTemplate;
 import io.tcpfleet.e2e.rollout.Results;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The API server the operator talks to is restarted; its watches must recover and see a change made meanwhile. */
-@ExtendWith(ClusterExtension.class)
+@ExtendWith({ClusterExtension.class, OperatorLogsOnFailure.class})
 class ApiServerRestartE2E {
 
     @Test

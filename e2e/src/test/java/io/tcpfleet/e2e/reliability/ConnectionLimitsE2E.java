@@ -8,6 +8,7 @@ import io.tcpfleet.e2e.load.LoadConfig;
 import io.tcpfleet.e2e.load.LoadCounters;
 import io.tcpfleet.e2e.rollout.Fleet;
 import io.tcpfleet.e2e.rollout.Loopback;
+import io.tcpfleet.e2e.rollout.OperatorLogsOnFailure;
 import io.tcpfleet.e2e.rollout.PodTemplate;
 import io.tcpfleet.e2e.rollout.Results;
 import io.tcpfleet.e2e.rollout.TcpServices;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Connection limits of one replica: a flood past max, silent clients, a client that never reads. */
-@ExtendWith(ClusterExtension.class)
+@ExtendWith({ClusterExtension.class, OperatorLogsOnFailure.class})
 class ConnectionLimitsE2E {
 
     private static final String REFUSED = "tcpfleet_connections_refused_total";

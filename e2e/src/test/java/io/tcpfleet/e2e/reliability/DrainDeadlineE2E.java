@@ -8,6 +8,7 @@ import io.tcpfleet.e2e.load.LoadConfig;
 import io.tcpfleet.e2e.load.LoadCounters;
 import io.tcpfleet.e2e.rollout.Fleet;
 import io.tcpfleet.e2e.rollout.Loopback;
+import io.tcpfleet.e2e.rollout.OperatorLogsOnFailure;
 import io.tcpfleet.e2e.rollout.PodTemplate;
 import io.tcpfleet.e2e.rollout.Results;
 import io.tcpfleet.e2e.rollout.TcpServices;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The two ends of a drain: idle connections closed at once, a busy one cut at the deadline and counted forced. */
-@ExtendWith(ClusterExtension.class)
+@ExtendWith({ClusterExtension.class, OperatorLogsOnFailure.class})
 class DrainDeadlineE2E {
 
     @Test

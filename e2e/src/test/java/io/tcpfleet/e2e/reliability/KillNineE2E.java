@@ -8,6 +8,7 @@ import io.tcpfleet.e2e.load.LoadConfig;
 import io.tcpfleet.e2e.load.LoadCounters;
 import io.tcpfleet.e2e.rollout.Fleet;
 import io.tcpfleet.e2e.rollout.Loopback;
+import io.tcpfleet.e2e.rollout.OperatorLogsOnFailure;
 import io.tcpfleet.e2e.rollout.PodTemplate;
 import io.tcpfleet.e2e.rollout.Replica;
 import io.tcpfleet.e2e.rollout.Results;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** kill -9 of one of three replicas under busy load: nothing drains, the client must recover by itself. */
-@ExtendWith(ClusterExtension.class)
+@ExtendWith({ClusterExtension.class, OperatorLogsOnFailure.class})
 class KillNineE2E {
 
     private static final LoadConfig LOAD = LoadConfig.defaults().withConnections(30).withPayloadBytes(512)

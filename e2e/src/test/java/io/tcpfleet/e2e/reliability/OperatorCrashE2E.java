@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tcpfleet.e2e.rollout.Loopback;
+import io.tcpfleet.e2e.rollout.OperatorLogsOnFailure;
 import io.tcpfleet.e2e.rollout.OperatorUnderTest;
 import io.tcpfleet.e2e.rollout.PodTemplate;
 import io.tcpfleet.e2e.rollout.Results;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The operator process SIGKILLed in the middle of a rollout, a change made while it is down, then restarted. */
-@ExtendWith(ClusterExtension.class)
+@ExtendWith({ClusterExtension.class, OperatorLogsOnFailure.class})
 class OperatorCrashE2E {
 
     private static final String SERVICE_LABEL = "tcpfleet.io/service";

@@ -9,6 +9,7 @@ import io.tcpfleet.e2e.load.LoadCounters;
 import io.tcpfleet.e2e.rollout.Fleet;
 import io.tcpfleet.e2e.rollout.GoEchoReplica;
 import io.tcpfleet.e2e.rollout.Loopback;
+import io.tcpfleet.e2e.rollout.OperatorLogsOnFailure;
 import io.tcpfleet.e2e.rollout.PodTemplate;
 import io.tcpfleet.e2e.rollout.Replica;
 import io.tcpfleet.e2e.rollout.Results;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The proxy handler in front of an upstream that is killed and comes back. */
-@ExtendWith(ClusterExtension.class)
+@ExtendWith({ClusterExtension.class, OperatorLogsOnFailure.class})
 class ProxyUpstreamE2E {
 
     private static final String CIRCUIT_OPEN = "tcpfleet_upstream_circuit_open";

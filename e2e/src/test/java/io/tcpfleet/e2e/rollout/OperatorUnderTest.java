@@ -25,6 +25,8 @@ import org.awaitility.Awaitility;
 public final class OperatorUnderTest implements AutoCloseable {
 
     public static final String LEASE_NAMESPACE = "tcpfleet-e2e-reliability";
+    /** Where each started operator writes its log, operator-N.log. */
+    public static final Path LOG_DIR = RepoPaths.resolve("e2e/target/reliability");
     private static final Path JAR = RepoPaths.resolve("operator/target/quarkus-app/quarkus-run.jar");
     private static final AtomicInteger STARTS = new AtomicInteger();
     private static OperatorUnderTest shared;
@@ -83,7 +85,7 @@ public final class OperatorUnderTest implements AutoCloseable {
         }
         try {
             int port = Loopback.freePort();
-            Path log = RepoPaths.resolve("e2e/target/reliability/operator-" + STARTS.incrementAndGet() + ".log");
+            Path log = LOG_DIR.resolve("operator-" + STARTS.incrementAndGet() + ".log");
             Files.createDirectories(log.getParent());
             ProcessBuilder pb = new ProcessBuilder(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",

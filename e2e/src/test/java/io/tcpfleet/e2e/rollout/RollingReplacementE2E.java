@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * operator wrote: once with the tcpfleet server (drain in the preStop hook), once with a classic Go
  * echo server that dies on SIGTERM, to prove the client can see what the drain prevents.
  */
-@ExtendWith(ClusterExtension.class)
+@ExtendWith({ClusterExtension.class, OperatorLogsOnFailure.class})
 class RollingReplacementE2E {
 
     /** Longer than the server's drain quiet time (1 s): every connection offers an idle moment to close at. */
