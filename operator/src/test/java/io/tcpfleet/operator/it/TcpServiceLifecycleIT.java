@@ -170,7 +170,7 @@ class TcpServiceLifecycleIT {
         for (int i = 1; i <= edits; i++) {
             TcpServices.get(client, ns.name(), "burst").patch(PatchContext.of(PatchType.JSON_MERGE),
                     "{\"spec\":{\"drain\":{\"delay\":\"1s\",\"timeout\":\"" + (2 + i) + "s\"}}}");
-            sleepMillis(random.nextInt(250));
+            sleepMillis(random.nextInt(250)); // spacing, not a wait: edits land at different points of a reconcile
         }
         long generation = TcpServices.get(client, ns.name(), "burst").get().getMetadata().getGeneration();
         await("burst reconciled up to generation " + generation).until(() -> {
