@@ -83,25 +83,33 @@ public final class ConnectionTracker extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        lastReadNanos = ctx.executor().ticker().nanoTime();
-        int n = readable(msg);
-        if (n > 0) {
-            bytesIn += n;
-            lastActivityNanos = System.nanoTime();
-            metrics.bytesReceived().increment(n);
-        }
+        received(readable(msg));
         ctx.fireChannelRead(msg);
     }
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-        int n = readable(msg);
+        sent(readable(msg));
+        ctx.write(msg, promise);
+    }
+
+    /** Counts a read of {@code n} bytes, also one made past the pipeline (the splice echo); on the event loop. */
+    public void received(int n) {
+        lastReadNanos = channel.eventLoop().ticker().nanoTime();
+        if (n > 0) {
+            bytesIn += n;
+            lastActivityNanos = System.nanoTime();
+            metrics.bytesReceived().increment(n);
+        }
+    }
+
+    /** Counts {@code n} bytes written, also past the pipeline; on the event loop. */
+    public void sent(int n) {
         if (n > 0) {
             bytesOut += n;
             lastActivityNanos = System.nanoTime();
             metrics.bytesSent().increment(n);
         }
-        ctx.write(msg, promise);
     }
 
     @Override

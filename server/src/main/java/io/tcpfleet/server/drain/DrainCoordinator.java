@@ -5,6 +5,7 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.tcpfleet.server.connection.CloseReason;
 import io.tcpfleet.server.connection.ConnectionRegistry;
 import io.tcpfleet.server.connection.ConnectionTracker;
+import io.tcpfleet.server.handler.SpliceEcho;
 import io.tcpfleet.server.logging.Log;
 import io.tcpfleet.server.metrics.ServerMetrics;
 import java.time.Duration;
@@ -132,7 +133,8 @@ public final class DrainCoordinator {
         for (Channel ch : registry.openChannels()) {
             ConnectionTracker tracker = ConnectionTracker.of(ch);
             ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
-            boolean nothingPending = out == null || out.totalPendingWriteBytes() == 0;
+            boolean nothingPending = (out == null || out.totalPendingWriteBytes() == 0)
+                    && SpliceEcho.unsentBytes(ch) == 0;
             if (tracker != null && nothingPending && tracker.quietNanos() >= IDLE_QUIET_NANOS) {
                 ConnectionTracker.close(ch, CloseReason.drain);
             }

@@ -1,5 +1,6 @@
 package io.tcpfleet.server.handler;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.tcpfleet.server.pipeline.TerminalHandler;
@@ -10,7 +11,8 @@ import io.tcpfleet.server.pipeline.TerminalHandler;
  * reading while the outbound buffer is above the high water mark and resumes below the low one (the
  * job {@code AutoReadBackpressure} does for plugins; done here, it saves every connection a pipeline
  * context, 64 B of heap). It is also the pipeline's last handler, a {@link TerminalHandler} (errors,
- * half-close), for the same reason. Stateless, hence shared.
+ * half-close), for the same reason. Stateless, hence shared. A bulk connection on epoll moves on to
+ * {@link SpliceEcho}.
  */
 @Sharable
 public final class EchoHandler extends TerminalHandler {
@@ -22,6 +24,10 @@ public final class EchoHandler extends TerminalHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (SpliceEcho.wanted(ctx.channel(), msg)) {
+            SpliceEcho.start(ctx, (ByteBuf) msg);
+            return;
+        }
         ctx.write(msg, ctx.voidPromise());
     }
 
