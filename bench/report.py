@@ -185,8 +185,9 @@ class Report:
                "The client sends each 64 KiB from a page-cache file with sendfile(2) and drops the echo with "
                "recv(MSG_TRUNC): it copies nothing, so its core goes to TCP rather than memcpy (`loadgen -copy` "
                "would copy both ways). The Go server's `io.Copy(c, c)` is splice(2) on Linux (TCP to a pipe and "
-               "back, no copy to user space either); tcpfleet reads into pooled direct buffers and writes them "
-               "back, a copy each way (splice through Netty was measured and not kept: docs/bench/tuning.md). "
+               "back, no copy to user space either). tcpfleet's echo does the same on epoll once one read fills "
+               "64 KiB, with its own splice loop and the kernel's default 64 KiB pipe where Go asks for 1 MiB "
+               "(docs/bench/tuning.md); smaller messages are read into pooled buffers and written back. "
                "iperf3 sends one way only, so the fair ceiling for an echo is about half the iperf3 figure "
                "(both directions share one server core); the ratio below is against the full iperf3 figure.", "")
         rows, k = [], "echoed_gbit_per_s"
