@@ -57,8 +57,8 @@ public final class SpliceEcho extends ChannelDuplexHandler implements EpollIoHan
 
     private final EpollSocketChannel channel;
     private final ConnectionTracker tracker;
-    private final FileDescriptor pipeOut;
-    private final FileDescriptor pipeIn;
+    private final FileDescriptor pipeReadEnd;
+    private final FileDescriptor pipeWriteEnd;
     private ChannelHandlerContext ctx;
     private Mode mode = Mode.HANDOVER;
     private ChannelFuture lastWrite;
@@ -72,8 +72,8 @@ public final class SpliceEcho extends ChannelDuplexHandler implements EpollIoHan
     private SpliceEcho(EpollSocketChannel channel, FileDescriptor[] pipe) {
         this.channel = channel;
         this.tracker = ConnectionTracker.of(channel);
-        this.pipeOut = pipe[0];
-        this.pipeIn = pipe[1];
+        this.pipeReadEnd = pipe[0];
+        this.pipeWriteEnd = pipe[1];
     }
 
     /** Whether {@code read}, just read from {@code ch}, marks a bulk connection to splice. */
@@ -214,7 +214,7 @@ public final class SpliceEcho extends ChannelDuplexHandler implements EpollIoHan
         try {
             for (;;) {
                 while (inPipe > 0) {
-                    int n = Native.splice(pipeOut.intValue(), -1, fd, -1, inPipe);
+                    int n = Native.splice(pipeReadEnd.intValue(), -1, fd, -1, inPipe);
                     if (n == 0) {
                         return; // the socket's send buffer is full: EPOLLOUT resumes
                     }
@@ -227,7 +227,7 @@ public final class SpliceEcho extends ChannelDuplexHandler implements EpollIoHan
                     return;
                 }
                 // The pipe is empty, so 0 means the socket has nothing: for now, or for good after the FIN.
-                int n = Native.splice(fd, -1, pipeIn.intValue(), -1, SPLICE_MAX);
+                int n = Native.splice(fd, -1, pipeWriteEnd.intValue(), -1, SPLICE_MAX);
                 if (n == 0) {
                     if (peerFinished) {
                         channel.close(); // everything echoed: as the copy path after a half-close
@@ -272,8 +272,8 @@ public final class SpliceEcho extends ChannelDuplexHandler implements EpollIoHan
     private void closePipe() {
         inPipe = 0;
         try {
-            pipeOut.close();
-            pipeIn.close();
+            pipeReadEnd.close();
+            pipeWriteEnd.close();
         } catch (IOException ignored) {
             // A pipe end that fails to close has nothing left to lose.
         }
