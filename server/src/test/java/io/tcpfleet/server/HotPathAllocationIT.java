@@ -7,11 +7,15 @@ import io.tcpfleet.server.config.HostPort;
 import io.tcpfleet.server.config.ServerConfig;
 import io.tcpfleet.server.testing.TestServer;
 import io.tcpfleet.server.testing.Wire;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,6 +62,39 @@ class HotPathAllocationIT {
             System.out.printf("proxy (+ its echo upstream): %.2f bytes allocated on event loops per round trip%n", perMessage);
             assertThat(perMessage).isLessThan(8.0);
         }
+    }
+
+    /** A bulk connection is spliced (SpliceEcho): no buffers at all, and no garbage per wake-up either. */
+    @Test
+    void splicedBulkEchoAllocatesNothingPerMegabyte() throws Exception {
+        try (TestServer server = TestServer.start(ServerConfig.defaults());
+             Socket socket = Wire.connect(server.address())) {
+            byte[] chunk = Wire.randomBytes(1 << 20, 2);
+            bulk(socket, chunk, 16);
+            long before = eventLoopAllocatedBytes();
+            bulk(socket, chunk, 64);
+            long after = eventLoopAllocatedBytes();
+            double perMegabyte = (after - before) / 64.0;
+            System.out.printf("spliced bulk echo: %.2f bytes allocated on event loops per MiB%n", perMegabyte);
+            assertThat(perMegabyte).isLessThan(64.0);
+        }
+    }
+
+    /** Echoes {@code chunk} {@code n} times, writing from another thread while this one reads and checks. */
+    private static void bulk(Socket socket, byte[] chunk, int n) throws Exception {
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            try {
+                for (int i = 0; i < n; i++) {
+                    socket.getOutputStream().write(chunk);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        for (int i = 0; i < n; i++) {
+            assertThat(Wire.readExactly(socket.getInputStream(), chunk.length)).isEqualTo(chunk);
+        }
+        writer.get(60, TimeUnit.SECONDS);
     }
 
     private static double bytesPerRoundTrip(TestServer server) throws Exception {
