@@ -13,7 +13,14 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.RepeatedTest;
@@ -126,6 +133,55 @@ class SpliceEchoIT {
             assertThat(Wire.closedByPeer(quiet)).isTrue();
             assertThat(result.closed()).as("the quiet one, closed as idle").isEqualTo(1);
             assertThat(result.forced()).as("the one the server still owed bytes, at the timeout").isEqualTo(1);
+        }
+    }
+
+    /**
+     * A crowd of bulk clients at once: a third read their echo to the end, a third reset the
+     * connection after the first echoed bytes, a third send and close without reading. Every way a
+     * connection can end in the middle of the handover or of the splice, and not one pipe is left.
+     */
+    @Test
+    void aCrowdOfClientsThatFinishResetOrVanishLeavesNoPipeBehind() throws Exception {
+        int clients = 150;
+        byte[] payload = Wire.randomBytes(4 * CHUNK, 7);
+        ExecutorService pool = Executors.newFixedThreadPool(2 * clients);
+        try (TestServer server = TestServer.start(ServerConfig.defaults())) {
+            long pipesBefore = pipes();
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                int size = new Random(i).nextInt(100_000, payload.length);
+                int mode = i % 3;
+                done.add(pool.submit(() -> {
+                    try (Socket socket = Wire.connect(server.address())) {
+                        if (mode == 0) {
+                            Future<?> writer = pool.submit(() -> {
+                                socket.getOutputStream().write(payload, 0, size);
+                                socket.shutdownOutput();
+                                return null;
+                            });
+                            assertThat(Wire.readExactly(socket.getInputStream(), size))
+                                    .isEqualTo(Arrays.copyOf(payload, size));
+                            writer.get(60, TimeUnit.SECONDS);
+                        } else if (mode == 1) {
+                            socket.getOutputStream().write(payload, 0, size / 2);
+                            socket.getInputStream().read(new byte[1000]);
+                            socket.setSoLinger(true, 0);
+                        } else {
+                            socket.getOutputStream().write(payload, 0, Math.min(size, 200_000));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> server.metric("tcpfleet_connections_active") == 0.0);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pipes() == pipesBefore);
+        } finally {
+            pool.shutdownNow();
         }
     }
 

@@ -53,7 +53,8 @@ public final class SpliceEcho extends ChannelDuplexHandler implements EpollIoHan
     /** Bytes moved per turn before the loop's other connections get theirs. */
     private static final long TURN = 1 << 20;
 
-    private enum Mode { HANDOVER, SPLICE, COPY }
+    /** Echoing what the pipeline read; leaving the channel's registration (once); splicing; or back to copying. */
+    private enum Mode { HANDOVER, LEAVING, SPLICE, COPY }
 
     private final EpollSocketChannel channel;
     private final ConnectionTracker tracker;
@@ -63,9 +64,9 @@ public final class SpliceEcho extends ChannelDuplexHandler implements EpollIoHan
     private Mode mode = Mode.HANDOVER;
     private ChannelFuture lastWrite;
     private boolean inputShut;
-    /** The channel is off its own registration (this handle or nobody has its descriptor). */
-    private boolean offLoop;
     private IoRegistration registration;
+    private ChannelFuture backOnLoop;
+    private ChannelFuture leaving;
     private boolean peerFinished;
     private volatile int inPipe;
 
@@ -123,6 +124,13 @@ public final class SpliceEcho extends ChannelDuplexHandler implements EpollIoHan
         ctx.flush();
     }
 
+    /** Netty closes a registered channel on a failed read or write without a pipeline close: the pipe goes too. */
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closePipe();
+        ctx.fireChannelInactive();
+    }
+
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (mode == Mode.COPY) {
@@ -145,23 +153,40 @@ public final class SpliceEcho extends ChannelDuplexHandler implements EpollIoHan
 
     private void written(Future<?> f) {
         if (f == lastWrite && f.isSuccess() && mode == Mode.HANDOVER && !inputShut && channel.isActive()) {
-            channel.deregister().addListener(this::deregistered);
+            mode = Mode.LEAVING;
+            // Not from inside this wake-up: the same epoll event may still read (a FIN, a reset) and
+            // close the channel. Netty runs a deregistration later, and a close that lands between the
+            // request and the deregistration loses its channelInactive.
+            channel.eventLoop().execute(this::leave);
         }
     }
 
+    private void leave() {
+        if (mode != Mode.LEAVING) {
+            return;
+        }
+        if (inputShut || !channel.isActive()) {
+            mode = Mode.COPY; // the pipeline finishes the connection: echo what it read, then close
+            return;
+        }
+        leaving = channel.deregister();
+        leaving.addListener(this::deregistered);
+    }
+
     private void deregistered(Future<?> f) {
-        if (!f.isSuccess() || !channel.isOpen()) {
+        if (!f.isSuccess() || !channel.isOpen() || mode != Mode.LEAVING) {
             closePipe();
             return;
         }
-        offLoop = true;
         // Bytes read in the same wake-up as the handover (a FIN reads the socket dry) are still
         // the pipeline's to write, and come first: stay on the copy path.
         if (inputShut || !channel.unsafe().outboundBuffer().isEmpty()) {
             copyFromNowOn();
             return;
         }
-        ((IoEventLoop) channel.eventLoop()).register(this).addListener(this::registered);
+        // Registering on the loop's own thread completes at once: the registration is known
+        // before anything else can close the channel.
+        registered(((IoEventLoop) channel.eventLoop()).register(this));
     }
 
     private void registered(Future<?> f) {
@@ -184,10 +209,11 @@ public final class SpliceEcho extends ChannelDuplexHandler implements EpollIoHan
 
     private void copyFromNowOn() {
         mode = Mode.COPY;
-        backOnLoop();
         closePipe();
-        channel.config().setAutoRead(true);
-        ctx.flush();
+        backOnLoop().addListener(f -> {
+            channel.config().setAutoRead(true);
+            ctx.flush();
+        });
     }
 
     @Override
@@ -245,9 +271,17 @@ public final class SpliceEcho extends ChannelDuplexHandler implements EpollIoHan
     /** Any close of the channel (the peer, idle sweep, drain, an error) puts it back on its loop first. */
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-        backOnLoop();
+        if (leaving != null && !leaving.isDone()) {
+            leaving.addListener(f -> close(ctx, promise)); // see written()
+            return;
+        }
         closePipe();
-        ctx.close(promise);
+        ChannelFuture back = backOnLoop();
+        if (back.isDone()) {
+            ctx.close(promise);
+        } else {
+            back.addListener(f -> ctx.close(promise));
+        }
     }
 
     /** The event loop shuts down with the connection still spliced. */
@@ -257,16 +291,21 @@ public final class SpliceEcho extends ChannelDuplexHandler implements EpollIoHan
         channel.unsafe().closeForcibly();
     }
 
-    private void backOnLoop() {
-        if (!offLoop) {
-            return;
-        }
-        offLoop = false;
+    /**
+     * Cancels this handle and puts the channel back on its event loop if it left it; returns that
+     * registration. Netty may complete it a task later (a listener nested deep enough is deferred),
+     * and a channel closed while off its loop never reports channelInactive, so what needs the
+     * channel registered waits for this future.
+     */
+    private ChannelFuture backOnLoop() {
         if (registration != null) {
             registration.cancel();
             registration = null;
         }
-        channel.eventLoop().register(channel);
+        if (backOnLoop == null && !channel.isRegistered() && channel.isOpen()) {
+            backOnLoop = channel.eventLoop().register(channel);
+        }
+        return backOnLoop != null ? backOnLoop : channel.newSucceededFuture();
     }
 
     private void closePipe() {
