@@ -9,7 +9,6 @@ import io.tcpfleet.server.testing.Wire;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -44,7 +43,7 @@ class SpliceEchoIT {
             try (Socket socket = Wire.connect(server.address())) {
                 sent = echoUntilSpliced(socket, pipesBefore);
                 byte[] more = Wire.randomBytes(8 * CHUNK, 8);
-                assertThat(echo(socket, more)).isEqualTo(more);
+                assertThat(Wire.echo(socket, more)).isEqualTo(more);
                 sent += more.length;
             }
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pipes() == pipesBefore);
@@ -99,7 +98,7 @@ class SpliceEchoIT {
                 long until = System.nanoTime() + Duration.ofMillis(1500).toNanos();
                 for (int i = 0; System.nanoTime() < until; i++) {
                     byte[] chunk = Wire.randomBytes(CHUNK / 4, i);
-                    assertThat(echo(socket, chunk)).isEqualTo(chunk);
+                    assertThat(Wire.echo(socket, chunk)).isEqualTo(chunk);
                 }
                 assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"idle\"}")).isZero();
                 // ...and silence closes it.
@@ -193,26 +192,10 @@ class SpliceEchoIT {
         long echoed = 0;
         for (int i = 0; i < 64 && pipes() == pipesBefore; i++) {
             byte[] chunk = Wire.randomBytes(CHUNK, i);
-            assertThat(echo(socket, chunk)).isEqualTo(chunk);
+            assertThat(Wire.echo(socket, chunk)).isEqualTo(chunk);
             echoed += CHUNK;
         }
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pipes() == pipesBefore + 2);
-        return echoed;
-    }
-
-    /** Writes {@code bytes} from another thread while this one reads the echo. */
-    private static byte[] echo(Socket socket, byte[] bytes) throws Exception {
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-            try {
-                OutputStream out = socket.getOutputStream();
-                out.write(bytes);
-                out.flush();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        byte[] echoed = Wire.readExactly(socket.getInputStream(), bytes.length);
-        writer.get(30, TimeUnit.SECONDS);
         return echoed;
     }
 

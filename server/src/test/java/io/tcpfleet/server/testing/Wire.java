@@ -3,10 +3,13 @@ package io.tcpfleet.server.testing;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** Blocking loopback sockets for tests. */
 public final class Wire {
@@ -39,6 +42,23 @@ public final class Wire {
             off += r;
         }
         return out;
+    }
+
+    /**
+     * Sends {@code bytes} and returns as many read back. Writes from another thread: a payload larger
+     * than the socket buffers only fits through an echo if it is read while it is written.
+     */
+    public static byte[] echo(Socket socket, byte[] bytes) throws Exception {
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            try {
+                socket.getOutputStream().write(bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        byte[] echoed = readExactly(socket.getInputStream(), bytes.length);
+        writer.get(30, TimeUnit.SECONDS);
+        return echoed;
     }
 
     /** True if the peer closed (EOF or reset) within the socket's read timeout. */
