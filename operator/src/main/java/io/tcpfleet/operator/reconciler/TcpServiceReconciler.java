@@ -3,9 +3,11 @@ package io.tcpfleet.operator.reconciler;
 import java.net.HttpURLConnection;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -36,6 +38,7 @@ import io.tcpfleet.operator.model.EffectiveSpec;
 import io.tcpfleet.operator.model.ServerPrometheusRule;
 import io.tcpfleet.operator.model.ServerServiceMonitor;
 import io.tcpfleet.operator.model.TcpServiceResources;
+import org.jboss.logging.Logger;
 
 /** Children come from the workflow; this class only turns what they show into status and Events. */
 @Workflow(dependents = {
@@ -58,6 +61,8 @@ import io.tcpfleet.operator.model.TcpServiceResources;
         verbs = {RBACVerbs.GET, RBACVerbs.LIST, RBACVerbs.WATCH})
 public class TcpServiceReconciler implements Reconciler<TcpService> {
 
+    private static final Logger LOG = Logger.getLogger(TcpServiceReconciler.class);
+
     public static final String NAME = "tcpservice";
     public static final String DEPLOYMENT = "deployment";
     public static final String SERVICE = "service";
@@ -75,8 +80,9 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
         TcpServiceStatus next = TcpServiceStatusAggregator.aggregate(tcps, deployment, monitoring, alerting,
                 Instant.now());
         ChildChanges.of(context).tell(context.getClient(), tcps);
+        patchIfChanged(tcps, next, context);
         // No requeue while a monitoring CRD is missing: its watch (OptionalCrds) brings every TcpService back.
-        return patchIfChanged(tcps, next, context);
+        return UpdateControl.noUpdate();
     }
 
     @Override
@@ -95,21 +101,34 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
         }
         TcpServiceStatus next = TcpServiceStatusAggregator.withError(tcps, e, Instant.now());
         ChildChanges.of(context).tell(context.getClient(), tcps);  // what the workflow did before it failed
-        UpdateControl<TcpService> control = patchIfChanged(tcps, next, context);
-        return control.isNoUpdate()
-                ? ErrorStatusUpdateControl.defaultErrorProcessing()
-                : ErrorStatusUpdateControl.patchStatus(control.getResource().orElseThrow());
+        try {
+            patchIfChanged(tcps, next, context);
+        } catch (KubernetesClientException patchFailed) {
+            // 409: the TcpService changed meanwhile (see statusPatch); the retry reads it again.
+            LOG.logf(patchFailed.getCode() == HttpURLConnection.HTTP_CONFLICT ? Logger.Level.INFO : Logger.Level.WARN,
+                    "status of %s/%s not patched after a failed reconcile, retried with it: %s",
+                    tcps.getMetadata().getNamespace(), tcps.getMetadata().getName(), patchFailed.getMessage());
+        }
+        return ErrorStatusUpdateControl.defaultErrorProcessing();  // JOSDK retries the reconcile
     }
 
-    private static UpdateControl<TcpService> patchIfChanged(TcpService tcps, TcpServiceStatus next,
-            Context<TcpService> context) {
-        if (next.equals(tcps.getStatus())) {
-            return UpdateControl.noUpdate();
+    private static void patchIfChanged(TcpService tcps, TcpServiceStatus next, Context<TcpService> context) {
+        if (!next.equals(tcps.getStatus())) {
+            publish(context.getClient(), tcps, next, context.resourceOperations()::serverSideApplyPrimaryStatus);
         }
+    }
+
+    /**
+     * Applies the status (as JOSDK's UpdateControl.patchStatus would), then tells its changes as Events. A patch
+     * the API server refuses (409, see statusPatch) throws before any Event is written, so the retry that follows
+     * tells each change once; Events written before the patch were written twice.
+     */
+    public static void publish(KubernetesClient client, TcpService tcps, TcpServiceStatus next,
+            UnaryOperator<TcpService> applyStatus) {
+        applyStatus.apply(statusPatch(tcps, next));
         for (StatusEvents.Event event : StatusEvents.between(tcps.getStatus(), next)) {
-            EventRecorder.record(context.getClient(), tcps, event.type(), event.reason(), event.message());
+            EventRecorder.record(client, tcps, event.type(), event.reason(), event.message());
         }
-        return UpdateControl.patchStatus(statusPatch(tcps, next));
     }
 
     /**
