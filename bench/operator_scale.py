@@ -578,7 +578,7 @@ class Sampler:
 
 
 def snapshot(api, op):
-    return {"t": time.monotonic(), "op": op.metrics(), "api": api.text("/metrics"), "cpu_s": op.cpu_s(),
+    return {"t": time.monotonic(), "op": op.metrics(), "api": api.text("/metrics"),
             "kcm": api.component_metrics(control_plane_port("CONTROLLER_MANAGER_PORT")), "cpu": cpu_by_process(op)}
 
 
@@ -620,6 +620,19 @@ def tcpservice(template, i):
     return obj
 
 
+def send(name, api, requests, parallel):
+    """Sends the requests, `parallel` at a time; the seconds it took. Any refused one ends the run."""
+    t0 = time.monotonic()
+    with ThreadPoolExecutor(parallel) as pool:
+        answers = list(pool.map(lambda r: api.request(*r)[0], requests))
+    sent = time.monotonic() - t0
+    refused = [s for s in answers if s >= 300]
+    if refused:
+        raise RuntimeError(f"{name}: {len(refused)} requests refused, e.g. status {refused[0]}")
+    log(f"{name}: all sent in {sent:.1f}s")
+    return sent
+
+
 def phase(name, api, op, rd, sampler, generation, requests):
     """Sends the requests (PARALLEL at a time), waits until every TcpService is rolled out at
     `generation`, and measures what it took."""
@@ -627,13 +640,7 @@ def phase(name, api, op, rd, sampler, generation, requests):
     before = snapshot(api, op)
     conflicts_before = op.conflicts_logged()
     t0 = before["t"]
-    with ThreadPoolExecutor(PARALLEL) as pool:
-        answers = list(pool.map(lambda r: api.request(*r)[0], requests))
-    sent = time.monotonic() - t0
-    refused = [s for s in answers if s >= 300]
-    if refused:
-        raise RuntimeError(f"{name}: {len(refused)} requests refused, e.g. status {refused[0]}")
-    log(f"{name}: all sent in {sent:.1f}s")
+    sent = send(name, api, requests, PARALLEL)
     deadline, next_log = t0 + TIMEOUT, t0
     while rd.count(rd.rolled_out, generation) < COUNT and time.monotonic() < deadline:
         if time.monotonic() >= next_log:
@@ -689,7 +696,7 @@ def phase(name, api, op, rd, sampler, generation, requests):
         "api_rejected": (total(after["api"], "apiserver_flowcontrol_rejected_requests_total", flow_schema=FLOW_SCHEMA)
                          - total(before["api"], "apiserver_flowcontrol_rejected_requests_total",
                                  flow_schema=FLOW_SCHEMA)),
-        "operator_cpu_s": round(after["cpu_s"] - before["cpu_s"], 1),
+        "operator_cpu_s": round(after["cpu"]["operator"] - before["cpu"]["operator"], 1),
         "cpu_s_by_process": cpu_spent(before["cpu"], after["cpu"]),
         # Seconds kube-controller-manager's controllers waited on their own client rate limiters (all clients summed).
         "controller_manager_throttled_s": round(total(after["kcm"], "rest_client_rate_limiter_duration_seconds_sum")
@@ -747,13 +754,7 @@ def floor_phase(name, api, rollouts, generation, requests, threads):
     reconcile threads) and waits until every Deployment is rolled out at `generation`."""
     log(f"{name}: {len(requests)} applies, {threads} in parallel")
     t0, api0, cpu0 = time.monotonic(), api.text("/metrics"), cpu_by_process()
-    with ThreadPoolExecutor(threads) as pool:
-        answers = list(pool.map(lambda r: api.request(*r)[0], requests))
-    refused = [s for s in answers if s >= 300]
-    if refused:
-        raise RuntimeError(f"{name}: {len(refused)} applies refused, e.g. status {refused[0]}")
-    sent = time.monotonic() - t0
-    log(f"{name}: all sent in {sent:.1f}s")
+    sent = send(name, api, requests, threads)
     deadline = t0 + TIMEOUT
     while rollouts.count(rollouts.rolled_out, generation) < COUNT and time.monotonic() < deadline:
         time.sleep(0.2)
