@@ -641,12 +641,12 @@ def phase(name, api, op, rd, sampler, generation, requests):
     conflicts_before = op.conflicts_logged()
     t0 = before["t"]
     sent = send(name, api, requests, PARALLEL)
-    deadline, next_log = t0 + TIMEOUT, t0
+    deadline, next_log = t0 + TIMEOUT, time.monotonic()
     while rd.count(rd.rolled_out, generation) < COUNT and time.monotonic() < deadline:
         if time.monotonic() >= next_log:
             log(f"{name}: {rd.count(rd.rolled_out, generation)}/{COUNT} rolled out, "
                 f"{rd.count(rd.reconciled, generation)} reconciled, RSS {op.rss_kib() / 1024:.0f} MiB")
-            next_log += 5
+            next_log = time.monotonic() + 5
         time.sleep(0.2)
     after = snapshot(api, op)
     conflicts = op.conflicts_logged() - conflicts_before
