@@ -150,6 +150,15 @@ class GoEcho(Server):
         return {"heap_kib": m["heap_alloc"] / 1024, "stacks_kib": m["stack_inuse"] / 1024}
 
 
+class CEcho(Server):
+    """bench/c/cecho.c: the smallest epoll echo server in C, the ping-pong ceiling of the load generator's client."""
+    kind = "c"
+
+    def __init__(self, port=None):
+        port = port or free_port()
+        super().__init__("c-epoll", [str(BUILD / "cecho"), str(port)], port)
+
+
 class Tcpfleet(Server):
     kind = "tcpfleet"
 
@@ -296,18 +305,26 @@ def sockperf():
 
 
 def ceilings(rounds=ROUNDS):
-    res = {"iperf3_1": [], "iperf3_4": [], "sockperf": []}
-    for r in range(rounds):
-        res["iperf3_1"].append(iperf3(1))
-        res["iperf3_4"].append(iperf3(4))
-        res["sockperf"].append(sockperf())
-        log(f"ceilings round {r + 1}: iperf3 {res['iperf3_1'][-1]:.1f} / -P4 {res['iperf3_4'][-1]:.1f} Gbit/s, "
-            f"sockperf {res['sockperf'][-1]['round_trips_per_s']:.0f} rt/s")
+    """iperf3 and sockperf (their own clients), and the C epoll echo with the load generator's ping-pong client."""
+    res = {"iperf3_1": [], "iperf3_4": [], "sockperf": [], "c_epoll": []}
+    c = CEcho()
+    try:
+        for r in range(rounds):
+            res["iperf3_1"].append(iperf3(1))
+            res["iperf3_4"].append(iperf3(4))
+            res["sockperf"].append(sockperf())
+            res["c_epoll"].append(loadgen("pingpong", c.port, 1, 64, server=c))
+            log(f"ceilings round {r + 1}: iperf3 {res['iperf3_1'][-1]:.1f} / -P4 {res['iperf3_4'][-1]:.1f} Gbit/s, "
+                f"sockperf {res['sockperf'][-1]['round_trips_per_s']:.0f} rt/s, C epoll echo "
+                + brief(res["c_epoll"][-1]))
+    finally:
+        c.stop()
     sp = res["sockperf"]
     return {"iperf3_1_gbit_per_s": summary(res["iperf3_1"]), "iperf3_4_gbit_per_s": summary(res["iperf3_4"]),
             "sockperf": {"round_trips_per_s": summary([s["round_trips_per_s"] for s in sp]),
                          "latency_us": {p: summary([s["latency_us"][p] for s in sp])
-                                        for p in sp[0]["latency_us"]}}}
+                                        for p in sp[0]["latency_us"]}},
+            "c_epoll_pingpong": aggregate(res["c_epoll"])}
 
 
 def proxy(rounds=ROUNDS):
