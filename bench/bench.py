@@ -137,7 +137,7 @@ class Server:
 
 
 class GoEcho(Server):
-    kind = "go"
+    """The classic Go echo server (bench/go/cmd/goecho)."""
 
     def __init__(self, port=None):
         port = port or free_port()
@@ -152,7 +152,6 @@ class GoEcho(Server):
 
 class CEcho(Server):
     """bench/c/cecho.c: the smallest epoll echo server in C, the ping-pong ceiling of the load generator's client."""
-    kind = "c"
 
     def __init__(self, port=None):
         port = port or free_port()
@@ -160,7 +159,7 @@ class CEcho(Server):
 
 
 class Tcpfleet(Server):
-    kind = "tcpfleet"
+    """The server jar as the image runs it (its JVM flags), plus any variant's options."""
 
     def __init__(self, port=None, java_opts=(), server_args=(), name="tcpfleet", handler_args=(), jar=JAR):
         port = port or free_port()

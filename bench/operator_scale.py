@@ -61,6 +61,7 @@ VARIANT = os.environ.get("BENCH_SCALE_VARIANT", "")
 
 NS = "bench-scale"  # the TcpServices
 FLOOR_NS = "bench-scale-floor"  # the same children without the operator
+RESTRICTED = {"pod-security.kubernetes.io/enforce": "restricted"}  # both namespaces, as examples/namespace.yaml
 OPERATOR_NS = "bench-scale-system"  # the operator's ServiceAccount and Lease
 ACCOUNT = "tcpfleet-operator"
 FLOW_SCHEMA = "tcpfleet-bench-operator"
@@ -240,13 +241,12 @@ def install(api):
             if ns != OPERATOR_NS:
                 purge(api, ns)
             delete_namespace(ns)
-    restricted = {"pod-security.kubernetes.io/enforce": "restricted"}  # as examples/namespace.yaml
     election = manifest_json(ROOT / "deploy" / "rbac" / "leader-election.yaml")
     for obj in election:
         obj["metadata"]["namespace"] = OPERATOR_NS
         for s in obj.get("subjects", []):
             s["namespace"] = OPERATOR_NS
-    apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS, "labels": restricted}},
+    apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS, "labels": RESTRICTED}},
           {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": OPERATOR_NS}},
           {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": ACCOUNT, "namespace": OPERATOR_NS}},
           *manifest_json(ROOT / "deploy" / "rbac" / "clusterrole.yaml"),
@@ -712,8 +712,9 @@ def phase(name, api, op, rd, sampler, generation, requests):
 
 # --- the control plane alone: the operator's children applied by a client that does nothing else ---
 
-CHILD_KINDS = ("/apis/apps/v1/namespaces/{}/deployments", "/api/v1/namespaces/{}/services",
-               "/apis/policy/v1/namespaces/{}/poddisruptionbudgets")
+CHILD_PATHS = {"Deployment": ("apps/v1", "/apis/apps/v1/namespaces/{}/deployments"),
+               "Service": ("v1", "/api/v1/namespaces/{}/services"),
+               "PodDisruptionBudget": ("policy/v1", "/apis/policy/v1/namespaces/{}/poddisruptionbudgets")}
 
 
 def children(api, name):
@@ -721,7 +722,7 @@ def children(api, name):
     their tcpfleet.io/service label), as apply bodies: without what the API server filled in (status, ids, the
     owner, the revision, an allocated ClusterIP)."""
     out = []
-    for path in CHILD_KINDS:
+    for kind, (api_version, path) in CHILD_PATHS.items():
         status, listing = api.request("GET", path.format(NS) + f"?labelSelector=tcpfleet.io%2Fservice%3D{name}")
         if status != 200:
             raise RuntimeError(f"GET {path.format(NS)}: {status} {listing}")
@@ -732,19 +733,18 @@ def children(api, name):
             spec = obj["spec"]
             if spec.get("clusterIP") not in (None, "None"):
                 spec = {k: v for k, v in spec.items() if k not in ("clusterIP", "clusterIPs")}
-            out.append({"apiVersion": listing["apiVersion"], "kind": listing["kind"].removesuffix("List"), "spec": spec,
+            out.append({"apiVersion": api_version, "kind": kind, "spec": spec,
                         "metadata": {"name": meta["name"], "labels": meta.get("labels", {}), "annotations": annotations}})
     return out
 
 
 def floor_requests(template, name, ns):
     """Server-side applies of the children of `name` for each of COUNT TcpServices, in namespace `ns`."""
-    paths = {"Deployment": CHILD_KINDS[0], "Service": CHILD_KINDS[1], "PodDisruptionBudget": CHILD_KINDS[2]}
     text = json.dumps(template)
     requests = []
     for i in range(COUNT):
         for obj in json.loads(text.replace(name, f"echo-{i:04d}")):
-            path = f"{paths[obj['kind']].format(ns)}/{obj['metadata']['name']}?fieldManager=bench-floor&force=true"
+            path = f"{CHILD_PATHS[obj['kind']][1].format(ns)}/{obj['metadata']['name']}?fieldManager=bench-floor&force=true"
             requests.append(("PATCH", path, obj, "application/apply-patch+yaml"))
     return requests
 
@@ -759,22 +759,19 @@ def floor_phase(name, api, rollouts, generation, requests, threads):
     while rollouts.count(rollouts.rolled_out, generation) < COUNT and time.monotonic() < deadline:
         time.sleep(0.2)
     done = rollouts.count(rollouts.rolled_out, generation)
-    with rollouts.lock:
-        times = sorted(round(t - t0, 2) for t in rollouts.rolled_out.get(generation, {}).values())
-    last = times[-1] if done == COUNT else None
+    curve = ready_curve(rollouts, generation, t0)
     result = {"phase": name, "tcpservices": COUNT, "applies": len(requests), "parallel_requests": threads,
-              "requests_sent_s": round(sent, 2), "all_ready_s": last, "ready_count": done,
+              "requests_sent_s": round(sent, 2), "all_ready_s": curve["rolled_out"][-1] if done == COUNT else None, "ready_count": done,
               "elapsed_s": round(time.monotonic() - t0, 2),
               "cpu_s_by_process": cpu_spent(cpu0, cpu_by_process()),
-              "api_server_latency": api_latency(api0, api.text("/metrics")), "ready_curve": {"rolled_out": times}}
+              "api_server_latency": api_latency(api0, api.text("/metrics")), "ready_curve": curve}
     log(f"{name}: " + json.dumps({k: v for k, v in result.items() if k != "ready_curve"}))
     return result
 
 
 def run_floor(api, create, update, threads):
     """Both phases of the control plane alone in a namespace of their own, then that namespace deleted."""
-    restricted = {"pod-security.kubernetes.io/enforce": "restricted"}
-    apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": FLOOR_NS, "labels": restricted}})
+    apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": FLOOR_NS, "labels": RESTRICTED}})
     kubectl("wait", "--for=jsonpath={.status.phase}=Active", f"namespace/{FLOOR_NS}", "--timeout=60s")
     rollouts = Rollouts(api, f"/apis/apps/v1/namespaces/{FLOOR_NS}/deployments")
     try:

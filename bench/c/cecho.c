@@ -22,7 +22,7 @@ static int echo(int fd) {
     if (n == 0 || (n < 0 && errno != EAGAIN)) {
         return 0;
     }
-    for (ssize_t off = 0; off < n;) {  /* a full send buffer waits in write(2) spins: ping-pong never fills it */
+    for (ssize_t off = 0; off < n;) {  /* spins on EAGAIN while the send buffer is full: ping-pong never fills it */
         ssize_t w = write(fd, buf + off, n - off);
         if (w > 0) {
             off += w;
