@@ -150,12 +150,14 @@ class GoEcho(Server):
         return {"heap_kib": m["heap_alloc"] / 1024, "stacks_kib": m["stack_inuse"] / 1024}
 
 
-class CEcho(Server):
-    """bench/c/cecho.c: the smallest epoll echo server in C, the ping-pong ceiling of the load generator's client."""
+class CRelay(Server):
+    """bench/c/crelay.c, the smallest epoll server in C: an echo, or with upstream a proxy in front of it.
+    The ceiling of the load generator's client for what tcpfleet serves."""
 
-    def __init__(self, port=None):
-        port = port or free_port()
-        super().__init__("c-epoll", [str(BUILD / "cecho"), str(port)], port)
+    def __init__(self, upstream=None):
+        port = free_port()
+        super().__init__("c-epoll" if upstream is None else "c-proxy",
+                         [str(BUILD / "crelay"), str(port), *([str(upstream)] if upstream else [])], port)
 
 
 class Tcpfleet(Server):
@@ -306,7 +308,7 @@ def sockperf():
 def ceilings(rounds=ROUNDS):
     """iperf3 and sockperf (their own clients), and the C epoll echo with the load generator's ping-pong client."""
     res = {"iperf3_1": [], "iperf3_4": [], "sockperf": [], "c_epoll": []}
-    c = CEcho()
+    c = CRelay()
     try:
         for r in range(rounds):
             res["iperf3_1"].append(iperf3(1))
@@ -327,18 +329,21 @@ def ceilings(rounds=ROUNDS):
 
 
 def proxy(rounds=ROUNDS):
-    """tcpfleet's proxy handler in front of the Go echo server, against the same echo server direct."""
+    """tcpfleet's proxy handler in front of the Go echo server, against the same echo server direct and
+    through the smallest C epoll proxy (what any proxy costs here)."""
     backend = GoEcho()
     prox = Tcpfleet(name="tcpfleet-proxy",
                     handler_args=["--handler", "proxy", "--upstream", f"127.0.0.1:{backend.port}"])
+    cprox = CRelay(upstream=backend.port)
     try:
         warm_up(prox)
-        prox.co_pids = (backend.pid,)
+        prox.co_pids = cprox.co_pids = (backend.pid,)
         direct = type("Direct", (), {"name": "direct", "port": backend.port, "pid": backend.pid})()
-        return interleaved([prox, direct], scenarios=[("pingpong_1", "pingpong", 1, 64),
-                                                      ("pipeline_16", "pipeline", 16, 64)], rounds=rounds)
+        return interleaved([prox, cprox, direct], scenarios=[("pingpong_1", "pingpong", 1, 64),
+                                                             ("pipeline_16", "pipeline", 16, 64)], rounds=rounds)
     finally:
         prox.stop()
+        cprox.stop()
         backend.stop()
 
 

@@ -161,7 +161,7 @@ class Report:
                "generator's ping-pong client works as sockperf's does: a blocking socket on its own OS thread, "
                "write(2) then read(2), no Go netpoller (a parked goroutine would add an epoll_wait and a wake-up "
                "of the client to every server's round trip). It is still not sockperf's client, and the two do not "
-               "mix: sockperf's client expects its server's replies, not an echo. So the *C epoll echo* row (bench/c/cecho.c, one thread, "
+               "mix: sockperf's client expects its server's replies, not an echo. So the *C epoll echo* row (bench/c/crelay.c, one thread, "
                "epoll, read and write back, nothing else) is the ceiling of the load generator's client, measured "
                "in the same rounds as sockperf."
                + (f" It reached {med(ce[rt]) / med(sp[rt]):.2f}× sockperf's round trips: that part of the gap "
@@ -220,29 +220,42 @@ class Report:
 
     def proxy(self):
         p = self.r["proxy"]
+        cp = p.get("c-proxy")  # runs before 2026-12-02 did not measure it
         self.w("## 5. Proxy handler in front of an echo backend", "",
                "The backend is the Go echo server; *direct* is the same client against it, *proxy* goes through "
-               "tcpfleet `--handler proxy` (both on the server CPU).", "")
-        a, d = p["tcpfleet-proxy"]["pingpong_1"], p["direct"]["pingpong_1"]
-        rows = []
-        for name, x in (("proxy", a), ("direct", d)):
-            rows.append((name, n0(med(x["round_trips_per_s"])), *(us(med(x["latency_us"][q])) for q in PCTS),
-                         switches(x),
-                         n0(med(p["tcpfleet-proxy" if name == "proxy" else "direct"]["pipeline_16"]["messages_per_s"]))))
+               "tcpfleet `--handler proxy`"
+               + (", *C epoll proxy* through the smallest proxy in C (bench/c/crelay.c with an upstream: one "
+                  "thread, epoll, each read written to the other side, nothing else), in the same rounds" if cp else "")
+               + " (every proxy on the server CPU, with the backend).", "")
+        paths = [("tcpfleet proxy", p["tcpfleet-proxy"])] + ([("C epoll proxy", cp)] if cp else []) + [("direct", p["direct"])]
+        rows = [(name, n0(med(x["pingpong_1"]["round_trips_per_s"])),
+                 *(us(med(x["pingpong_1"]["latency_us"][q])) for q in PCTS), switches(x["pingpong_1"]),
+                 n0(med(x["pipeline_16"]["messages_per_s"]))) for name, x in paths]
         self.table(["path", "ping-pong round trips/s", *[f"{q} µs" for q in PCTS],
                     "context switches per round trip (proxy and backend / backend)", "pipelined msg/s (16 conns)"],
                    rows)
-        r50 = med(a["latency_us"]["p50"]) / med(d["latency_us"]["p50"])
-        r99 = med(a["latency_us"]["p99"]) / med(d["latency_us"]["p99"])
-        self.w(f"proxy/direct: p50 **{r50:.2f}×**, p99 **{r99:.2f}×**. The proxied path crosses the loopback twice "
-               "per direction; proxy and backend share the server core. The proxy runs with the image defaults "
-               "(a spinning proxy would take the shared core from the backend)." + self.rerun_note(), "")
+
+        def ratio(x, y, q):
+            return med(x["pingpong_1"]["latency_us"][q]) / med(y["pingpong_1"]["latency_us"][q])
+        a, d = p["tcpfleet-proxy"], p["direct"]
+        r50, r99 = ratio(a, d, "p50"), ratio(a, d, "p99")
+        self.w(f"tcpfleet proxy/direct: p50 **{r50:.2f}×**, p99 **{r99:.2f}×**"
+               + (f"; C epoll proxy/direct: p50 **{ratio(cp, d, 'p50'):.2f}×**, p99 **{ratio(cp, d, 'p99'):.2f}×**; "
+                  f"tcpfleet proxy/C epoll proxy: p99 **{ratio(a, cp, 'p99'):.2f}×**" if cp else "")
+               + ". The proxied path crosses the loopback twice per direction; proxy and backend share the server "
+               "core. The proxy runs with the image defaults (a spinning proxy would take the shared core from the "
+               "backend)." + self.rerun_note(), "")
         self.w("A proxied round trip crosses the loopback four times instead of two and wakes the proxy twice, "
                "on the core the backend uses too: a ratio near 2× for p50 and p99 alike is that extra hop, not a "
                "tail of the proxy's own (compare p99 with p50 per row). The context switches (every thread of "
-               f"the processes on the server core, per round trip: {switches(a)} through the proxy, {switches(d)} "
-               "direct) count those wake-ups, each a switch on the one core the proxy and the backend share.", "")
-        self.target("proxy p99 ≤ 1.5× direct p99", f"{r99:.2f}×", r99 <= 1.5)
+               f"the processes on the server core, per round trip: {switches(a['pingpong_1'])} through the proxy, "
+               f"{switches(d['pingpong_1'])} direct) count those wake-ups, each a switch on the one core the proxy "
+               "and the backend share."
+               + (" The C epoll proxy pays the same hops with nothing else in the way: its ratio to direct is what "
+                  "any proxy costs on this machine, and tcpfleet's ratio to it is the proxy's own share." if cp else ""),
+               "")
+        self.target("proxy p99 ≤ 1.5× direct p99", f"{r99:.2f}×" + (
+            f" (the C epoll proxy, same client and pinning: {ratio(cp, d, 'p99'):.2f}×)" if cp else ""), r99 <= 1.5)
 
     def rerun_note(self):
         r = self.r.get("proxy_rerun")
@@ -339,10 +352,12 @@ def plots(r):
             ("sockperf (C, ceiling)", c["sockperf"]["latency_us"], COLORS["ceiling"], "--"),
             *([("C epoll echo (same client)", c["c_epoll_pingpong"]["latency_us"], COLORS["ceiling"], ":")]
               if "c_epoll_pingpong" in c else [])]),
-        (axes[1], "proxy: Go echo backend direct vs through tcpfleet proxy", [
+        (axes[1], "proxy: Go echo backend direct vs through a proxy", [
             ("direct", r["proxy"]["direct"]["pingpong_1"]["latency_us"], COLORS["direct"], "-"),
             ("through tcpfleet proxy", r["proxy"]["tcpfleet-proxy"]["pingpong_1"]["latency_us"], COLORS["proxy"],
-             "-")]),
+             "-"),
+            *([("through C epoll proxy", r["proxy"]["c-proxy"]["pingpong_1"]["latency_us"], COLORS["ceiling"], ":")]
+              if "c-proxy" in r["proxy"] else [])]),
     ]
     for ax, title, series in curves:
         for label, lat, color, ls in series:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make bench: tcpfleet against the classic Go echo server and this machine's loopback ceilings.
 # Installs what it needs (iperf3, sockperf, gcc from Debian; matplotlib from PyPI into bench/.venv),
-# builds the Go peer and load generator with the machine's Go, the C epoll echo (bench/c) and the server jar, runs
+# builds the Go peer and load generator with the machine's Go, the C epoll echo and proxy (bench/c) and the server jar, runs
 # bench.py (about 20 minutes with the defaults) and writes docs/bench/results.md and *.png.
 #   BENCH_DURATION=15 BENCH_WARMUP=3 BENCH_ROUNDS=3 BENCH_SERVER_WARMUP=20  (seconds, rounds)
 #   bench/run.sh tune   compares tcpfleet variants instead (BENCH_VARIANTS, see bench.py)
@@ -51,7 +51,7 @@ if [ "$(nproc)" -lt 2 ]; then
 fi
 
 (cd bench/go && go vet ./... && go build -o ../.build/ ./cmd/...)
-gcc -O2 -Wall -o bench/.build/cecho bench/c/cecho.c
+gcc -O2 -Wall -o bench/.build/crelay bench/c/crelay.c
 if [ -z "${BENCH_SKIP_JAR:-}" ]; then
   flock /tmp/tcpfleet-mvn.lock mvn -B -ntp -q -pl server -DskipTests package
 fi
