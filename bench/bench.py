@@ -35,9 +35,9 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 SERVER_WARMUP = float(os.environ.get("BENCH_SERVER_WARMUP", "20"))
 FD_LIMIT = int(os.environ.get("BENCH_FD_LIMIT", "0")) or None
 
-# The JVM options of the server image (server/src/main/docker/Dockerfile), read from it so the
-# benchmark runs what production runs.
-DOCKERFILE = ROOT / "server" / "src" / "main" / "docker" / "Dockerfile"
+# The JVM options of the server image, read from its one definition so the benchmark runs what
+# production runs.
+IMAGE_SPEC = ROOT / "server" / "src" / "main" / "image" / "image.json"
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -48,12 +48,10 @@ POD_JAVA = [f"-XX:MaxRAM={POD_MEMORY}"] if POD_MEMORY else []
 
 
 def production_java_options():
-    """The JVM flags of the image's ENTRYPOINT ["java", flags..., "-jar", jar]."""
-    text = DOCKERFILE.read_text().replace("\\\n", " ")
-    m = re.search(r"^ENTRYPOINT\s+(\[.*\])\s*$", text, re.M)
-    argv = json.loads(m.group(1)) if m else []
+    """The JVM flags of the image's entrypoint ["java", flags..., "-jar", jar]."""
+    argv = json.loads(IMAGE_SPEC.read_text()).get("entrypoint", [])
     if argv[:1] != ["java"] or "-jar" not in argv:
-        sys.exit(f"bench: no ENTRYPOINT [\"java\", ..., \"-jar\", ...] in {DOCKERFILE}")
+        sys.exit(f"bench: no entrypoint [\"java\", ..., \"-jar\", ...] in {IMAGE_SPEC}")
     return argv[1:argv.index("-jar")]
 
 

@@ -119,7 +119,7 @@ class Report:
                f"of {m['rounds']} rounds of {m['duration_s']:g} s (after {m['warmup_s']:g} s of unmeasured load on "
                f"the same connections), the servers interleaved A B B A A B…; min–max in brackets. Each server got "
                f"{m['server_warmup_s']:g} s of mixed load first (JIT warm-up). tcpfleet runs as the image runs it "
-               "(the JVM flags of the Dockerfile's ENTRYPOINT, epoll, default flags). The client's own CPU is "
+               "(the JVM flags of the image's entrypoint in server/src/main/image/image.json, epoll, default flags). The client's own CPU is "
                "shown per row: well below 100 % of its core it was not the bottleneck; at "
                f"{CLIENT_BOUND} % or more a target is marked client-bound (the ratio then says little).", "")
 

@@ -165,7 +165,7 @@ class ServerProcessIT {
             throws Exception {
         // The image layout: /opt/tcpfleet/bin/drain next to /opt/tcpfleet/tcpfleet-server.jar.
         java.nio.file.Path bin = java.nio.file.Files.createDirectories(opt.resolve("bin"));
-        java.nio.file.Files.copy(java.nio.file.Path.of("src/main/docker/drain"), bin.resolve("drain"));
+        java.nio.file.Files.copy(java.nio.file.Path.of("src/main/image/drain"), bin.resolve("drain"));
         java.nio.file.Files.copy(ServerProcess.jar(), opt.resolve("tcpfleet-server.jar"));
         try (ServerProcess server = ServerProcess.startListening("--drain-delay", "1s", "--drain-timeout", "1s")) {
             ProcessBuilder drain = new ProcessBuilder("sh", bin.resolve("drain").toString(),

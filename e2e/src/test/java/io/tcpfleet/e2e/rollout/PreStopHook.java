@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  */
 public final class PreStopHook {
 
-    private static final Path DRAIN_SCRIPT = RepoPaths.resolve("server/src/main/docker/drain");
+    private static final Path DRAIN_SCRIPT = RepoPaths.resolve("server/src/main/image/drain");
     private static final String IMAGE_ROOT = "/opt/tcpfleet";
 
     private final List<String> command;

@@ -8,7 +8,7 @@ import io.smallrye.config.WithDefault;
 public interface OperatorConfig {
 
     /** Server image for TcpServices that leave spec.image empty. */
-    @WithDefault("tcpfleet/tcpfleet-server:0.1.0")
+    @WithDefault("ghcr.io/tcpfleet/tcpfleet-server:0.1.0")
     String serverImage();
 
     /** The operator's own namespace, where its leader-election Lease lives (in a pod: POD_NAMESPACE). */
