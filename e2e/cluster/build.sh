@@ -3,6 +3,10 @@
 # k8s/go.mod (kube-apiserver, kube-controller-manager, kube-scheduler), etcd/go.mod (etcd)
 # and kwok/go.mod (kwok), into bin/. Also writes bin/kwok-stages.yaml from the pinned kwok
 # module's own default stages (nodes turn Ready, pods turn Running/Ready).
+# The real node's parts go to bin/node/: kubelet and kube-proxy (k8s/go.mod), containerd, its runc
+# shim and ctr (node/containerd), runc (node/runc, with seccomp: restricted pods ask for
+# RuntimeDefault), the CNI plugins (node/cni), crictl (node/crictl), and the sandbox image
+# node/pause.tar: a static pause binary (node/pause.c) as an OCI archive (../images/ocibuild).
 #
 # Does nothing when bin/ already holds binaries built from the same go.mod/go.sum files and
 # this script (bin/.stamp holds their hash). A cold build takes a long time on 2 cores.
@@ -11,13 +15,16 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 bin="$here/bin"
 stamp="$bin/.stamp"
-binaries=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok kwok-stages.yaml)
+binaries=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok kwok-stages.yaml
+  node/kubelet node/kube-proxy node/containerd node/containerd-shim-runc-v2 node/ctr node/runc
+  node/crictl node/pause node/pause.tar node/cni/bridge node/cni/host-local node/cni/loopback node/cni/portmap)
 
 fail() { echo "build.sh: $*" >&2; exit 1; }
 
 pins() {
   (cd "$here" && cat build.sh k8s/go.mod k8s/go.sum etcd/go.mod etcd/go.sum etcd/main.go \
-    kwok/go.mod kwok/go.sum) | sha256sum | cut -d' ' -f1
+    kwok/go.mod kwok/go.sum node/*/go.mod node/*/go.sum node/pause.c node/pause.json \
+    ../images/ocibuild/go.mod ../images/ocibuild/go.sum ../images/ocibuild/main.go) | sha256sum | cut -d' ' -f1
 }
 
 up_to_date() {
@@ -32,7 +39,9 @@ if up_to_date; then
 fi
 
 command -v go >/dev/null || fail "go not found on PATH (needs Go 1.26+, see README 'Local control plane')"
-mkdir -p "$bin"
+source "$here/packages.sh"
+need_debs libseccomp-dev gcc libc6-dev  # runc's seccomp (cgo) and the static pause binary
+mkdir -p "$bin/node/cni"
 rm -f "$stamp"
 
 gobuild() { nice -n 10 go build -trimpath -buildvcs=false "$@"; }
@@ -50,6 +59,28 @@ echo "build.sh: building kube-apiserver, kube-controller-manager, kube-scheduler
   k8s.io/kubernetes/cmd/kube-apiserver \
   k8s.io/kubernetes/cmd/kube-controller-manager \
   k8s.io/kubernetes/cmd/kube-scheduler)
+
+echo "build.sh: building kubelet and kube-proxy $k8s_version (the real node)"
+(cd "$here/k8s" && gobuild -ldflags "$ldflags" -o "$bin/node/" \
+  k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-proxy)
+
+echo "build.sh: building containerd, runc, the CNI plugins and crictl"
+(cd "$here/node/containerd" && CGO_ENABLED=0 gobuild -tags "no_btrfs no_devmapper no_zfs" \
+  -ldflags "-s -w" -o "$bin/node/" github.com/containerd/containerd/v2/cmd/containerd \
+  github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2 github.com/containerd/containerd/v2/cmd/ctr)
+(cd "$here/node/runc" && CGO_ENABLED=1 gobuild -tags seccomp -ldflags "-s -w" -o "$bin/node/runc" \
+  github.com/opencontainers/runc)
+(cd "$here/node/cni" && CGO_ENABLED=0 gobuild -ldflags "-s -w" -o "$bin/node/cni/" \
+  github.com/containernetworking/plugins/plugins/main/bridge \
+  github.com/containernetworking/plugins/plugins/main/loopback \
+  github.com/containernetworking/plugins/plugins/ipam/host-local \
+  github.com/containernetworking/plugins/plugins/meta/portmap)
+(cd "$here/node/crictl" && CGO_ENABLED=0 gobuild -ldflags "-s -w" -o "$bin/node/crictl" \
+  sigs.k8s.io/cri-tools/cmd/crictl)
+gcc -static -Os -s -o "$bin/node/pause" "$here/node/pause.c"
+(cd "$here/../images/ocibuild" && gobuild -o "$bin/node/ocibuild" .)
+SOURCE_DATE_EPOCH=0 "$bin/node/ocibuild" -spec "$here/node/pause.json" -dir "$bin/node" \
+  -name tcpfleet.local/pause:1 -out "$bin/node/pause.tar" >/dev/null
 
 echo "build.sh: building etcd"
 (cd "$here/etcd" && gobuild -ldflags "-s -w" -o "$bin/etcd" .)

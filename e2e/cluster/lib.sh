@@ -10,6 +10,10 @@ pids="$state/pids"
 kubeconfig="$state/kubeconfig"
 # Start order; down.sh stops them in reverse.
 components=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+source "$here/node.sh"
+source "$here/packages.sh"
+# up.sh records whether it started the real node; its processes then count as components too.
+if [[ -f "$state/node.enabled" ]]; then components+=("${node_components[@]}"); fi
 
 fail() { echo "$(basename "$0"): $*" >&2; exit 1; }
 say() { echo "$(basename "$0"): $*" >&2; }
@@ -39,6 +43,19 @@ live_pid() {
   pid="$(our_pid "$name")" || return 1
   [[ "$(readlink "/proc/$pid/exe")" == "$bin/$name" ]] || return 1
   echo "$pid"
+}
+
+# stop NAME: SIGTERM to our process NAME, SIGKILL after 10 s.
+stop() {
+  local name="$1" pid
+  pid="$(our_pid "$name")" || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 100); do
+    our_pid "$name" >/dev/null || return 0
+    sleep 0.1
+  done
+  say "$name (pid $pid) ignored SIGTERM for 10s: killing it"
+  kill -KILL "$pid" 2>/dev/null || true
 }
 
 kctl() { kubectl --kubeconfig "$kubeconfig" "$@"; }

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Starts the local control plane on loopback: etcd, kube-apiserver (Node,RBAC authorization,
 # PodSecurity admission), kube-controller-manager, kube-scheduler and kwok with fake nodes whose
-# pods turn Running/Ready. Waits for /readyz, Ready nodes and the default ServiceAccount, prints
-# the admin kubeconfig path and exits 0, leaving the processes running (pids and logs in .state/).
+# pods turn Running/Ready, and, when build.sh built it, one real node (node.sh: containerd, runc,
+# kubelet, kube-proxy) that runs the pods meant for it in real containers. Waits for /readyz, Ready
+# nodes and the default ServiceAccount, prints the admin kubeconfig path and exits 0, leaving the
+# processes running (pids and logs in .state/).
 # A second run reuses a healthy cluster; a broken one is stopped and started afresh.
 #
 #   up.sh            start (or reuse) the cluster
 #   up.sh --check    exit 0 when a healthy cluster is running, 1 otherwise; changes nothing
 #
 # Environment: TCPFLEET_CLUSTER_NODES (fake nodes, default 3),
-#              TCPFLEET_CLUSTER_TIMEOUT (seconds to wait for each step, default 90).
+#              TCPFLEET_CLUSTER_REAL_NODE (0: no real node even when built; default 1),
+#              TCPFLEET_CLUSTER_TIMEOUT (seconds to wait for each step, default 90),
+#              TCPFLEET_IMAGES (OCI archives to import into the real node, default target/images).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -63,6 +67,14 @@ free_port() {
 free_port; etcd_port=$REPLY; free_port; etcd_peer_port=$REPLY; free_port; api_port=$REPLY
 free_port; kcm_port=$REPLY; free_port; sched_port=$REPLY; free_port; kwok_port=$REPLY
 mkdir -p "$pki" "$logs" "$pids"
+api_bind=127.0.0.1
+if node_wanted; then
+  # Pods reach the API server at the node IP: listen on every address, guarded first.
+  node_network "$api_port"
+  touch "$state/node.enabled"
+  components+=("${node_components[@]}")
+  api_bind=0.0.0.0
+fi
 cat >"$state/ports.env" <<EOF
 ETCD_PORT=$etcd_port
 APISERVER_PORT=$api_port
@@ -88,7 +100,7 @@ client_ext="keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=clientAuth"
 sign apiserver "/CN=kube-apiserver" "keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=serverAuth
-subjectAltName=IP:127.0.0.1,IP:10.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
+subjectAltName=IP:127.0.0.1,IP:10.0.0.1,IP:$node_ip,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
 sign admin "/O=system:masters/CN=tcpfleet-admin" "$client_ext"
 sign kube-controller-manager "/CN=system:kube-controller-manager" "$client_ext"
 sign kube-scheduler "/CN=system:kube-scheduler" "$client_ext"
@@ -130,6 +142,7 @@ EOF
   chmod 600 "$1"
 }
 for c in kube-controller-manager kube-scheduler kwok; do write_kubeconfig "$state/$c.kubeconfig" "$c"; done
+if [[ -f "$state/node.enabled" ]]; then node_certs; fi
 
 # --- processes -------------------------------------------------------------------------------
 # launch NAME ARGS...: runs bin/NAME detached (own session, no inherited stdio) and records its pid.
@@ -168,7 +181,7 @@ wait_for "etcd" curl -fsS "http://127.0.0.1:$etcd_port/health"
 # "restricted" with the pod-security.kubernetes.io/enforce label. The endpoint reconciler is off:
 # it refuses a loopback address, and nothing here runs inside the cluster to reach the API.
 # Services get a /16 (65,534 ClusterIPs), so a thousand TcpServices (two Services each) fit.
-launch kube-apiserver --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$api_port" \
+launch kube-apiserver --bind-address="$api_bind" --advertise-address=127.0.0.1 --secure-port="$api_port" \
   --etcd-servers="http://127.0.0.1:$etcd_port" \
   --tls-cert-file="$pki/apiserver.crt" --tls-private-key-file="$pki/apiserver.key" \
   --client-ca-file="$pki/ca.crt" \
@@ -177,11 +190,11 @@ launch kube-apiserver --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --s
   --requestheader-extra-headers-prefix=X-Remote-Extra- \
   --proxy-client-cert-file="$pki/front-proxy-client.crt" --proxy-client-key-file="$pki/front-proxy-client.key" \
   --kubelet-client-certificate="$pki/apiserver-kubelet-client.crt" \
-  --kubelet-client-key="$pki/apiserver-kubelet-client.key" \
+  --kubelet-client-key="$pki/apiserver-kubelet-client.key" --kubelet-preferred-address-types=InternalIP \
   --service-account-issuer=https://kubernetes.default.svc.cluster.local \
   --service-account-key-file="$pki/sa.pub" --service-account-signing-key-file="$pki/sa.key" \
   --authorization-mode=Node,RBAC \
-  --enable-admission-plugins=NodeRestriction,PodSecurity \
+  --enable-admission-plugins=NodeRestriction,PodSecurity,PodNodeSelector,PodTolerationRestriction \
   --service-cluster-ip-range=10.0.0.0/16 --allow-privileged=true --endpoint-reconciler-type=none \
   --profiling=false --v=1
 write_kubeconfig "$kubeconfig" admin
@@ -263,10 +276,15 @@ metadata:
 EOF
 done
 
+if [[ -f "$state/node.enabled" ]]; then
+  node_api_objects "$api_port"
+  node_up
+fi
 wait_for "Ready nodes" kctl wait --for=condition=Ready node --all --timeout=5s
 wait_for "the default ServiceAccount" kctl get serviceaccount default --namespace default
 wait_for "kube-controller-manager /healthz" curl -fsSk "https://127.0.0.1:$kcm_port/healthz"
 wait_for "kube-scheduler /healthz" curl -fsSk "https://127.0.0.1:$sched_port/healthz"
 
-say "cluster ready in $((SECONDS - started))s ($nodes kwok nodes, API server https://127.0.0.1:$api_port)"
+real=""; [[ -f "$state/node.enabled" ]] && real=" and the real node $node_name"
+say "cluster ready in $((SECONDS - started))s ($nodes kwok nodes$real, API server https://127.0.0.1:$api_port)"
 echo "$kubeconfig"
