@@ -25,7 +25,10 @@ public final class DrainClient {
             HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
                     .send(request, HttpResponse.BodyHandlers.ofString());
             System.out.print(response.body());
-            System.exit(response.statusCode() == 200 ? 0 : 1);
+            System.out.flush();
+            // halt, not exit: the server waits for this connection to close before it exits and
+            // takes the container with it; halt closes it now, with no JVM shutdown to race.
+            Runtime.getRuntime().halt(response.statusCode() == 200 ? 0 : 1);
         } catch (IOException e) {
             // The server may already be gone (drained by an earlier signal): nothing left to wait for.
             System.err.println("drain: " + e.getMessage());

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -39,16 +40,19 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final BooleanSupplier ready;
     private final Consumer<Consumer<Boolean>> liveness;
     private final DrainCoordinator drain;
+    private final ChannelGroup drainCallers;
 
     /**
-     * @param liveness called with a callback that receives true once every data event loop ran a task
+     * @param liveness     called with a callback that receives true once every data event loop ran a task
+     * @param drainCallers where the connections that got a drain's answer stay until their callers close them
      */
     AdminHandler(Supplier<String> scrape, BooleanSupplier ready, Consumer<Consumer<Boolean>> liveness,
-                 DrainCoordinator drain) {
+                 DrainCoordinator drain, ChannelGroup drainCallers) {
         this.scrape = scrape;
         this.ready = ready;
         this.liveness = liveness;
         this.drain = drain;
+        this.drainCallers = drainCallers;
     }
 
     @Override
@@ -104,7 +108,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 send(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "application/json",
                         "{\"error\":\"drain failed\"}\n", false);
             } else {
-                send(ctx, HttpResponseStatus.OK, "application/json", result.toJson() + "\n", false);
+                // Left open: the server exits once the caller has closed it (AdminServer.close), so a
+                // preStop hook in the same container is never killed by the container's end.
+                drainCallers.add(ctx.channel());
+                send(ctx, HttpResponseStatus.OK, "application/json", result.toJson() + "\n", true);
             }
         }));
     }

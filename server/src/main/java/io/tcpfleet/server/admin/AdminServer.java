@@ -6,6 +6,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -14,6 +16,9 @@ import io.tcpfleet.server.debug.JfrProfiler;
 import io.tcpfleet.server.drain.DrainCoordinator;
 import io.tcpfleet.server.transport.Transport;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -29,16 +34,19 @@ public final class AdminServer implements AutoCloseable {
     static final int MAX_BODY = 16 * 1024;
     /** Pipeline name of the read timeout, which a profile request removes while it records. */
     static final String READ_TIMEOUT = "timeout";
+    static final Duration DRAIN_CALLER_WAIT = Duration.ofSeconds(2);
 
     private final EventLoopGroup group;
     private final Channel channel;
     private final JfrProfiler profiler = JfrProfiler.inTempDir();
+    private final ChannelGroup drainCallers;
 
     public AdminServer(Transport transport, ByteBufAllocator allocator, String bind, int port,
                        Supplier<String> scrape, BooleanSupplier ready, Consumer<Consumer<Boolean>> liveness,
                        DrainCoordinator drain) throws InterruptedException {
         group = transport.newGroup(1, "tcpfleet-admin");
-        AdminHandler handler = new AdminHandler(scrape, ready, liveness, drain);
+        drainCallers = new DefaultChannelGroup(group.next());
+        AdminHandler handler = new AdminHandler(scrape, ready, liveness, drain, drainCallers);
         DebugHandler debug = new DebugHandler(profiler);
         try {
             channel = new ServerBootstrap().group(group).channel(transport.serverChannel())
@@ -67,8 +75,17 @@ public final class AdminServer implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
+    /**
+     * Closes the listener once every caller that got a drain's answer has closed its connection (at
+     * most {@link #DRAIN_CALLER_WAIT}): in a container, the server's exit ends the preStop command,
+     * which would then fail (exit 137, a FailedPreStopHook Event) instead of exiting 0.
+     */
     @Override
     public void close() {
+        long deadline = System.nanoTime() + DRAIN_CALLER_WAIT.toNanos();
+        while (!drainCallers.isEmpty() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
         channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         profiler.close();
