@@ -2,15 +2,29 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 
-.PHONY: build test clean
+.PHONY: build deps images test clean
 
 ## build: compile every module and package the server jar (no tests)
 build:
 	$(MVN) -DskipTests package
 
-## test: every test tier (unit, integration, end to end). Tests start the local control plane
-## when they need it (LocalCluster); make test stops it afterwards unless it was already running.
-test: cluster-build
+## deps: the Debian packages that make test and make demo use, installed when missing (root):
+## openssl and curl (local control plane), lua5.1 (Argo CD health check), prometheus (promtool for
+## the alert rules), mmdebstrap (image base), iptables and conntrack (kube-proxy), libseccomp-dev (runc)
+DEBS := openssl curl lua5.1 prometheus mmdebstrap iptables conntrack libseccomp-dev gcc libc6-dev
+deps:
+	@source e2e/cluster/packages.sh && need_debs $(DEBS)
+
+## images: the server and operator images as OCI image archives in target/images/, with no Docker
+## engine and no registry (e2e/images/build.sh); the real node of the local cluster imports them
+images: deps
+	$(MVN) -DskipTests -pl server,operator -am package
+	bash e2e/images/build.sh
+
+## test: every test tier (unit, integration, end to end, real pods on the real node). Tests start
+## the local control plane when they need it (LocalCluster); make test stops it afterwards unless
+## it was already running.
+test: deps cluster-build images
 	@was_up=0; bash e2e/cluster/up.sh --check && was_up=1; \
 	if [ $$was_up = 0 ]; then trap 'bash e2e/cluster/down.sh' EXIT; fi; \
 	$(MVN) verify
@@ -18,19 +32,21 @@ test: cluster-build
 clean:
 	$(MVN) -q clean
 
-## demo: build, start the local control plane, run the operator and one real server (see README)
-demo:
+## demo: build the images, start the local control plane with its real node, install the operator
+## from deploy/ and run the echo example on real pods (see README)
+demo: deps
 	bash e2e/demo/demo.sh
 
-## demo-down: stop the demo's server and operator and the local control plane
+## demo-down: stop the demo and the local control plane
 demo-down:
 	bash e2e/demo/demo-down.sh
 
 .PHONY: demo demo-down
 
-## cluster-build: build etcd, kube-apiserver, -controller-manager, -scheduler and kwok from the
-## Go modules pinned in e2e/cluster (slow the first time; a no-op when up to date)
-cluster-build:
+## cluster-build: build etcd, kube-apiserver, -controller-manager, -scheduler, kwok and the real
+## node (kubelet, kube-proxy, containerd, runc, CNI plugins, crictl) from the Go modules pinned in
+## e2e/cluster (slow the first time; a no-op when up to date)
+cluster-build: deps
 	bash e2e/cluster/build.sh
 
 ## cluster-up: start (or reuse) the local control plane; prints the admin kubeconfig path

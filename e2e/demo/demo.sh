@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# `make demo`: tcpfleet end to end on this machine, no Docker and no cloud.
-#  1. builds the server jar and the operator (Maven, -DskipTests)
-#  2. starts the local control plane (make cluster-up: real etcd/kube-apiserver/controllers + kwok)
-#  3. applies crds/ and the RBAC part of deploy/ (namespace, ServiceAccount, roles, bindings)
-#  4. runs the operator as a local process with its own ServiceAccount's token
-#  5. applies examples/echo.yaml in namespace tcpfleet-demo and waits for Ready
-#  6. prints kubectl get/describe, then starts ONE real tcpfleet server on loopback with exactly
-#     the environment the operator put in the pod, does an echo round trip and shows its metrics.
-# Everything it starts keeps running; `make demo-down` stops it. Logs and pids: .demo/
+# `make demo`: tcpfleet end to end on this machine, in real pods, no Docker and no cloud.
+#  1. builds the server and the operator, and their images as OCI archives (make images), while
+#     the local control plane and its real node build (make cluster-build) beside it
+#  2. starts the local control plane with its real node (make cluster-up) and imports the images
+#  3. installs tcpfleet as a user does: kubectl apply --server-side -f crds/, then -k deploy/
+#     (the operator runs as two pods of deploy/'s Deployment, leader-elected)
+#  4. applies examples/ (namespace tcpfleet-demo, the echo service) and waits for Ready
+#  5. shows the pods, an echo round trip through the Service's ClusterIP and the metrics
+# The namespaces tcpfleet-system and tcpfleet-demo are annotated to put their pods on the real
+# node (e2e/cluster/node.sh); the kwok nodes take the pods of every other namespace.
+# Everything keeps running; `make demo-down` stops it. Logs: .demo/
 #
-# Environment: TCPFLEET_DEMO_SKIP_BUILD=1 reuses the jars already built;
+# Environment: TCPFLEET_DEMO_SKIP_BUILD=1 reuses the images already in target/images;
 #              TCPFLEET_MVN_LOCK (default /tmp/tcpfleet-mvn.lock) serialises Maven runs.
 set -euo pipefail
 
@@ -17,119 +19,106 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 demo="$root/.demo"
 ns=tcpfleet-demo
 system_ns=tcpfleet-system
-server_jar="$root/server/target/tcpfleet-server.jar"
-operator_jar="$root/operator/target/quarkus-app/quarkus-run.jar"
+source "$root/e2e/cluster/lib.sh"   # node_name, real_node_annotations
 source "$root/e2e/demo/lib.sh"
 
 cd "$root"
 mkdir -p "$demo"
-for tool in java mvn kubectl curl make; do
+for tool in java mvn go kubectl curl make; do
   command -v "$tool" >/dev/null || fail "$tool not found on PATH (see README 'Prerequisites')"
 done
+started=$SECONDS
 
 # --- 1. build --------------------------------------------------------------------------------
+# The Go builds of the cluster and the Maven build overlap: a cold Maven build waits mostly on
+# downloads, the Go builds mostly on the CPU.
+step "1/5 build: e2e/cluster/build.sh (log in .demo/cluster-build.log), beside the images"
+bash e2e/cluster/build.sh >"$demo/cluster-build.log" 2>&1 &
+cluster_build=$!
 if [[ "${TCPFLEET_DEMO_SKIP_BUILD:-}" == 1 ]]; then
-  step "1/6 build: skipped (TCPFLEET_DEMO_SKIP_BUILD=1)"
+  echo "images: skipped (TCPFLEET_DEMO_SKIP_BUILD=1)"
 else
-  step "1/6 build: mvn package -DskipTests (server and operator; log in .demo/build.log)"
+  echo "images: mvn package -DskipTests, then e2e/images/build.sh (log in .demo/build.log)"
   mvn_cmd=(mvn -B -ntp -DskipTests -pl server,operator -am package)
   if command -v flock >/dev/null; then
     mvn_cmd=(flock "${TCPFLEET_MVN_LOCK:-/tmp/tcpfleet-mvn.lock}" "${mvn_cmd[@]}")
   fi
-  "${mvn_cmd[@]}" >"$demo/build.log" 2>&1 || { tail -40 "$demo/build.log" >&2; fail "build failed (see .demo/build.log)"; }
+  { "${mvn_cmd[@]}" && bash e2e/images/build.sh; } >"$demo/build.log" 2>&1 \
+    || { tail -40 "$demo/build.log" >&2; fail "build failed (see .demo/build.log)"; }
+  cat target/images/digests
 fi
-[[ -f "$server_jar" ]] || fail "$server_jar missing after the build"
-[[ -f "$operator_jar" ]] || fail "$operator_jar missing after the build"
+[[ -f target/images/server.tar && -f target/images/operator.tar ]] \
+  || fail "target/images/ has no server.tar and operator.tar: run without TCPFLEET_DEMO_SKIP_BUILD"
+wait "$cluster_build" || { tail -30 "$demo/cluster-build.log" >&2; fail "cluster build failed (see .demo/cluster-build.log)"; }
+tail -1 "$demo/cluster-build.log"
 
 # --- 2. cluster ------------------------------------------------------------------------------
-step "2/6 local control plane: make cluster-up"
+step "2/5 local control plane with its real node: make cluster-up, import the images"
 make --no-print-directory cluster-up
 export KUBECONFIG="$root/e2e/cluster/.state/kubeconfig"
 [[ -f "$KUBECONFIG" ]] || fail "no kubeconfig at $KUBECONFIG after make cluster-up"
-kubectl get nodes
+kubectl get node "$node_name" >/dev/null 2>&1 \
+  || fail "the cluster has no real node $node_name (was it started with TCPFLEET_CLUSTER_REAL_NODE=0?)"
+# A running cluster keeps the images it imported at start: import the ones just built.
+bash e2e/cluster/import-images.sh
+kubectl get nodes -o wide
 
-# --- 3. CRDs and RBAC ------------------------------------------------------------------------
-step "3/6 apply crds/ and deploy/ RBAC"
+# --- 3. install ------------------------------------------------------------------------------
+step "3/5 install: kubectl apply --server-side -f crds/ and -k deploy/"
 kubectl apply --server-side --force-conflicts -f crds/
 kubectl wait --for=condition=Established --timeout=60s crd/tcpservices.tcpfleet.io
-kubectl apply --server-side --force-conflicts -f deploy/operator/namespace.yaml -f deploy/operator/serviceaccount.yaml
-kubectl apply --server-side --force-conflicts -k deploy/rbac
+kubectl apply --server-side --force-conflicts -f deploy/operator/namespace.yaml -f examples/namespace.yaml
+echo "putting the pods of $system_ns and $ns on the real node $node_name:"
+kubectl annotate --overwrite namespace "$system_ns" "$ns" "${real_node_annotations[@]}"
+kubectl apply --server-side --force-conflicts -k deploy/
+kubectl rollout status deployment/tcpfleet-operator -n "$system_ns" --timeout=180s \
+  || { kubectl describe pods -n "$system_ns" | tail -30 >&2; fail "the operator pods did not become ready"; }
+kubectl get pods -n "$system_ns" -o wide
 
-# --- 4. operator -----------------------------------------------------------------------------
-step "4/6 operator: a local process with the tcpfleet-operator ServiceAccount's token"
-stop_pidfile "$demo/operator.pid" quarkus-run.jar
-operator_kubeconfig="$demo/operator.kubeconfig"
-write_serviceaccount_kubeconfig "$system_ns" tcpfleet-operator "$operator_kubeconfig"
-operator_http_port="$(free_port)"
-(
-  export KUBECONFIG="$operator_kubeconfig"
-  export QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$operator_http_port"
-  export POD_NAMESPACE="$system_ns" POD_NAME="tcpfleet-operator-demo"
-  exec java -jar "$operator_jar"
-) >"$demo/operator.log" 2>&1 </dev/null &
-echo $! >"$demo/operator.pid"
-echo "operator pid $(cat "$demo/operator.pid"), http://127.0.0.1:$operator_http_port/q/health, log .demo/operator.log"
-wait_http "http://127.0.0.1:$operator_http_port/q/health/ready" 120 "$demo/operator.pid" "$demo/operator.log" \
-  || fail "the operator did not become ready (see .demo/operator.log)"
-
-# --- 5. the example --------------------------------------------------------------------------
-step "5/6 kubectl apply examples/echo.yaml in namespace $ns, wait for Ready"
-kubectl apply --server-side -f examples/namespace.yaml
+# --- 4. the example --------------------------------------------------------------------------
+step "4/5 kubectl apply examples/echo.yaml in namespace $ns, wait for Ready"
 kubectl apply --server-side -n "$ns" -f examples/echo.yaml
-kubectl wait --for=condition=Ready --timeout=180s -n "$ns" tcps/echo
+kubectl wait --for=condition=Ready --timeout=180s -n "$ns" tcps/echo \
+  || { kubectl describe tcps echo -n "$ns" | tail -30 >&2; fail "tcps/echo did not become Ready"; }
 echo
-echo "\$ kubectl get tcps -n $ns"
-kubectl get tcps -n "$ns"
+echo "\$ kubectl get tcps,pods -n $ns -o wide"
+kubectl get tcps,pods -n "$ns" -o wide
 echo
 echo "\$ kubectl describe tcps echo -n $ns"
 kubectl describe tcps echo -n "$ns"
 
-# --- 6. one real server with the pod's environment -------------------------------------------
-step "6/6 one real tcpfleet server on loopback, with the environment of the echo pod"
-stop_pidfile "$demo/server.pid" tcpfleet-server.jar
-pod_env="$(kubectl get deployment echo -n "$ns" \
-  -o jsonpath='{range .spec.template.spec.containers[0].env[*]}{.name}{"="}{.value}{"\n"}{end}')"
-[[ -n "$pod_env" ]] || fail "deployment $ns/echo has no container environment"
-echo "environment the operator set on the server container:"
-sed 's/^/  /' <<<"$pod_env"
-
-port="$(free_port)"
-admin_port="$(free_port)"
-server_env=()
-while IFS= read -r line; do
-  [[ -n "$line" ]] && server_env+=("$line")
-done <<<"$pod_env"
-overrides=("TCPFLEET_BIND=127.0.0.1" "TCPFLEET_ADMIN_BIND=127.0.0.1"
-           "TCPFLEET_PORT=$port" "TCPFLEET_ADMIN_PORT=$admin_port")
-echo "overridden for this machine (loopback only, free ports; everything else exactly as in the pod):"
-printf '  %s\n' "${overrides[@]}"
-
-# Only the pod's environment plus the overrides: any TCPFLEET_* of this shell is dropped.
-(
-  for v in $(compgen -e); do [[ "$v" == TCPFLEET_* ]] && unset "$v"; done
-  exec env "${server_env[@]}" "${overrides[@]}" java -jar "$server_jar"
-) >"$demo/server.log" 2>&1 </dev/null &
-echo $! >"$demo/server.pid"
-wait_http "http://127.0.0.1:$admin_port/health/ready" 60 "$demo/server.pid" "$demo/server.log" \
-  || fail "the server did not become ready (see .demo/server.log)"
-echo "server pid $(cat "$demo/server.pid"), tcp 127.0.0.1:$port, admin http://127.0.0.1:$admin_port, log .demo/server.log"
-
+# --- 5. traffic and metrics ------------------------------------------------------------------
+step "5/5 an echo round trip through the Service, and the metrics"
+cluster_ip="$(kubectl get service echo -n "$ns" -o jsonpath='{.spec.clusterIP}')"
+port="$(kubectl get service echo -n "$ns" -o jsonpath='{.spec.ports[0].port}')"
 message="hello tcpfleet $(date +%s)"
-reply="$(echo_round_trip 127.0.0.1 "$port" "$message")" || fail "echo round trip to 127.0.0.1:$port failed"
-echo
-echo "echo round trip: sent '$message', got '$reply'"
+reply="$(echo_round_trip "$cluster_ip" "$port" "$message")" || fail "echo round trip to $cluster_ip:$port failed"
+echo "echo round trip through the Service $cluster_ip:$port (kube-proxy picks a pod): sent '$message', got '$reply'"
 [[ "$reply" == "$message" ]] || fail "the server answered '$reply', expected '$message'"
 
+stop_pidfile "$demo/port-forward.pid" port-forward
+metrics_port="$(free_port)"
+kubectl port-forward -n "$ns" svc/echo-metrics "$metrics_port:metrics" >"$demo/port-forward.log" 2>&1 </dev/null &
+echo $! >"$demo/port-forward.pid"
+wait_http "http://127.0.0.1:$metrics_port/metrics" 30 "$demo/port-forward.pid" "$demo/port-forward.log" \
+  || fail "kubectl port-forward to svc/echo-metrics did not answer (see .demo/port-forward.log)"
 echo
-echo "\$ curl -s http://127.0.0.1:$admin_port/metrics | grep ^tcpfleet_"
-curl -fsS "http://127.0.0.1:$admin_port/metrics" | grep -E '^tcpfleet_(connections_(accepted_total|active|closed_total)|bytes_(received|sent)_total)' | head -12
+echo "\$ kubectl port-forward -n $ns svc/echo-metrics $metrics_port:metrics &"
+echo "\$ curl -s http://127.0.0.1:$metrics_port/metrics | grep ^tcpfleet_"
+curl -fsS "http://127.0.0.1:$metrics_port/metrics" | grep -E '^tcpfleet_(connections_(accepted_total|active|closed_total)|bytes_(received|sent)_total)' | head -12
+pod="$(kubectl get pods -n "$ns" -l tcpfleet.io/service=echo -o jsonpath='{.items[0].metadata.name}')"
 
 cat <<DONE
 
-tcpfleet demo is running:
-  cluster   KUBECONFIG=$KUBECONFIG kubectl get tcps -A
-  operator  pid $(cat "$demo/operator.pid"), log .demo/operator.log
-  server    pid $(cat "$demo/server.pid"), tcp 127.0.0.1:$port, metrics http://127.0.0.1:$admin_port/metrics
-Try: kubectl scale tcps/echo -n $ns --replicas=3; kubectl get tcps -n $ns -w
+tcpfleet demo is running on real pods ($((SECONDS - started)) s):
+  export KUBECONFIG=$KUBECONFIG
+  kubectl get tcps,pods -n $ns -o wide
+  echo hi | nc -q1 $cluster_ip $port          # the echo Service, through kube-proxy
+  kubectl logs -n $ns $pod
+  kubectl exec -n $ns $pod -- /opt/tcpfleet/bin/drain   # drain it (the pod then restarts)
+  kubectl delete pod -n $ns $pod                        # the preStop hook drains; see its log
+  kubectl scale tcps/echo -n $ns --replicas=3
+  curl -s http://127.0.0.1:$metrics_port/metrics      # svc/echo-metrics through kubectl port-forward
+  operator: kubectl logs -n $system_ns deploy/tcpfleet-operator
 Stop everything with: make demo-down
 DONE

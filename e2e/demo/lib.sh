@@ -62,35 +62,6 @@ wait_http() {
   return 1
 }
 
-# Writes a kubeconfig for namespace/serviceaccount: the current cluster, a TokenRequest token.
-write_serviceaccount_kubeconfig() {
-  local namespace="$1" account="$2" out="$3" server ca token
-  server="$(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.server}')"
-  ca="$(kubectl config view --raw --minify --flatten -o jsonpath='{.clusters[0].cluster.certificate-authority-data}')"
-  token="$(kubectl create token "$account" -n "$namespace" --duration=24h)"
-  umask 077
-  cat >"$out" <<KUBECONFIG
-apiVersion: v1
-kind: Config
-clusters:
-  - name: local
-    cluster:
-      server: $server
-      certificate-authority-data: $ca
-users:
-  - name: $namespace-$account
-    user:
-      token: $token
-contexts:
-  - name: $account
-    context:
-      cluster: local
-      user: $namespace-$account
-      namespace: $namespace
-current-context: $account
-KUBECONFIG
-}
-
 # Sends one line to host:port over bash's /dev/tcp and prints the line that comes back.
 echo_round_trip() {
   local host="$1" port="$2" message="$3" reply fd
