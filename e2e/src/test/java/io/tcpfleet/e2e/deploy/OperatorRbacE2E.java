@@ -35,7 +35,7 @@ class OperatorRbacE2E {
      */
     private static final List<String> NEEDED = List.of(
             "tcpservices.tcpfleet.io", "tcpservices.tcpfleet.io/status", "tcpservices.tcpfleet.io/finalizers",
-            "deployments.apps", "services", "poddisruptionbudgets.policy", "servicemonitors.monitoring.coreos.com",
+            "deployments.apps", "services", "poddisruptionbudgets.policy", "pods", "servicemonitors.monitoring.coreos.com",
             "prometheusrules.monitoring.coreos.com", "events", "customresourcedefinitions.apiextensions.k8s.io", "leases.coordination.k8s.io",
             "selfsubjectreviews.authentication.k8s.io", "selfsubjectaccessreviews.authorization.k8s.io",
             "selfsubjectrulesreviews.authorization.k8s.io", "clustertrustbundles.certificates.k8s.io");
@@ -71,6 +71,9 @@ class OperatorRbacE2E {
             }
         }
         assertThat(canI("create", "events", "-n", ns)).isTrue();
+        for (String verb : List.of("get", "list", "watch")) {
+            assertThat(canI(verb, "pods", "-n", ns)).as(verb + " pods").isTrue();
+        }
         assertThat(canI("get", "customresourcedefinitions.apiextensions.k8s.io/servicemonitors.monitoring.coreos.com"))
                 .isTrue();
     }
@@ -81,6 +84,7 @@ class OperatorRbacE2E {
         for (String resource : List.of("deployments.apps", "services", "poddisruptionbudgets.policy")) {
             assertThat(canI("delete", resource, "-n", namespace.name())).as("delete " + resource).isFalse();
         }
+        assertThat(canI("delete", "pods", "-n", namespace.name())).as("pods are only read").isFalse();
         assertThat(canI("update", "tcpservices.tcpfleet.io", "-n", namespace.name())).as("write spec").isFalse();
         assertThat(canI("get", "customresourcedefinitions.apiextensions.k8s.io/tcpservices.tcpfleet.io")).isFalse();
     }

@@ -8,7 +8,10 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.tcpfleet.operator.model.TcpServiceResources;
 
-/** The children's informer cache, holding each child with only the operator's own managedFields (see {@link OwnManagedFields}). */
+/**
+ * The children's informer cache, holding each child with only the operator's own managedFields (see
+ * {@link OwnManagedFields}); also the fleet pods' cache, where that leaves none.
+ */
 public class OwnManagedFieldsStore<R extends HasMetadata> extends BasicItemStore<R> {
 
     public OwnManagedFieldsStore() {

@@ -113,6 +113,9 @@ public final class ServerDeployment {
                     .withProtocol("TCP").endPort()
                 .withEnv(env)
                 .withResources(resources)
+                // A server that exits at start says why on stderr: the kubelet keeps it as the
+                // termination message, which the TcpService's conditions then quote.
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .withReadinessProbe(httpProbe("/health/ready", 1, 3))
                 .withLivenessProbe(httpProbe("/health/live", 10, 6))
                 .withNewLifecycle().withNewPreStop().withNewExec().withCommand(DRAIN_COMMAND).endExec().endPreStop()

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -24,6 +25,7 @@ import io.quarkiverse.operatorsdk.annotations.RBACVerbs;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.api.v1alpha1.TcpServiceStatus;
 import io.tcpfleet.operator.dependent.DeploymentDependent;
+import io.tcpfleet.operator.dependent.FleetPods;
 import io.tcpfleet.operator.dependent.MetricsServiceDependent;
 import io.tcpfleet.operator.dependent.OptionalCrds;
 import io.tcpfleet.operator.dependent.PodDisruptionBudgetDependent;
@@ -56,6 +58,7 @@ import org.jboss.logging.Logger;
 })
 @ControllerConfiguration(name = TcpServiceReconciler.NAME, fieldManager = TcpServiceResources.OPERATOR_NAME)
 @RBACRule(apiGroups = "", resources = "events", verbs = RBACVerbs.CREATE)
+@RBACRule(apiGroups = "", resources = "pods", verbs = {RBACVerbs.GET, RBACVerbs.LIST, RBACVerbs.WATCH})
 @RBACRule(apiGroups = "apiextensions.k8s.io", resources = "customresourcedefinitions",
         resourceNames = {ServerServiceMonitor.CRD_NAME, ServerPrometheusRule.CRD_NAME},
         verbs = {RBACVerbs.GET, RBACVerbs.LIST, RBACVerbs.WATCH})
@@ -77,8 +80,8 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
         EffectiveSpec spec = EffectiveSpec.of(tcps.getSpec());
         MonitoringState monitoring = optionalState(spec.serviceMonitor(), SERVICE_MONITOR, context);
         MonitoringState alerting = optionalState(spec.prometheusRule(), PROMETHEUS_RULE, context);
-        TcpServiceStatus next = TcpServiceStatusAggregator.aggregate(tcps, deployment, monitoring, alerting,
-                Instant.now());
+        TcpServiceStatus next = TcpServiceStatusAggregator.aggregate(tcps, deployment,
+                context.getSecondaryResources(Pod.class), monitoring, alerting, Instant.now());
         ChildChanges.of(context).tell(context.getClient(), tcps);
         patchIfChanged(tcps, next, context);
         // No requeue while a monitoring CRD is missing: its watch (OptionalCrds) brings every TcpService back.
@@ -88,7 +91,8 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
     @Override
     public List<EventSource<?, TcpService>> prepareEventSources(EventSourceContext<TcpService> context) {
         return List.of(OptionalCrds.eventSource(ServerServiceMonitor.CRD_NAME, context),
-                OptionalCrds.eventSource(ServerPrometheusRule.CRD_NAME, context));
+                OptionalCrds.eventSource(ServerPrometheusRule.CRD_NAME, context),
+                FleetPods.eventSource(context));
     }
 
     @Override

@@ -3,16 +3,19 @@ package io.tcpfleet.operator.reconciler;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.tcpfleet.operator.api.v1alpha1.Condition;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.api.v1alpha1.TcpServiceStatus;
 import io.tcpfleet.operator.model.EffectiveSpec;
+import io.tcpfleet.operator.model.PodProblems;
 import io.tcpfleet.operator.model.TcpServiceResources;
 
 /**
@@ -27,8 +30,8 @@ public final class TcpServiceStatusAggregator {
     private TcpServiceStatusAggregator() {
     }
 
-    public static TcpServiceStatus aggregate(TcpService tcps, Deployment deployment, MonitoringState monitoring,
-            MonitoringState alerting, Instant now) {
+    public static TcpServiceStatus aggregate(TcpService tcps, Deployment deployment, Collection<Pod> pods,
+            MonitoringState monitoring, MonitoringState alerting, Instant now) {
         EffectiveSpec spec = EffectiveSpec.of(tcps.getSpec());
         DeploymentStatus ds = deployment == null || deployment.getStatus() == null
                 ? new DeploymentStatus() : deployment.getStatus();
@@ -51,24 +54,21 @@ public final class TcpServiceStatusAggregator {
                 && Objects.equals(deployment.getMetadata().getGeneration(), ds.getObservedGeneration());
         boolean rolledOut = observed && updated == desired && replicas == desired && available >= desired;
 
+        // Looked for only while replicas are missing: then Ready=False and Degraded say why.
+        Optional<PodProblems.Problem> podProblem = deployment == null || ready >= desired
+                ? Optional.empty() : PodProblems.first(pods);
         if (deployment == null) {
             next.add(new Condition(Condition.READY, Condition.FALSE, "DeploymentMissing", "the Deployment does not exist yet"));
             next.add(new Condition(Condition.PROGRESSING, Condition.TRUE, "Creating", "creating the Deployment"));
         } else {
-            // Capacity, not currency: a rollout (maxUnavailable 0) or a lagging Deployment controller never makes it False.
-            boolean enough = ready >= desired;
-            next.add(enough
-                    ? new Condition(Condition.READY, Condition.TRUE, desired == 0 ? "ScaledToZero" : "AllReplicasReady",
-                            ready + "/" + desired + " replicas ready")
-                    : new Condition(Condition.READY, Condition.FALSE, "ReplicasNotReady",
-                            ready + "/" + desired + " replicas ready"));
+            next.add(ready(ready, desired, podProblem));
             next.add(rolledOut
                     ? new Condition(Condition.PROGRESSING, Condition.FALSE, "RolloutComplete",
                             updated + "/" + desired + " replicas run the current pod template")
                     : new Condition(Condition.PROGRESSING, Condition.TRUE, "RollingOut",
                             updated + "/" + desired + " replicas updated, " + replicas + " running"));
         }
-        next.add(degraded(ds));
+        next.add(degraded(ds, podProblem));
         next.add(monitoring(monitoring));
         next.add(alerting(alerting));
         status.setConditions(carryTransitionTimes(tcps.getStatus(), next, tcps.getMetadata().getGeneration(), now));
@@ -104,16 +104,33 @@ public final class TcpServiceStatusAggregator {
         return message.length() > 1024 ? message.substring(0, 1024) : message;
     }
 
-    private static Condition degraded(DeploymentStatus ds) {
-        for (DeploymentCondition c : ds.getConditions()) {
-            if ("ReplicaFailure".equals(c.getType()) && "True".equals(c.getStatus())) {
-                return new Condition(Condition.DEGRADED, Condition.TRUE, "ReplicaFailure", c.getMessage());
-            }
-            if ("Progressing".equals(c.getType()) && "False".equals(c.getStatus())) {
-                return new Condition(Condition.DEGRADED, Condition.TRUE, "ProgressDeadlineExceeded", c.getMessage());
-            }
+    /** Capacity, not currency: a rollout (maxUnavailable 0) or a lagging Deployment controller never makes it False. */
+    private static Condition ready(int ready, int desired, Optional<PodProblems.Problem> podProblem) {
+        String replicasReady = ready + "/" + desired + " replicas ready";
+        if (ready >= desired) {
+            return new Condition(Condition.READY, Condition.TRUE, desired == 0 ? "ScaledToZero" : "AllReplicasReady",
+                    replicasReady);
         }
-        return new Condition(Condition.DEGRADED, Condition.FALSE, "AsExpected", "no failures observed");
+        return new Condition(Condition.READY, Condition.FALSE, "ReplicasNotReady",
+                podProblem.map(p -> replicasReady + ": " + p.message()).orElse(replicasReady));
+    }
+
+    /** ReplicaFailure (no pod can be created) outranks a pod's problem; ProgressDeadlineExceeded, their symptom, is last. */
+    private static Condition degraded(DeploymentStatus ds, Optional<PodProblems.Problem> podProblem) {
+        Optional<Condition> replicaFailure = deploymentCondition(ds, "ReplicaFailure", "True", "ReplicaFailure");
+        Optional<Condition> pods = podProblem.map(p -> new Condition(Condition.DEGRADED, Condition.TRUE, p.reason(),
+                p.message()));
+        return replicaFailure.or(() -> pods)
+                .or(() -> deploymentCondition(ds, "Progressing", "False", "ProgressDeadlineExceeded"))
+                .orElseGet(() -> new Condition(Condition.DEGRADED, Condition.FALSE, "AsExpected", "no failures observed"));
+    }
+
+    /** Degraded=True with this reason and the Deployment's message, if the Deployment has the condition in that status. */
+    private static Optional<Condition> deploymentCondition(DeploymentStatus ds, String type, String status, String reason) {
+        return ds.getConditions().stream()
+                .filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()))
+                .findFirst()
+                .map(c -> new Condition(Condition.DEGRADED, Condition.TRUE, reason, c.getMessage()));
     }
 
     private static Condition monitoring(MonitoringState state) {

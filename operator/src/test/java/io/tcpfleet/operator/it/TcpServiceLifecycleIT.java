@@ -4,6 +4,7 @@ import static io.tcpfleet.operator.it.TcpServices.await;
 import static io.tcpfleet.operator.it.TcpServices.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -24,6 +25,7 @@ import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.model.TcpServiceResources;
 import io.tcpfleet.testkit.ClusterExtension;
 import io.tcpfleet.testkit.TestNamespace;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -298,6 +300,41 @@ class TcpServiceLifecycleIT {
         });
         awaitCondition(client, ns.name(), "broken", Condition.DEGRADED, Condition.FALSE);
         awaitCondition(client, ns.name(), "broken", Condition.READY, Condition.TRUE);
+    }
+
+    /**
+     * A pod that cannot pull its image is named in status within a minute. kwok runs no containers, so the kubelet's
+     * report is written here, as the admin, into one pod's status; its phase stays Running, as kwok readies Pending pods.
+     */
+    @Test
+    void aPodThatCannotPullItsImageMakesTheTcpServiceDegradedWithAWarning(KubernetesClient client, TestNamespace ns) {
+        TcpServices.create(client, ns.name(), "pull", s -> s.setReplicas(2));
+        awaitCondition(client, ns.name(), "pull", Condition.READY, Condition.TRUE);
+        String pod = podNames(client, ns.name(), "pull").stream().sorted().findFirst().orElseThrow();
+        Kubectl.Result patch = Kubectl.run("patch", "pod", pod, "-n", ns.name(), "--subresource=status",
+                "--type=strategic", "-p", """
+                {"status": {
+                  "conditions": [
+                    {"type": "Ready", "status": "False", "reason": "ContainersNotReady"},
+                    {"type": "ContainersReady", "status": "False", "reason": "ContainersNotReady"}],
+                  "containerStatuses": [{"name": "server", "image": "%s", "imageID": "", "ready": false,
+                    "restartCount": 0, "started": false, "state": {"waiting": {"reason": "ImagePullBackOff",
+                    "message": "Back-off pulling image \\"%s\\""}}}]}}
+                """.formatted(OperatorProcess.TEST_IMAGE, OperatorProcess.TEST_IMAGE));
+        assertThat(patch.exitCode()).as(patch.output()).isZero();
+
+        Awaitility.await("Degraded=True and a Warning Event").atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> TcpServices.has(TcpServices.get(client, ns.name(), "pull").get(), Condition.DEGRADED,
+                        Condition.TRUE) && events(ns.name(), "pull").lines()
+                                .anyMatch(l -> l.startsWith("Warning") && l.contains("ImagePullBackOff")));
+        TcpService t = TcpServices.get(client, ns.name(), "pull").get();
+        String problem = "pod " + pod + " container server: ImagePullBackOff: Back-off pulling image \""
+                + OperatorProcess.TEST_IMAGE + "\"";
+        assertThat(TcpServices.condition(t, Condition.DEGRADED).getReason()).isEqualTo("ImagePullBackOff");
+        assertThat(TcpServices.condition(t, Condition.DEGRADED).getMessage()).isEqualTo(problem);
+        assertThat(TcpServices.condition(t, Condition.READY).getStatus()).isEqualTo(Condition.FALSE);
+        assertThat(TcpServices.condition(t, Condition.READY).getMessage()).isEqualTo("1/2 replicas ready: " + problem);
     }
 
     @Test
