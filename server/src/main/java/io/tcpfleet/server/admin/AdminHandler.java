@@ -103,14 +103,15 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             send(ctx, HttpResponseStatus.FORBIDDEN, "text/plain", "drain is allowed from loopback only\n", false);
             return;
         }
+        // Joined before the drain can end, and left open after the answer: the server exits once the
+        // caller has closed it (AdminServer.close), so a preStop hook in the same container is never
+        // killed by the container's end.
+        drainCallers.add(ctx.channel());
         drain.start("POST /drain").whenComplete((result, error) -> ctx.executor().execute(() -> {
             if (error != null) {
                 send(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "application/json",
                         "{\"error\":\"drain failed\"}\n", false);
             } else {
-                // Left open: the server exits once the caller has closed it (AdminServer.close), so a
-                // preStop hook in the same container is never killed by the container's end.
-                drainCallers.add(ctx.channel());
                 send(ctx, HttpResponseStatus.OK, "application/json", result.toJson() + "\n", true);
             }
         }));
