@@ -4,7 +4,7 @@
 #
 # Each image is three layers:
 #   1. a Debian bookworm root filesystem with only what the JVM links against (libc6, libgcc-s1,
-#      libstdc++6, zlib1g) and dash for the preStop script, made by mmdebstrap from Debian's archive;
+#      libstdc++6, zlib1g) and dash for the preStop script, from Debian's archive by mmdebstrap;
 #   2. a Java 17 runtime jlinked from the building JDK's jmods (modules below), at /opt/java;
 #   3. the application, as the module's src/main/image/image.json says (its one definition).
 # Layers 1 and 2 are the same in both images, so a node stores them once.
@@ -43,15 +43,20 @@ echo "images: ocibuild" >&2
 (cd "$here/ocibuild" && go build -trimpath -buildvcs=false -o "$work/ocibuild" .)
 
 echo "images: base root filesystem (mmdebstrap, Debian bookworm)" >&2
-# extract: the packages' files only, no maintainer scripts and no package database. The
-# customize hook drops what a JVM never reads and adds the non-root user and /tmp.
+# extract: the packages' files only, no maintainer scripts and no package database. Unpacked and
+# pruned here of what a JVM never reads (apt's and dpkg's own files among them), with the non-root
+# user and /tmp added; ocibuild then writes it with root owners and the commit's timestamps.
 mmdebstrap --quiet --variant=extract --skip=output/dev \
-  --include=libc6,libgcc-s1,libstdc++6,zlib1g,dash \
-  --customize-hook='cd "$1" && rm -rf usr/share/doc usr/share/man usr/share/info usr/share/locale usr/share/lintian usr/lib/x86_64-linux-gnu/gconv etc/apt var/lib/apt var/cache/apt var/log/* var/lib/dpkg usr/bin/dpkg* usr/bin/tar bin/tar usr/share/dpkg'   \
-  --customize-hook='printf "root:x:0:0:root:/root:/usr/sbin/nologin\ntcpfleet:x:10001:10001:tcpfleet:/tmp:/usr/sbin/nologin\n" >"$1/etc/passwd"' \
-  --customize-hook='printf "root:x:0:\ntcpfleet:x:10001:\n" >"$1/etc/group"' \
-  --customize-hook='mkdir -p "$1/tmp" && chmod 1777 "$1/tmp"' \
-  bookworm "$work/rootfs.tar"
+  --include=libc6,libgcc-s1,libstdc++6,zlib1g,dash bookworm "$work/rootfs.tar"
+mkdir "$work/rootfs"
+tar -xf "$work/rootfs.tar" -C "$work/rootfs"
+(cd "$work/rootfs" && rm -rf etc/apt etc/dpkg etc/cron.daily etc/logrotate.d var/lib/apt var/cache/apt \
+  var/lib/dpkg var/log/* usr/share/doc usr/share/man usr/share/info usr/share/locale usr/share/lintian \
+  usr/share/dpkg usr/lib/x86_64-linux-gnu/gconv usr/bin/dpkg* bin/tar usr/bin/tar)
+printf 'root:x:0:0:root:/root:/usr/sbin/nologin\ntcpfleet:x:10001:10001:tcpfleet:/tmp:/usr/sbin/nologin\n' \
+  >"$work/rootfs/etc/passwd"
+printf 'root:x:0:\ntcpfleet:x:10001:\n' >"$work/rootfs/etc/group"
+mkdir -p "$work/rootfs/tmp" && chmod 1777 "$work/rootfs/tmp"
 
 echo "images: Java runtime (jlink $("$jdk/bin/java" -version 2>&1 | head -1 | cut -d'"' -f2))" >&2
 "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
@@ -60,7 +65,7 @@ echo "images: Java runtime (jlink $("$jdk/bin/java" -version 2>&1 | head -1 | cu
 version="${SERVER_IMAGE##*:}"
 build() { # NAME MODULE IMAGE_REF
   "$work/ocibuild" -spec "$root/$2/src/main/image/image.json" -dir "$root/$2" -name "$3" \
-    -out "$out/$1.tar" -layer "$work/rootfs.tar" -layer "$work/java:/opt/java" \
+    -out "$out/$1.tar" -layer "$work/rootfs:/" -layer "$work/java:/opt/java" \
     -annotation "org.opencontainers.image.version=$version" \
     -annotation "org.opencontainers.image.revision=$revision" \
     -annotation "org.opencontainers.image.source=https://github.com/tcpfleet/tcpfleet" \

@@ -45,7 +45,8 @@ type spec struct {
 }
 
 // file copies From (relative to the module directory; a directory is copied whole) to To, or
-// makes To an empty directory when From is empty. Mode applies to regular files; directories get 0755.
+// makes To an empty directory when From is empty. Mode applies to regular files; directories keep
+// theirs.
 type file struct {
 	From string `json:"from"`
 	To   string `json:"to"`
@@ -214,7 +215,7 @@ func (w *layerWriter) addTree(src, dest, mode string) {
 		}
 		switch {
 		case info.IsDir():
-			w.add(&tar.Header{Typeflag: tar.TypeDir, Name: name, Mode: 0o755}, "")
+			w.add(&tar.Header{Typeflag: tar.TypeDir, Name: name, Mode: tarMode(info.Mode())}, "")
 		case info.Mode()&fs.ModeSymlink != 0:
 			target, err := os.Readlink(p)
 			if err != nil {
@@ -222,7 +223,7 @@ func (w *layerWriter) addTree(src, dest, mode string) {
 			}
 			w.add(&tar.Header{Typeflag: tar.TypeSymlink, Name: name, Linkname: target, Mode: 0o777}, "")
 		case info.Mode().IsRegular():
-			m := int64(info.Mode().Perm())
+			m := tarMode(info.Mode())
 			if fixed >= 0 {
 				m = fixed
 			}
@@ -233,6 +234,17 @@ func (w *layerWriter) addTree(src, dest, mode string) {
 		return nil
 	})
 	check(err, "adding "+src)
+}
+
+// tarMode is a file's permission bits with its setuid, setgid and sticky bits (/tmp is 1777).
+func tarMode(m fs.FileMode) int64 {
+	mode := int64(m.Perm())
+	for bit, flag := range map[fs.FileMode]int64{fs.ModeSetuid: 0o4000, fs.ModeSetgid: 0o2000, fs.ModeSticky: 0o1000} {
+		if m&bit != 0 {
+			mode |= flag
+		}
+	}
+	return mode
 }
 
 func (w *layerWriter) close() []byte {
