@@ -22,11 +22,16 @@ public final class Kubectl {
 
     /** Runs kubectl with args and returns its result, whatever the exit code. */
     public Processes.Result run(String... args) {
+        return Processes.run(command(args), Map.of(), TIMEOUT_SECONDS);
+    }
+
+    /** The kubectl command line for args, for a process the caller runs itself (kubectl logs -f). */
+    public List<String> command(String... args) {
         List<String> command = new ArrayList<>();
         command.add("kubectl");
         command.add("--kubeconfig=" + kubeconfig);
         command.addAll(List.of(args));
-        return Processes.run(command, Map.of(), TIMEOUT_SECONDS);
+        return command;
     }
 
     /** Runs kubectl with args; fails with kubectl's own output when it exits non-zero. */

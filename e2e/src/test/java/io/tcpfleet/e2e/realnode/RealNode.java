@@ -1,0 +1,153 @@
+package io.tcpfleet.e2e.realnode;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.tcpfleet.e2e.rollout.TcpServices;
+import io.tcpfleet.e2e.support.Kubectl;
+import io.tcpfleet.e2e.support.RepoPaths;
+import io.tcpfleet.testkit.LocalCluster;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * The real node of the local control plane (e2e/cluster/node.sh) with tcpfleet installed on it
+ * from deploy/, once per test JVM: the operator runs as deploy/'s two pods, from the image that
+ * make images built, in namespace {@value #SYSTEM}, watching {@value #FLEETS}, whose pods land on
+ * the real node. A test that needs real pods takes a {@link RealNode} parameter
+ * ({@code @ExtendWith(RealNode.Extension.class)}); it fails, never skips, when there is no real node.
+ *
+ * <p>The install differs from {@code kubectl apply -k deploy/} (which make demo runs as it is) only
+ * where it must not meet other tests: its namespace, the watched namespace and the name of its
+ * ClusterRoleBinding. Both namespaces go when the test JVM ends.
+ */
+public final class RealNode {
+
+    public static final String NODE = "tcpfleet-node";
+    public static final String SYSTEM = "tcpfleet-real-system";
+    public static final String FLEETS = "tcpfleet-real";
+    public static final String OPERATOR = "tcpfleet-operator";
+    /** What e2e/cluster/node.sh's real_node_annotations say: this namespace's pods go to the real node. */
+    static final Map<String, String> ON_REAL_NODE = Map.of(
+            "scheduler.alpha.kubernetes.io/node-selector", "tcpfleet.io/node=real",
+            "scheduler.alpha.kubernetes.io/defaultTolerations",
+            "[{\"key\":\"tcpfleet.io/real-node\",\"operator\":\"Exists\",\"effect\":\"NoSchedule\"}]");
+
+    private final KubernetesClient client;
+    private final Kubectl kubectl;
+
+    private RealNode(KubernetesClient client, Kubectl kubectl) {
+        this.client = client;
+        this.kubectl = kubectl;
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    public Kubectl kubectl() {
+        return kubectl;
+    }
+
+    public TcpServices tcpServices() {
+        return new TcpServices(client, FLEETS);
+    }
+
+    static RealNode install() {
+        KubernetesClient client = LocalCluster.shared().newClient();
+        Kubectl kubectl = new Kubectl(LocalCluster.shared().kubeconfig());
+        Node node = client.nodes().withName(NODE).get();
+        if (node == null || node.getStatus().getConditions().stream()
+                .noneMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))) {
+            throw new IllegalStateException("the local control plane has no Ready real node " + NODE
+                    + ": e2e/cluster/build.sh builds it and up.sh starts it (as root; logs in"
+                    + " e2e/cluster/.state/logs/node/)");
+        }
+        kubectl.ok("apply", "--server-side", "--force-conflicts", "-f", RepoPaths.resolve("crds").toString());
+        kubectl.ok("wait", "--for=condition=Established", "--timeout=60s", "crd/tcpservices.tcpfleet.io");
+        for (String name : List.of(SYSTEM, FLEETS)) {
+            client.namespaces().resource(realNodeNamespace(name)).serverSideApply();
+        }
+        String rendered = kubectl.ok("kustomize", RepoPaths.resolve("deploy").toString());
+        for (HasMetadata o : client.load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8))).items()) {
+            if (o instanceof Namespace) {
+                continue;
+            }
+            if (o instanceof ClusterRoleBinding binding) {
+                binding.getMetadata().setName("tcpfleet-real-" + binding.getMetadata().getName());
+                binding.getSubjects().forEach(s -> s.setNamespace(SYSTEM));
+            }
+            if (o instanceof RoleBinding binding) {
+                binding.getSubjects().forEach(s -> s.setNamespace(SYSTEM));
+            }
+            if (o instanceof Deployment deployment) {
+                deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
+                        .add(new EnvVar("QUARKUS_OPERATOR_SDK_NAMESPACES", FLEETS, null));
+            }
+            if (o.getMetadata().getNamespace() != null) {
+                o.getMetadata().setNamespace(SYSTEM);
+            }
+            client.resource(o).fieldManager("real-node-e2e").forceConflicts().serverSideApply();
+        }
+        await("the operator's pods Ready on the real node").atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    Deployment d = client.apps().deployments().inNamespace(SYSTEM).withName(OPERATOR).get();
+                    return d.getStatus() != null && Integer.valueOf(2).equals(d.getStatus().getReadyReplicas());
+                });
+        return new RealNode(client, kubectl);
+    }
+
+    /** Restricted Pod Security, as deploy/'s namespace, and the real node for every pod. */
+    static Namespace realNodeNamespace(String name) {
+        return new NamespaceBuilder().withNewMetadata().withName(name)
+                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                .addToLabels("pod-security.kubernetes.io/warn", "restricted")
+                .addToLabels("tcpfleet.io/test", "true")
+                .addToAnnotations(ON_REAL_NODE)
+                .endMetadata().build();
+    }
+
+    private void uninstall() {
+        client.rbac().clusterRoleBindings().withName("tcpfleet-real-" + OPERATOR).delete();
+        client.namespaces().withName(FLEETS).delete();
+        client.namespaces().withName(SYSTEM).delete();
+        client.close();
+    }
+
+    /** Resolves {@link RealNode}: installed on first use, uninstalled when the test JVM ends. */
+    public static final class Extension implements ParameterResolver {
+
+        @Override
+        public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+            return parameter.getParameter().getType() == RealNode.class;
+        }
+
+        @Override
+        public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+            return context.getRoot().getStore(ExtensionContext.Namespace.create(RealNode.class))
+                    .computeIfAbsent(Installed.class, k -> new Installed(install()), Installed.class).node();
+        }
+    }
+
+    private record Installed(RealNode node) implements AutoCloseable {
+        @Override
+        public void close() {
+            node.uninstall();
+        }
+    }
+}
