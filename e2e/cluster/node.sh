@@ -87,6 +87,18 @@ node_network_down() {
   iptables -D INPUT -j TCPFLEET-INPUT 2>/dev/null || true
   iptables -F TCPFLEET-INPUT 2>/dev/null || true
   iptables -X TCPFLEET-INPUT 2>/dev/null || true
+  # The kubelet's own chains (kube-proxy --cleanup removed kube-proxy's).
+  local cmd table chain
+  for cmd in iptables ip6tables; do
+    command -v "$cmd" >/dev/null || continue
+    "$cmd" -D INPUT -j KUBE-FIREWALL 2>/dev/null || true
+    "$cmd" -D OUTPUT -j KUBE-FIREWALL 2>/dev/null || true
+    for table in filter nat mangle; do
+      for chain in KUBE-FIREWALL KUBE-KUBELET-CANARY KUBE-IPTABLES-HINT; do
+        "$cmd" -t "$table" -F "$chain" 2>/dev/null && "$cmd" -t "$table" -X "$chain" 2>/dev/null || true
+      done
+    done
+  done
 }
 
 # node_certs: the kubelet's and kube-proxy's client certificates (up.sh's sign and CA).
