@@ -73,6 +73,11 @@ class FleetOnRealPodsE2E {
                     """));
             await().atMost(Duration.ofMinutes(1)).until(() -> !podTemplateHash(client).equals(before));
             awaitRolledOut(client, Duration.ofMinutes(4));
+            // The Deployment counts a rollout done once the old pods are terminating; their drain
+            // (drain.delay, then the closes) is what this test is about, so the load waits for it.
+            await("the old pods gone").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> client.pods().inNamespace(RealNode.FLEETS).withLabel("tcpfleet.io/service", NAME)
+                            .list().getItems().stream().noneMatch(p -> p.getMetadata().getDeletionTimestamp() != null));
             Thread.sleep(2000);
             sampler.shutdown();
             seen = load.stop(Duration.ofSeconds(30));
