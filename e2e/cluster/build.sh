@@ -5,7 +5,8 @@
 # module's own default stages (nodes turn Ready, pods turn Running/Ready).
 # The real node's parts go to bin/node/: kubelet and kube-proxy (k8s/go.mod), containerd, its runc
 # shim and ctr (node/containerd), runc (node/runc, with seccomp: restricted pods ask for
-# RuntimeDefault), the CNI plugins (node/cni), crictl (node/crictl), and the sandbox image
+# RuntimeDefault), the CNI plugins (node/cni), crictl (node/crictl), CoreDNS (node/coredns: the
+# cluster DNS, so pods find Services by name), and the sandbox image
 # node/pause.tar: a static pause binary (node/pause.c) as an OCI archive (../images/ocibuild).
 #
 # Does nothing when bin/ already holds binaries built from the same go.mod/go.sum files and
@@ -17,7 +18,7 @@ bin="$here/bin"
 stamp="$bin/.stamp"
 binaries=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok kwok-stages.yaml
   node/kubelet node/kube-proxy node/containerd node/containerd-shim-runc-v2 node/ctr node/runc
-  node/crictl node/pause node/pause.tar node/cni/bridge node/cni/host-local node/cni/loopback node/cni/portmap)
+  node/crictl node/coredns node/pause node/pause.tar node/cni/bridge node/cni/host-local node/cni/loopback node/cni/portmap)
 
 fail() { echo "build.sh: $*" >&2; exit 1; }
 
@@ -64,7 +65,7 @@ echo "build.sh: building kubelet and kube-proxy $k8s_version (the real node)"
 (cd "$here/k8s" && gobuild -ldflags "$ldflags" -o "$bin/node/" \
   k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-proxy)
 
-echo "build.sh: building containerd, runc, the CNI plugins and crictl"
+echo "build.sh: building containerd, runc, the CNI plugins, crictl and CoreDNS"
 (cd "$here/node/containerd" && CGO_ENABLED=0 gobuild -tags "no_btrfs no_devmapper no_zfs" \
   -ldflags "-s -w" -o "$bin/node/" github.com/containerd/containerd/v2/cmd/containerd \
   github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2 github.com/containerd/containerd/v2/cmd/ctr)
@@ -77,6 +78,8 @@ echo "build.sh: building containerd, runc, the CNI plugins and crictl"
   github.com/containernetworking/plugins/plugins/meta/portmap)
 (cd "$here/node/crictl" && CGO_ENABLED=0 gobuild -ldflags "-s -w" -o "$bin/node/crictl" \
   sigs.k8s.io/cri-tools/cmd/crictl)
+(cd "$here/node/coredns" && CGO_ENABLED=0 gobuild -ldflags "-s -w" -o "$bin/node/coredns" \
+  github.com/coredns/coredns)
 gcc -static -Os -s -o "$bin/node/pause" "$here/node/pause.c"
 (cd "$here/../images/ocibuild" && gobuild -o "$bin/node/ocibuild" .)
 SOURCE_DATE_EPOCH=0 "$bin/node/ocibuild" -spec "$here/node/pause.json" -dir "$bin/node" \

@@ -27,7 +27,7 @@ service_range=10.0.0.0/16
 node_range=10.250.0.0/16
 node_bin="$bin/node"
 node_state="$state/node"
-node_components=(node/containerd node/kubelet node/kube-proxy)
+node_components=(node/containerd node/coredns node/kubelet node/kube-proxy)
 containerd_sock="$node_state/containerd.sock"
 pause_image=tcpfleet.local/pause:1
 real_node_annotations=(scheduler.alpha.kubernetes.io/node-selector=tcpfleet.io/node=real
@@ -101,12 +101,14 @@ node_network_down() {
   done
 }
 
-# node_certs: the kubelet's and kube-proxy's client certificates (up.sh's sign and CA).
+# node_certs: the kubelet's, kube-proxy's and CoreDNS's client certificates (up.sh's sign and CA).
 node_certs() {
   sign kubelet "/O=system:nodes/CN=system:node:$node_name" "$client_ext"
   sign kube-proxy "/CN=system:kube-proxy" "$client_ext"
+  sign coredns "/CN=tcpfleet:coredns" "$client_ext"
   write_kubeconfig "$state/kubelet.kubeconfig" kubelet
   write_kubeconfig "$state/kube-proxy.kubeconfig" kube-proxy
+  write_kubeconfig "$state/coredns.kubeconfig" coredns
 }
 
 node_up() {
@@ -171,6 +173,28 @@ EOF
   # The shim is looked up on PATH.
   PATH="$node_bin:$PATH" launch node/containerd --config "$node_state/containerd.toml" --log-level warn
   wait_for "containerd" crictl_ info
+
+  # Cluster DNS on the node IP: Services and their namespaces by name. Nothing else is answered
+  # (NXDOMAIN), so no name lookup ever leaves this machine.
+  cat >"$node_state/Corefile" <<EOF
+cluster.local:53 in-addr.arpa:53 ip6.arpa:53 {
+    bind $node_ip
+    errors
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+        kubeconfig $state/coredns.kubeconfig tcpfleet-local
+        pods disabled
+        fallthrough in-addr.arpa ip6.arpa
+        ttl 5
+    }
+}
+.:53 {
+    bind $node_ip
+    template ANY ANY {
+        rcode NXDOMAIN
+    }
+}
+EOF
+  launch node/coredns -conf "$node_state/Corefile"
   node_import "$node_bin/pause.tar"
   local images="${TCPFLEET_IMAGES:-$here/../../target/images}" image
   for image in "$images"/*.tar; do [[ -f "$image" ]] && node_import "$image"; done
@@ -192,6 +216,8 @@ authentication:
   webhook: {enabled: true}
   x509: {clientCAFile: $pki/ca.crt}
 authorization: {mode: Webhook}
+clusterDNS: [$node_ip]
+clusterDomain: cluster.local
 registerWithTaints:
 - {key: tcpfleet.io/real-node, value: "true", effect: NoSchedule}
 podLogsDir: $node_state/pod-logs
@@ -236,10 +262,29 @@ node_import() {
 }
 
 # Objects the real node needs in the API: the API server's rights on kubelets (logs, exec,
-# port-forward) and the kubernetes Service's endpoint (pods reach the API server at the node IP).
+# port-forward), CoreDNS's reads, and the kubernetes Service's endpoint (pods reach the API server
+# at the node IP).
 node_api_objects() {
   local api_port="$1"
   kctl apply -f - >/dev/null <<EOF
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: "tcpfleet:coredns"}
+rules:
+- apiGroups: [""]
+  resources: [services, namespaces]
+  verbs: [list, watch]
+- apiGroups: [discovery.k8s.io]
+  resources: [endpointslices]
+  verbs: [list, watch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: "tcpfleet:coredns"}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "tcpfleet:coredns"}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: User, name: "tcpfleet:coredns"}
+---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
 metadata: {name: "tcpfleet:apiserver-kubelet-client"}
@@ -271,6 +316,7 @@ node_down() {
   stop node/kube-proxy
   [[ -x "$node_bin/kube-proxy" ]] && "$node_bin/kube-proxy" --cleanup >/dev/null 2>&1 || true
   stop node/kubelet
+  stop node/coredns
   stop node/containerd
   local pid
   for pid in $(pgrep -f "^$node_bin/containerd-shim-runc-v2" || true); do kill -KILL "$pid" 2>/dev/null || true; done
