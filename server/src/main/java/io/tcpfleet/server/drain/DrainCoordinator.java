@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * The drain, in the order DESIGN.md gives: readiness turns 503 and the listener keeps accepting for
+ * The drain, in the order docs/design.md gives: readiness turns 503 and the listener keeps accepting for
  * the delay; then the listener closes, plugins are told, connections that are idle are closed (and
  * those that become idle while we wait); after the timeout what is left is force-closed and counted.
  * Started by SIGTERM or {@code POST /drain}; a second start joins the first, {@link #skipAhead()}

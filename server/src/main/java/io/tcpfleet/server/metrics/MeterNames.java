@@ -2,7 +2,7 @@ package io.tcpfleet.server.metrics;
 
 /**
  * Every meter name and tag the server exports, in Micrometer's dotted form; the Prometheus registry
- * renders them as the DESIGN.md names ({@code tcpfleet.connections.accepted} becomes
+ * renders them as the docs/design.md names ({@code tcpfleet.connections.accepted} becomes
  * {@code tcpfleet_connections_accepted_total}, timers get {@code _seconds}).
  */
 public final class MeterNames {
