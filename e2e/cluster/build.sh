@@ -5,8 +5,9 @@
 # module's own default stages (nodes turn Ready, pods turn Running/Ready).
 # The real node's parts go to bin/node/: kubelet and kube-proxy (k8s/go.mod), containerd, its runc
 # shim and ctr (node/containerd), runc (node/runc, with seccomp: restricted pods ask for
-# RuntimeDefault), the CNI plugins (node/cni), crictl (node/crictl), CoreDNS (node/coredns: the
-# cluster DNS, so pods find Services by name), and the sandbox image
+# RuntimeDefault), the CNI plugins (node/cni), crictl (node/crictl), CoreDNS with the plugins
+# node.sh's Corefile uses (node/coredns: the cluster DNS, so pods find Services by name), and the
+# sandbox image
 # node/pause.tar: a static pause binary (node/pause.c) as an OCI archive (../images/ocibuild).
 #
 # Does nothing when bin/ already holds binaries built from the same go.mod/go.sum files and
@@ -24,7 +25,7 @@ fail() { echo "build.sh: $*" >&2; exit 1; }
 
 pins() {
   (cd "$here" && cat build.sh k8s/go.mod k8s/go.sum etcd/go.mod etcd/go.sum etcd/main.go \
-    kwok/go.mod kwok/go.sum node/*/go.mod node/*/go.sum node/pause.c node/pause.json \
+    kwok/go.mod kwok/go.sum node/*/go.mod node/*/go.sum node/coredns/main.go node/pause.c node/pause.json \
     ../images/ocibuild/go.mod ../images/ocibuild/go.sum ../images/ocibuild/main.go) | sha256sum | cut -d' ' -f1
 }
 
@@ -78,8 +79,7 @@ echo "build.sh: building containerd, runc, the CNI plugins, crictl and CoreDNS"
   github.com/containernetworking/plugins/plugins/meta/portmap)
 (cd "$here/node/crictl" && CGO_ENABLED=0 gobuild -ldflags "-s -w" -o "$bin/node/crictl" \
   sigs.k8s.io/cri-tools/cmd/crictl)
-(cd "$here/node/coredns" && CGO_ENABLED=0 gobuild -ldflags "-s -w" -o "$bin/node/coredns" \
-  github.com/coredns/coredns)
+(cd "$here/node/coredns" && CGO_ENABLED=0 gobuild -ldflags "-s -w" -o "$bin/node/coredns" .)
 gcc -static -Os -s -o "$bin/node/pause" "$here/node/pause.c"
 (cd "$here/../images/ocibuild" && gobuild -o "$bin/node/ocibuild" .)
 SOURCE_DATE_EPOCH=0 "$bin/node/ocibuild" -spec "$here/node/pause.json" -dir "$bin/node" \
