@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PodDeletionDrainE2E {
 
     private static final String NAME = "drain";
-    private static final Duration DELAY = Duration.ofSeconds(4);
+    private static final Duration DELAY = Duration.ofSeconds(6);
     private static final Duration TIMEOUT = Duration.ofSeconds(8);
 
     @TempDir
@@ -77,7 +77,7 @@ class PodDeletionDrainE2E {
         long deleted = System.nanoTime();
         client.pods().inNamespace(RealNode.FLEETS).withName(pod.getMetadata().getName()).delete();
 
-        await("readiness turns 503").atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100))
+        await("readiness turns 503").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
                 .until(() -> status("http://" + ip + ":9090/health/ready") == 503);
         Socket late = echoed(new Socket(ip, 7000), "accepted during drain.delay");
         assertThat(elapsed(deleted)).as("connected within drain.delay").isLessThan(DELAY);
