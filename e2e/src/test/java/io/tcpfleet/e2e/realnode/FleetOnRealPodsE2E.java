@@ -18,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -32,19 +31,10 @@ class FleetOnRealPodsE2E {
     private static final LoadConfig LOAD = LoadConfig.defaults().withConnections(20).withPayloadBytes(512)
             .withThink(Duration.ofMillis(1200), Duration.ofMillis(1800));
 
-    private RealNode node;
 
-    @AfterEach
-    void deleteTheFleet() {
-        if (node != null) {
-            node.client().genericKubernetesResources(TcpServices.TCPS).inNamespace(RealNode.FLEETS).withName(NAME)
-                    .delete();
-        }
-    }
 
     @Test
     void configChangeRollsThePodsUnderLoadThroughTheClusterIpLosingNothing(RealNode node) throws Exception {
-        this.node = node;
         KubernetesClient client = node.client();
         node.tcpServices().apply(TcpServices.echo(NAME, REPLICAS, 7000, "3s", "20s", """
                   resources:

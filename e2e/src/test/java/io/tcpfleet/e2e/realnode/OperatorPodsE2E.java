@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tcpfleet.e2e.rollout.TcpServices;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -19,19 +18,10 @@ class OperatorPodsE2E {
 
     private static final String LEASE = "tcpfleet-operator-lease";
     private static final String NAME = "leader";
-    private RealNode node;
 
-    @AfterEach
-    void deleteTheFleet() {
-        if (node != null) {
-            node.client().genericKubernetesResources(TcpServices.TCPS).inNamespace(RealNode.FLEETS).withName(NAME)
-                    .delete();
-        }
-    }
 
     @Test
     void leaderPodRestartConvergesWithoutDuplicateChildren(RealNode node) {
-        this.node = node;
         KubernetesClient client = node.client();
         List<Pod> operators = operatorPods(client);
         assertThat(operators).as("deploy/'s two replicas, Ready through their /q/health probes").hasSize(2)

@@ -12,10 +12,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,19 +37,10 @@ class PodDeletionDrainE2E {
 
     @TempDir
     Path dir;
-    private RealNode node;
 
-    @AfterEach
-    void deleteTheFleet() {
-        if (node != null) {
-            node.client().genericKubernetesResources(TcpServices.TCPS).inNamespace(RealNode.FLEETS).withName(NAME)
-                    .delete();
-        }
-    }
 
     @Test
     void deletedPodDrainsItsConnectionsAndIsGoneWithinItsGracePeriod(RealNode node) throws Exception {
-        this.node = node;
         KubernetesClient client = node.client();
         node.tcpServices().apply(TcpServices.echo(NAME, 1, 7000, DELAY.toSeconds() + "s", TIMEOUT.toSeconds() + "s", ""));
         Pod pod = await("a Ready pod").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
@@ -78,7 +64,7 @@ class PodDeletionDrainE2E {
         client.pods().inNamespace(RealNode.FLEETS).withName(pod.getMetadata().getName()).delete();
 
         await("readiness turns 503").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
-                .until(() -> status("http://" + ip + ":9090/health/ready") == 503);
+                .until(() -> RealNode.httpStatus("http://" + ip + ":9090/health/ready") == 503);
         Socket late = echoed(new Socket(ip, 7000), "accepted during drain.delay");
         assertThat(elapsed(deleted)).as("connected within drain.delay").isLessThan(DELAY);
         late.close();
@@ -151,14 +137,6 @@ class PodDeletionDrainE2E {
         }
     }
 
-    private static int status(String url) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException | InterruptedException e) {
-            return -1;
-        }
-    }
 
     private static Duration elapsed(long sinceNanos) {
         return Duration.ofNanos(System.nanoTime() - sinceNanos);

@@ -10,10 +10,6 @@ import io.tcpfleet.e2e.rollout.TcpServices;
 import io.tcpfleet.e2e.support.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +18,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -38,19 +33,10 @@ class PodFootprintE2E {
     private static final String NAME = "footprint";
     private static final String LIMIT = "256Mi";
     private static final long CLOCK_TICKS_PER_SECOND = 100;
-    private RealNode node;
 
-    @AfterEach
-    void deleteTheFleet() {
-        if (node != null) {
-            node.client().genericKubernetesResources(TcpServices.TCPS).inNamespace(RealNode.FLEETS).withName(NAME)
-                    .delete();
-        }
-    }
 
     @Test
     void serverAndItsPreStopJvmFitTheMemoryLimitOnAReadOnlyRoot(RealNode node) throws Exception {
-        this.node = node;
         KubernetesClient client = node.client();
         node.tcpServices().apply(TcpServices.echo(NAME, 1, 7000, "1s", "2s", """
                   resources:
@@ -64,7 +50,7 @@ class PodFootprintE2E {
                         Optional::isPresent).get();
         String ip = pod.getStatus().getPodIP();
         await("/health/ready answers 200").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
-                .until(() -> status("http://" + ip + ":9090/health/ready") == 200);
+                .until(() -> RealNode.httpStatus("http://" + ip + ":9090/health/ready") == 200);
         long readyAtTicks = uptimeTicks();
         long server = javaPid(pod, "tcpfleet-server.jar");
         Duration startToReady = Duration.ofMillis((readyAtTicks - startTicks(server)) * 1000 / CLOCK_TICKS_PER_SECOND);
@@ -188,14 +174,5 @@ class PodFootprintE2E {
 
     private static long uptimeTicks() throws IOException {
         return (long) (Double.parseDouble(Files.readString(Path.of("/proc/uptime")).split(" ")[0]) * CLOCK_TICKS_PER_SECOND);
-    }
-
-    private static int status(String url) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException | InterruptedException e) {
-            return -1;
-        }
     }
 }

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -23,16 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PodStartFailuresE2E {
 
     private static final Duration WITHIN = Duration.ofMinutes(1);
-    private RealNode node;
-    private String name;
 
-    @AfterEach
-    void deleteTheFleet() {
-        if (node != null) {
-            node.client().genericKubernetesResources(TcpServices.TCPS).inNamespace(RealNode.FLEETS).withName(name)
-                    .delete();
-        }
-    }
 
     @Test
     void anImageThatDoesNotExistIsReportedAsAnImagePullFailure(RealNode node) {
@@ -55,8 +45,6 @@ class PodStartFailuresE2E {
      * lost a race on the status first is routine) and a Warning Event of that reason; returns both.
      */
     private String failureOf(RealNode node, String name, String extra, Set<String> reasons) {
-        this.node = node;
-        this.name = name;
         KubernetesClient client = node.client();
         String yaml = TcpServices.echo(name, 1, 7000, "1s", "2s", extra);
         node.tcpServices().apply(name.equals("crash") ? yaml.replace("handler: echo", "handler: no-such-plugin") : yaml);

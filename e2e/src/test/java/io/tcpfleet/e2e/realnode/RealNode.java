@@ -16,10 +16,16 @@ import io.tcpfleet.e2e.support.Kubectl;
 import io.tcpfleet.e2e.support.RepoPaths;
 import io.tcpfleet.testkit.LocalCluster;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -30,6 +36,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * make images built, in namespace {@value #SYSTEM}, watching {@value #FLEETS}, whose pods land on
  * the real node. A test that needs real pods takes a {@link RealNode} parameter
  * ({@code @ExtendWith(RealNode.Extension.class)}); it fails, never skips, when there is no real node.
+ * The TcpServices a test leaves in {@value #FLEETS} are deleted after it.
  *
  * <p>The install differs from {@code kubectl apply -k deploy/} (which make demo runs as it is) only
  * where it must not meet other tests: its namespace, the watched namespace and the name of its
@@ -129,8 +136,24 @@ public final class RealNode {
         client.close();
     }
 
-    /** Resolves {@link RealNode}: installed on first use, uninstalled when the test JVM ends. */
-    public static final class Extension implements ParameterResolver {
+    /** GET url from this machine (a pod's admin port, say); -1 when nothing answers within a second. */
+    public static int httpStatus(String url) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /**
+     * Resolves {@link RealNode}: installed on first use, uninstalled when the test JVM ends; after
+     * each test, deletes the TcpServices in {@value #FLEETS}.
+     */
+    public static final class Extension implements ParameterResolver, AfterEachCallback {
 
         @Override
         public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -139,8 +162,19 @@ public final class RealNode {
 
         @Override
         public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-            return context.getRoot().getStore(ExtensionContext.Namespace.create(RealNode.class))
-                    .computeIfAbsent(Installed.class, k -> new Installed(install()), Installed.class).node();
+            return store(context).computeIfAbsent(Installed.class, k -> new Installed(install()), Installed.class).node();
+        }
+
+        @Override
+        public void afterEach(ExtensionContext context) {
+            Installed installed = store(context).get(Installed.class, Installed.class);
+            if (installed != null) {
+                installed.node().client().genericKubernetesResources(TcpServices.TCPS).inNamespace(FLEETS).delete();
+            }
+        }
+
+        private static ExtensionContext.Store store(ExtensionContext context) {
+            return context.getRoot().getStore(ExtensionContext.Namespace.create(RealNode.class));
         }
     }
 
