@@ -257,7 +257,7 @@ EOF
 
 # node_import ARCHIVE: an OCI image archive into the node's containerd (no registry here).
 node_import() {
-  ctr_ images import --no-unpack=false "$1" >>"$logs/node/import.log" 2>&1 \
+  ctr_ images import "$1" >>"$logs/node/import.log" 2>&1 \
     || fail "importing $1 into the node's containerd failed (log: $logs/node/import.log)"
 }
 
@@ -309,13 +309,10 @@ EOF
 
 # node_down: pods, containers and mounts first, then the processes, then the network.
 node_down() {
-  if our_pid node/containerd >/dev/null; then
-    stop node/kubelet
-    crictl_ rmp --all --force >/dev/null 2>&1 || true
-  fi
+  stop node/kubelet
+  if our_pid node/containerd >/dev/null; then crictl_ rmp --all --force >/dev/null 2>&1 || true; fi
   stop node/kube-proxy
   [[ -x "$node_bin/kube-proxy" ]] && "$node_bin/kube-proxy" --cleanup >/dev/null 2>&1 || true
-  stop node/kubelet
   stop node/coredns
   stop node/containerd
   local pid

@@ -1,12 +1,12 @@
 // Command ocibuild writes an OCI image archive (a tar of an OCI image layout) without a Docker
 // engine or a registry, for `make images` (../build.sh). The image is defined by a JSON spec: its
 // config (entrypoint, environment, user, working directory, ports, labels) and the files of its
-// application layer. Base layers come from the command line, each a tar used as it is or a
-// directory placed under a path. Every layer is written with fixed timestamps and owners and in
-// sorted order, so the same inputs give the same digest.
+// application layer. Base layers come from the command line, each a directory placed under a
+// path. Every layer is written with fixed timestamps and owners and in sorted order, so the same
+// inputs give the same digest.
 //
 //	ocibuild -spec image.json -dir MODULE_DIR -name REF -out IMAGE.tar \
-//	    [-layer ROOTFS.tar] [-layer DIR:/dest] [-annotation KEY=VALUE]...
+//	    [-layer DIR:/dest]... [-annotation KEY=VALUE]...
 package main
 
 import (
@@ -68,7 +68,7 @@ func main() {
 	flag.StringVar(&dir, "dir", ".", "directory the spec's files are relative to")
 	flag.StringVar(&name, "name", "", "image reference, e.g. ghcr.io/tcpfleet/tcpfleet-server:0.1.0")
 	flag.StringVar(&out, "out", "", "OCI archive to write")
-	flag.Var(&layers, "layer", "base layer: a tar, or DIR:/dest (repeatable, bottom first)")
+	flag.Var(&layers, "layer", "base layer DIR:/dest (repeatable, bottom first)")
 	flag.Var(&annotations, "annotation", "KEY=VALUE on the manifest (repeatable)")
 	flag.Parse()
 	if specPath == "" || name == "" || out == "" || flag.NArg() > 0 {
@@ -89,7 +89,13 @@ func main() {
 	img := mutate.MediaType(empty.Image, types.OCIManifestSchema1)
 	img = mutate.ConfigMediaType(img, types.OCIConfigJSON)
 	for _, l := range layers {
-		img = appendLayer(img, baseLayer(l), "base "+filepath.Base(strings.SplitN(l, ":", 2)[0]))
+		src, dest, ok := strings.Cut(l, ":")
+		if !ok {
+			fail("-layer wants DIR:/dest, got %q", l)
+		}
+		var w layerWriter
+		w.addTree(src, dest, "")
+		img = appendLayer(img, w.close(), "base "+filepath.Base(src))
 	}
 	img = appendLayer(img, appLayer(sp, dir), "application files of "+filepath.Base(specPath))
 
@@ -133,19 +139,6 @@ func appendLayer(img v1.Image, content []byte, what string) v1.Image {
 		Created: v1.Time{Time: epoch}, CreatedBy: "ocibuild: " + what}})
 	check(err, what)
 	return img
-}
-
-// baseLayer reads a tar as it is, or makes one of DIR placed under /dest.
-func baseLayer(arg string) []byte {
-	src, dest, isDir := strings.Cut(arg, ":")
-	if !isDir {
-		b, err := os.ReadFile(src)
-		check(err, "base layer")
-		return b
-	}
-	var w layerWriter
-	w.addTree(src, dest, "")
-	return w.close()
 }
 
 func appLayer(sp spec, dir string) []byte {

@@ -34,7 +34,7 @@ class FleetOnRealPodsE2E {
 
 
     @Test
-    void configChangeRollsThePodsUnderLoadThroughTheClusterIpLosingNothing(RealNode node) throws Exception {
+    void configChangeRollsThePodsUnderLoadThroughTheClusterIpLosingNothing(RealNode node) {
         KubernetesClient client = node.client();
         node.tcpServices().apply(TcpServices.echo(NAME, REPLICAS, 7000, "3s", "20s", """
                   resources:
@@ -45,7 +45,7 @@ class FleetOnRealPodsE2E {
         Service service = client.services().inNamespace(RealNode.FLEETS).withName(NAME).get();
         EndpointSet endpoints = new EndpointSet();
         endpoints.add(new InetSocketAddress(service.getSpec().getClusterIP(), 7000));
-        String before = podTemplateHash(client);
+        String before = configHash(client);
 
         AtomicInteger fewestReady = new AtomicInteger(Integer.MAX_VALUE);
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
@@ -54,21 +54,24 @@ class FleetOnRealPodsE2E {
             load.start();
             sampler.scheduleAtFixedRate(() -> fewestReady.accumulateAndGet(readyEndpoints(client), Math::min),
                     0, 200, TimeUnit.MILLISECONDS);
-            Thread.sleep(3000);
+            await("every connection answered").atMost(Duration.ofSeconds(30))
+                    .until(() -> load.counters().requestsOk() >= LOAD.connections());
             // A new drain timeout is a new pod environment: the pods roll.
             node.tcpServices().apply(TcpServices.echo(NAME, REPLICAS, 7000, "3s", "21s", """
                       resources:
                         limits:
                           memory: 256Mi
                     """));
-            await().atMost(Duration.ofMinutes(1)).until(() -> !podTemplateHash(client).equals(before));
+            await().atMost(Duration.ofMinutes(1)).until(() -> !configHash(client).equals(before));
             awaitRolledOut(client, Duration.ofMinutes(4));
             // The Deployment counts a rollout done once the old pods are terminating; their drain
             // (drain.delay, then the closes) is what this test is about, so the load waits for it.
             await("the old pods gone").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
                     .until(() -> client.pods().inNamespace(RealNode.FLEETS).withLabel("tcpfleet.io/service", NAME)
                             .list().getItems().stream().noneMatch(p -> p.getMetadata().getDeletionTimestamp() != null));
-            Thread.sleep(2000);
+            long answered = load.counters().requestsOk();
+            await("every connection answered by the new pods").atMost(Duration.ofSeconds(30))
+                    .until(() -> load.counters().requestsOk() >= answered + LOAD.connections());
             sampler.shutdown();
             seen = load.stop(Duration.ofSeconds(30));
         } finally {
@@ -96,9 +99,9 @@ class FleetOnRealPodsE2E {
         });
     }
 
-    private static String podTemplateHash(KubernetesClient client) {
+    private static String configHash(KubernetesClient client) {
         Deployment d = client.apps().deployments().inNamespace(RealNode.FLEETS).withName(NAME).get();
-        return String.valueOf(d.getSpec().getTemplate().getMetadata().getAnnotations());
+        return d.getSpec().getTemplate().getMetadata().getAnnotations().get("tcpfleet.io/config-hash");
     }
 
     /** Ready, not terminating endpoints: what kube-proxy sends new connections to. */

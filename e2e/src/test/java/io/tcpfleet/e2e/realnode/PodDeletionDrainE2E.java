@@ -128,7 +128,7 @@ class PodDeletionDrainE2E {
                 if (in.readNBytes(line.length).length < line.length) {
                     return elapsed(start).toMillis();
                 }
-                Thread.sleep(200);
+                Thread.sleep(200); // the client's pace, under the drain's 1 s quiet time
             }
         } catch (SocketException e) {
             return elapsed(start).toMillis();

@@ -116,6 +116,7 @@ class PodFootprintE2E {
                 }
             }
             try {
+                // The sampling period: the drain JVM lives about a second.
                 Thread.sleep(10);
             } catch (InterruptedException e) {
                 return;

@@ -17,8 +17,6 @@ import io.tcpfleet.server.drain.DrainCoordinator;
 import io.tcpfleet.server.transport.Transport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -82,10 +80,7 @@ public final class AdminServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        long deadline = System.nanoTime() + DRAIN_CALLER_WAIT.toNanos();
-        while (!drainCallers.isEmpty() && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
+        drainCallers.newCloseFuture().awaitUninterruptibly(DRAIN_CALLER_WAIT.toMillis());
         channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         profiler.close();
