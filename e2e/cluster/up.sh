@@ -179,7 +179,8 @@ wait_for "etcd" curl -fsS "http://127.0.0.1:$etcd_port/health"
 
 # PodSecurity is on by default at level "privileged" cluster-wide; namespaces opt into
 # "restricted" with the pod-security.kubernetes.io/enforce label. The endpoint reconciler is off:
-# it refuses a loopback address, and nothing here runs inside the cluster to reach the API.
+# it refuses a loopback address; with the real node, node.sh writes the kubernetes Service's
+# endpoint (the node IP) itself.
 # Services get a /16 (65,534 ClusterIPs), so a thousand TcpServices (two Services each) fit.
 launch kube-apiserver --bind-address="$api_bind" --advertise-address=127.0.0.1 --secure-port="$api_port" \
   --etcd-servers="http://127.0.0.1:$etcd_port" \

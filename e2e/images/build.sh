@@ -10,7 +10,7 @@
 # Layers 1 and 2 are the same in both images, so a node stores them once.
 #
 # Reproducible: timestamps are the commit's (SOURCE_DATE_EPOCH), owners root, order sorted, so the
-# same commit, JDK and Debian archive give the same digests (ImageReproducibilityIT builds twice).
+# same commit, JDK and Debian archive give the same digests (ImageBuildE2E builds twice).
 # Prints one line per image: archive, name, digest; writes target/images/digests.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -20,8 +20,8 @@ fail() { echo "images: $*" >&2; exit 1; }
 source "$root/e2e/cluster/packages.sh"
 source "$here/images.env"
 
-# The modules the server and the operator use (jdeps on both, plus jdk.crypto.ec for the TLS
-# curves an API server may offer and jdk.zipfs for Quarkus' jar reading).
+# One runtime for both programs, chosen wide rather than minimal (the real-pod tests run both on it);
+# jdk.crypto.ec for the TLS curves an API server may offer.
 modules=java.base,java.logging,java.management,java.naming,java.net.http,java.security.jgss,java.sql
 modules+=,java.xml,java.desktop,jdk.crypto.ec,jdk.management,jdk.unsupported,jdk.zipfs,jdk.naming.dns
 
