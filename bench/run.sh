@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make bench: tcpfleet against the classic Go echo server and this machine's loopback ceilings.
-# Installs what it needs (iperf3, sockperf, gcc from Debian; matplotlib from PyPI into bench/.venv),
+# Installs what it needs (iperf3, sockperf, gcc from Debian; bench/requirements.txt from PyPI into bench/.venv),
 # builds the Go peer and load generator with the machine's Go, the C epoll echo and proxy (bench/c) and the server jar, runs
 # bench.py (about 20 minutes with the defaults) and writes docs/bench/results.md and *.png.
 #   BENCH_DURATION=15 BENCH_WARMUP=3 BENCH_ROUNDS=3 BENCH_SERVER_WARMUP=20  (seconds, rounds)
@@ -16,10 +16,7 @@ if [ "${1:-}" = operator ]; then
   for tool in kubectl taskset java go; do
     command -v "$tool" >/dev/null || { echo "bench: $tool not found on PATH" >&2; exit 1; }
   done
-  if ! bench/.venv/bin/python -c 'import matplotlib' 2>/dev/null; then
-    python3 -m venv bench/.venv
-    bench/.venv/bin/pip install -q matplotlib
-  fi
+  bash bench/venv.sh
   if [ -z "${BENCH_SKIP_JAR:-}" ]; then
     flock /tmp/tcpfleet-mvn.lock mvn -B -ntp -q -pl operator -am -DskipTests package
   fi
@@ -41,10 +38,7 @@ if ((${#need[@]})); then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-if ! bench/.venv/bin/python -c 'import matplotlib' 2>/dev/null; then
-  python3 -m venv bench/.venv
-  bench/.venv/bin/pip install -q matplotlib
-fi
+bash bench/venv.sh
 if [ "$(nproc)" -lt 2 ]; then
   echo "bench: needs 2 CPUs (server on one, client on the other), this machine has $(nproc)" >&2
   exit 1
