@@ -10,6 +10,7 @@ them into results.md and the plots.
   python bench.py tune    tcpfleet variants (JVM flags, server flags) against each other
   python bench.py proxy   the proxy section again, into the existing results.json
 """
+
 import json
 import os
 import re
@@ -51,8 +52,8 @@ def production_java_options():
     """The JVM flags of the image's entrypoint ["java", flags..., "-jar", jar]."""
     argv = json.loads(IMAGE_SPEC.read_text()).get("entrypoint", [])
     if argv[:1] != ["java"] or "-jar" not in argv:
-        sys.exit(f"bench: no entrypoint [\"java\", ..., \"-jar\", ...] in {IMAGE_SPEC}")
-    return argv[1:argv.index("-jar")]
+        sys.exit(f'bench: no entrypoint ["java", ..., "-jar", ...] in {IMAGE_SPEC}')
+    return argv[1 : argv.index("-jar")]
 
 
 def log(*args):
@@ -99,8 +100,11 @@ def context_switches(pids):
                 status = Path(f"/proc/{pid}/task/{task}/status").read_text()
             except (FileNotFoundError, ProcessLookupError):  # a thread that ended meanwhile
                 continue
-            n += sum(int(l.split()[1]) for l in status.splitlines()
-                     if l.split(":")[0] in ("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"))
+            n += sum(
+                int(l.split()[1])
+                for l in status.splitlines()
+                if l.split(":")[0] in ("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")
+            )
     return n
 
 
@@ -115,8 +119,9 @@ class Server:
         self.name, self.port = name, port
         LOGS.mkdir(parents=True, exist_ok=True)
         self.logfile = open(LOGS / f"{name}-{port}.log", "w")
-        self.proc = subprocess.Popen(["taskset", "-c", SERVER_CPU] + argv, stdout=subprocess.PIPE,
-                                     stderr=self.logfile, env=env, text=True)
+        self.proc = subprocess.Popen(
+            ["taskset", "-c", SERVER_CPU] + argv, stdout=subprocess.PIPE, stderr=self.logfile, env=env, text=True
+        )
         wait_port(port, self.proc)
 
     @property
@@ -154,8 +159,11 @@ class CRelay(Server):
 
     def __init__(self, upstream=None):
         port = free_port()
-        super().__init__("c-epoll" if upstream is None else "c-proxy",
-                         [str(BUILD / "crelay"), str(port), *([str(upstream)] if upstream else [])], port)
+        super().__init__(
+            "c-epoll" if upstream is None else "c-proxy",
+            [str(BUILD / "crelay"), str(port), *([str(upstream)] if upstream else [])],
+            port,
+        )
 
 
 class Tcpfleet(Server):
@@ -165,9 +173,26 @@ class Tcpfleet(Server):
         port = port or free_port()
         admin = free_port()
         env = {k: v for k, v in os.environ.items() if k != "JAVA_TOOL_OPTIONS" and not k.startswith("TCPFLEET_")}
-        argv = ["java", *production_java_options(), *POD_JAVA, *java_opts, "-jar", str(jar), "--bind", "127.0.0.1", "--port", str(port),
-                "--admin-bind", "127.0.0.1", "--admin-port", str(admin),
-                "--plugins-dir", str(BUILD / "no-plugins"), *handler_args, *server_args]
+        argv = [
+            "java",
+            *production_java_options(),
+            *POD_JAVA,
+            *java_opts,
+            "-jar",
+            str(jar),
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--admin-bind",
+            "127.0.0.1",
+            "--admin-port",
+            str(admin),
+            "--plugins-dir",
+            str(BUILD / "no-plugins"),
+            *handler_args,
+            *server_args,
+        ]
         self.argv = argv
         super().__init__(name, argv, port, env=env)
 
@@ -175,8 +200,9 @@ class Tcpfleet(Server):
         """Live heap: the bytes of all live objects, which GC.class_histogram counts after a full GC
         (the server runs with -XX:-UsePerfData, attach still works). Not the generations' "used", which
         also holds what jcmd itself allocates after the collection."""
-        hist = subprocess.run(["jcmd", str(self.pid), "GC.class_histogram"], check=True, capture_output=True,
-                              text=True, timeout=120).stdout
+        hist = subprocess.run(
+            ["jcmd", str(self.pid), "GC.class_histogram"], check=True, capture_output=True, text=True, timeout=120
+        ).stdout
         total = re.search(r"^Total\s+\d+\s+(\d+)", hist, re.M)
         return {"heap_kib": int(total.group(1)) / 1024, "stacks_kib": 0}
 
@@ -185,8 +211,25 @@ def loadgen(mode, port, conns, size, duration=DURATION, warmup=WARMUP, server=No
     if mode == "paced":  # ping-pong at 1,000 round trips/s: what a lightly loaded server costs in CPU
         mode, extra = "pingpong", ("-interval", "1ms", *extra)
     """Runs the load generator on the client CPU; adds the server's CPU over the measured window."""
-    argv = ["taskset", "-c", CLIENT_CPU, str(BUILD / "loadgen"), "-mode", mode, "-addr", f"127.0.0.1:{port}",
-            "-conns", str(conns), "-size", str(size), "-warmup", f"{warmup}s", "-duration", f"{duration}s", *extra]
+    argv = [
+        "taskset",
+        "-c",
+        CLIENT_CPU,
+        str(BUILD / "loadgen"),
+        "-mode",
+        mode,
+        "-addr",
+        f"127.0.0.1:{port}",
+        "-conns",
+        str(conns),
+        "-size",
+        str(size),
+        "-warmup",
+        f"{warmup}s",
+        "-duration",
+        f"{duration}s",
+        *extra,
+    ]
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     cpu0 = None
     if server is not None:
@@ -203,7 +246,8 @@ def loadgen(mode, port, conns, size, duration=DURATION, warmup=WARMUP, server=No
         result["server_cpu_percent"] = 100 * (cpu_seconds(server.pid) - cpu0) / seconds
         if mode == "pingpong":
             result["server_switches_per_round_trip"] = (
-                (context_switches(pids) - switches0) / seconds / result["round_trips_per_s"])
+                (context_switches(pids) - switches0) / seconds / result["round_trips_per_s"]
+            )
     return result
 
 
@@ -230,8 +274,14 @@ SCENARIOS = [
     ("bulk_1", "bulk", 1, 65536),
     ("bulk_4", "bulk", 4, 65536),
 ]
-METRICS = ["round_trips_per_s", "messages_per_s", "echoed_gbit_per_s", "client_cpu_percent",
-           "server_cpu_percent", "server_switches_per_round_trip"]
+METRICS = [
+    "round_trips_per_s",
+    "messages_per_s",
+    "echoed_gbit_per_s",
+    "client_cpu_percent",
+    "server_cpu_percent",
+    "server_switches_per_round_trip",
+]
 LATENCY_KEYS = ["p1", "p10", "p25", "p50", "p75", "p90", "p95", "p99", "p99.5", "p99.9", "p99.95", "p99.99"]
 
 
@@ -251,8 +301,10 @@ def interleaved(servers, scenarios=SCENARIOS, rounds=ROUNDS):
 def brief(res):
     k = PRIMARY[res["mode"]]
     extra = f" p99={res['latency_us']['p99']:.1f}us" if "latency_us" in res else ""
-    return (f"{k}={res[k]:.4g}{extra} client_cpu={res['client_cpu_percent']:.0f}%"
-            f" server_cpu={res.get('server_cpu_percent', 0):.0f}%")
+    return (
+        f"{k}={res[k]:.4g}{extra} client_cpu={res['client_cpu_percent']:.0f}%"
+        f" server_cpu={res.get('server_cpu_percent', 0):.0f}%"
+    )
 
 
 PRIMARY = {"pingpong": "round_trips_per_s", "pipeline": "messages_per_s", "bulk": "echoed_gbit_per_s"}
@@ -274,13 +326,36 @@ def aggregate(results):
 
 def iperf3(streams):
     port = free_port()
-    srv = subprocess.Popen(["taskset", "-c", SERVER_CPU, "iperf3", "-s", "-1", "-B", "127.0.0.1", "-p", str(port)],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    srv = subprocess.Popen(
+        ["taskset", "-c", SERVER_CPU, "iperf3", "-s", "-1", "-B", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         time.sleep(1)  # no probe connection: a one-off (-1) iperf3 server would take it for the test
-        out = subprocess.run(["taskset", "-c", CLIENT_CPU, "iperf3", "-c", "127.0.0.1", "-p", str(port),
-                              "-t", str(int(DURATION)), "-O", str(int(WARMUP)), "-P", str(streams), "-J"],
-                             check=True, capture_output=True, text=True, timeout=DURATION + WARMUP + 60).stdout
+        out = subprocess.run(
+            [
+                "taskset",
+                "-c",
+                CLIENT_CPU,
+                "iperf3",
+                "-c",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-t",
+                str(int(DURATION)),
+                "-O",
+                str(int(WARMUP)),
+                "-P",
+                str(streams),
+                "-J",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=DURATION + WARMUP + 60,
+        ).stdout
     finally:
         srv.wait(30)
     return json.loads(out)["end"]["sum_received"]["bits_per_second"] / 1e9
@@ -288,13 +363,36 @@ def iperf3(streams):
 
 def sockperf():
     port = free_port()
-    srv = subprocess.Popen(["taskset", "-c", SERVER_CPU, "sockperf", "server", "--tcp", "-i", "127.0.0.1",
-                            "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    srv = subprocess.Popen(
+        ["taskset", "-c", SERVER_CPU, "sockperf", "server", "--tcp", "-i", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         time.sleep(1)
-        out = subprocess.run(["taskset", "-c", CLIENT_CPU, "sockperf", "ping-pong", "--tcp", "-i", "127.0.0.1",
-                              "-p", str(port), "-m", "64", "--full-rtt", "-t", str(int(DURATION + WARMUP))],
-                             check=True, capture_output=True, text=True, timeout=DURATION + 60).stdout
+        out = subprocess.run(
+            [
+                "taskset",
+                "-c",
+                CLIENT_CPU,
+                "sockperf",
+                "ping-pong",
+                "--tcp",
+                "-i",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-m",
+                "64",
+                "--full-rtt",
+                "-t",
+                str(int(DURATION + WARMUP)),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=DURATION + 60,
+        ).stdout
     finally:
         srv.terminate()
         srv.wait(30)
@@ -313,32 +411,42 @@ def ceilings(rounds=ROUNDS):
             res["iperf3_4"].append(iperf3(4))
             res["sockperf"].append(sockperf())
             res["c_epoll"].append(loadgen("pingpong", c.port, 1, 64, server=c))
-            log(f"ceilings round {r + 1}: iperf3 {res['iperf3_1'][-1]:.1f} / -P4 {res['iperf3_4'][-1]:.1f} Gbit/s, "
+            log(
+                f"ceilings round {r + 1}: iperf3 {res['iperf3_1'][-1]:.1f} / -P4 {res['iperf3_4'][-1]:.1f} Gbit/s, "
                 f"sockperf {res['sockperf'][-1]['round_trips_per_s']:.0f} rt/s, C epoll echo "
-                + brief(res["c_epoll"][-1]))
+                + brief(res["c_epoll"][-1])
+            )
     finally:
         c.stop()
     sp = res["sockperf"]
-    return {"iperf3_1_gbit_per_s": summary(res["iperf3_1"]), "iperf3_4_gbit_per_s": summary(res["iperf3_4"]),
-            "sockperf": {"round_trips_per_s": summary([s["round_trips_per_s"] for s in sp]),
-                         "latency_us": {p: summary([s["latency_us"][p] for s in sp])
-                                        for p in sp[0]["latency_us"]}},
-            "c_epoll_pingpong": aggregate(res["c_epoll"])}
+    return {
+        "iperf3_1_gbit_per_s": summary(res["iperf3_1"]),
+        "iperf3_4_gbit_per_s": summary(res["iperf3_4"]),
+        "sockperf": {
+            "round_trips_per_s": summary([s["round_trips_per_s"] for s in sp]),
+            "latency_us": {p: summary([s["latency_us"][p] for s in sp]) for p in sp[0]["latency_us"]},
+        },
+        "c_epoll_pingpong": aggregate(res["c_epoll"]),
+    }
 
 
 def proxy(rounds=ROUNDS):
     """tcpfleet's proxy handler in front of the Go echo server, against the same echo server direct and
     through the smallest C epoll proxy (what any proxy costs here)."""
     backend = GoEcho()
-    prox = Tcpfleet(name="tcpfleet-proxy",
-                    handler_args=["--handler", "proxy", "--upstream", f"127.0.0.1:{backend.port}"])
+    prox = Tcpfleet(
+        name="tcpfleet-proxy", handler_args=["--handler", "proxy", "--upstream", f"127.0.0.1:{backend.port}"]
+    )
     cprox = CRelay(upstream=backend.port)
     try:
         warm_up(prox)
         prox.co_pids = cprox.co_pids = (backend.pid,)
         direct = type("Direct", (), {"name": "direct", "port": backend.port, "pid": backend.pid})()
-        return interleaved([prox, cprox, direct], scenarios=[("pingpong_1", "pingpong", 1, 64),
-                                                             ("pipeline_16", "pipeline", 16, 64)], rounds=rounds)
+        return interleaved(
+            [prox, cprox, direct],
+            scenarios=[("pingpong_1", "pingpong", 1, 64), ("pipeline_16", "pipeline", 16, 64)],
+            rounds=rounds,
+        )
     finally:
         prox.stop()
         cprox.stop()
@@ -347,6 +455,7 @@ def proxy(rounds=ROUNDS):
 
 def fd_limit():
     import resource
+
     return FD_LIMIT or resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
@@ -354,9 +463,23 @@ def idle(make_server, step):
     """Opens idle connections in steps up to what the open-file limit allows, measuring after each."""
     server = make_server()
     limit = fd_limit()
-    client = subprocess.Popen(["taskset", "-c", CLIENT_CPU, str(BUILD / "loadgen"), "-mode", "idle",
-                               "-addr", f"127.0.0.1:{server.port}", "-sources", "127.0.0.10-127.0.0.29"],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    client = subprocess.Popen(
+        [
+            "taskset",
+            "-c",
+            CLIENT_CPU,
+            str(BUILD / "loadgen"),
+            "-mode",
+            "idle",
+            "-addr",
+            f"127.0.0.1:{server.port}",
+            "-sources",
+            "127.0.0.10-127.0.0.29",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     points = []
     try:
         # One-time costs (JIT of the accept and echo paths, pools, compiler arenas) belong to the base,
@@ -411,12 +534,21 @@ def fit(points):
 def machine():
     def cmd(*argv):
         try:
-            return subprocess.run(argv, capture_output=True, text=True, timeout=30).stdout.strip() or \
-                subprocess.run(argv, capture_output=True, text=True, timeout=30).stderr.strip()
+            return (
+                subprocess.run(argv, capture_output=True, text=True, timeout=30).stdout.strip()
+                or subprocess.run(argv, capture_output=True, text=True, timeout=30).stderr.strip()
+            )
         except OSError as e:
             return f"unavailable ({e})"
-    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
-                if l.startswith("model name")), "unknown")
+
+    cpu = next(
+        (
+            l.split(":", 1)[1].strip()
+            for l in Path("/proc/cpuinfo").read_text().splitlines()
+            if l.startswith("model name")
+        ),
+        "unknown",
+    )
     pom = (ROOT / "pom.xml").read_text()
     netty = re.search(r"<netty.version>([^<]+)</netty.version>", pom)
     return {
@@ -432,8 +564,13 @@ def machine():
         "sockperf": cmd("sockperf", "--version").splitlines()[0],
         "jvm_flags": " ".join(production_java_options()),
         "fd_limit": fd_limit(),
-        "duration_s": DURATION, "warmup_s": WARMUP, "rounds": ROUNDS, "server_warmup_s": SERVER_WARMUP,
-        "server_cpu": SERVER_CPU, "client_cpu": CLIENT_CPU, "pod_memory": POD_MEMORY,
+        "duration_s": DURATION,
+        "warmup_s": WARMUP,
+        "rounds": ROUNDS,
+        "server_warmup_s": SERVER_WARMUP,
+        "server_cpu": SERVER_CPU,
+        "client_cpu": CLIENT_CPU,
+        "pod_memory": POD_MEMORY,
     }
 
 
@@ -472,19 +609,25 @@ def run_all():
 
 
 # tcpfleet variants for `bench.py tune`: name, extra JVM options, extra server flags[, jar].
-VARIANTS = json.loads(os.environ["BENCH_VARIANTS"]) if "BENCH_VARIANTS" in os.environ else [
-    ["default", [], []],
-    ["1-loop", [], ["--worker-threads", "1"]],
-]
+VARIANTS = (
+    json.loads(os.environ["BENCH_VARIANTS"])
+    if "BENCH_VARIANTS" in os.environ
+    else [
+        ["default", [], []],
+        ["1-loop", [], ["--worker-threads", "1"]],
+    ]
+)
 
 
 def run_tune():
     OUT.mkdir(parents=True, exist_ok=True)
     (BUILD / "no-plugins").mkdir(parents=True, exist_ok=True)
-    scen = [s for s in SCENARIOS + [("paced_1k", "paced", 1, 64)] if s[0] in os.environ.get("BENCH_SCENARIOS", "pingpong_1,pipeline_16,bulk_4")
-            .split(",")]
-    servers = [Tcpfleet(name=v[0], java_opts=v[1], server_args=v[2], jar=v[3] if len(v) > 3 else JAR)
-               for v in VARIANTS]
+    scen = [
+        s
+        for s in SCENARIOS + [("paced_1k", "paced", 1, 64)]
+        if s[0] in os.environ.get("BENCH_SCENARIOS", "pingpong_1,pipeline_16,bulk_4").split(",")
+    ]
+    servers = [Tcpfleet(name=v[0], java_opts=v[1], server_args=v[2], jar=v[3] if len(v) > 3 else JAR) for v in VARIANTS]
     try:
         for s in servers:
             warm_up(s)
@@ -492,8 +635,12 @@ def run_tune():
     finally:
         for s in servers:
             s.stop()
-    res["_machine"] = {"loadavg": Path("/proc/loadavg").read_text().split()[:3], "variants": VARIANTS,
-                       "duration_s": DURATION, "rounds": ROUNDS}
+    res["_machine"] = {
+        "loadavg": Path("/proc/loadavg").read_text().split()[:3],
+        "variants": VARIANTS,
+        "duration_s": DURATION,
+        "rounds": ROUNDS,
+    }
     name = os.environ.get("BENCH_TUNE_NAME", "tune")
     LOGS.mkdir(parents=True, exist_ok=True)
     (LOGS / f"{name}.json").write_text(json.dumps(res, indent=1))
@@ -503,10 +650,16 @@ def run_tune():
         for n, *_ in VARIANTS:
             a = res[n][sc]
             key = next(k for k in ("round_trips_per_s", "messages_per_s", "echoed_gbit_per_s") if k in a)
-            lat = f" p50={a['latency_us']['p50']['median']:.1f} p99={a['latency_us']['p99']['median']:.1f}" \
-                  f" p99.9={a['latency_us']['p99.9']['median']:.1f}" if "latency_us" in a else ""
-            print(f"{sc:12} {n:14} {key}={a[key]['median']:.4g} [{a[key]['min']:.4g}-{a[key]['max']:.4g}]{lat}"
-                  f" srvcpu={a['server_cpu_percent']['median']:.0f}%")
+            lat = (
+                f" p50={a['latency_us']['p50']['median']:.1f} p99={a['latency_us']['p99']['median']:.1f}"
+                f" p99.9={a['latency_us']['p99.9']['median']:.1f}"
+                if "latency_us" in a
+                else ""
+            )
+            print(
+                f"{sc:12} {n:14} {key}={a[key]['median']:.4g} [{a[key]['min']:.4g}-{a[key]['max']:.4g}]{lat}"
+                f" srvcpu={a['server_cpu_percent']['median']:.0f}%"
+            )
 
 
 def run_idle():
@@ -524,10 +677,15 @@ def run_proxy():
     results = json.loads(path.read_text())
     start = Path("/proc/loadavg").read_text().split()[:3]
     results["proxy"] = proxy()
-    results["proxy_rerun"] = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "loadavg_start": start,
-                              "loadavg_end": Path("/proc/loadavg").read_text().split()[:3]}
+    results["proxy_rerun"] = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "loadavg_start": start,
+        "loadavg_end": Path("/proc/loadavg").read_text().split()[:3],
+    }
     path.write_text(json.dumps(results, indent=1))
 
 
 if __name__ == "__main__":
-    {"all": run_all, "tune": run_tune, "idle": run_idle, "proxy": run_proxy}[sys.argv[1] if len(sys.argv) > 1 else "all"]()
+    {"all": run_all, "tune": run_tune, "idle": run_idle, "proxy": run_proxy}[
+        sys.argv[1] if len(sys.argv) > 1 else "all"
+    ]()

@@ -25,6 +25,7 @@ Where the numbers come from:
   - CPU per process: /proc/PID/stat of each control plane component (e2e/cluster/.state/pids), the
     operator and this client, at the start and the end of each phase.
 """
+
 import base64
 import http.client
 import ipaddress
@@ -90,10 +91,12 @@ def kubectl(*args, stdin=None, timeout=300):
 
 # --- the API server, as the admin, over HTTPS with the kubeconfig's client certificate -----------
 
+
 class Api:
     def __init__(self, kubeconfig):
-        cfg = json.loads(run("kubectl", "config", "view", "--raw", "--flatten", "-o", "json",
-                             "--kubeconfig", str(kubeconfig)))
+        cfg = json.loads(
+            run("kubectl", "config", "view", "--raw", "--flatten", "-o", "json", "--kubeconfig", str(kubeconfig))
+        )
         cluster, user = cfg["clusters"][0]["cluster"], cfg["users"][0]["user"]
         self.host, self.port = re.match(r"https://([^:/]+):(\d+)", cluster["server"]).groups()
         self.ssl = ssl.create_default_context(cadata=base64.b64decode(cluster["certificate-authority-data"]).decode())
@@ -154,7 +157,7 @@ def samples(text, name):
     """(labels, value) of every sample of metric `name` in Prometheus text format."""
     out = []
     for line in text.splitlines():
-        if line.startswith(name) and line[len(name):len(name) + 1] in ("{", " "):
+        if line.startswith(name) and line[len(name) : len(name) + 1] in ("{", " "):
             head, value = line.rsplit(" ", 1)
             out.append((dict(LABEL.findall(head)), float(value)))
     return out
@@ -192,6 +195,7 @@ def quantile(q, before, after):
 
 # --- the control plane and the operator ----------------------------------------------------------
 
+
 def cluster_up():
     """Starts the local control plane unless it runs; True when this call started it."""
     running = subprocess.run(["bash", str(CLUSTER / "up.sh"), "--check"]).returncode == 0
@@ -201,8 +205,10 @@ def cluster_up():
         log("starting the local control plane without its real node (e2e/cluster/up.sh)")
         run("bash", str(CLUSTER / "up.sh"), timeout=600, env={**os.environ, "TCPFLEET_CLUSTER_REAL_NODE": "0"})
     elif (CLUSTER / ".state" / "node.enabled").exists():
-        log("warning: the running control plane has its real node, whose kube-proxy, kubelet and CoreDNS"
-            " also watch the benchmark's Services; stop it (e2e/cluster/down.sh) for the numbers of docs/bench")
+        log(
+            "warning: the running control plane has its real node, whose kube-proxy, kubelet and CoreDNS"
+            " also watch the benchmark's Services; stop it (e2e/cluster/down.sh) for the numbers of docs/bench"
+        )
     return not running
 
 
@@ -231,8 +237,14 @@ def manifest_json(*files):
 
 
 def apply(*objs):
-    kubectl("apply", "--server-side", "--force-conflicts", "-f", "-",
-            stdin=json.dumps({"apiVersion": "v1", "kind": "List", "items": list(objs)}))
+    kubectl(
+        "apply",
+        "--server-side",
+        "--force-conflicts",
+        "-f",
+        "-",
+        stdin=json.dumps({"apiVersion": "v1", "kind": "List", "items": list(objs)}),
+    )
 
 
 def install(api):
@@ -251,24 +263,47 @@ def install(api):
         obj["metadata"]["namespace"] = OPERATOR_NS
         for s in obj.get("subjects", []):
             s["namespace"] = OPERATOR_NS
-    apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS, "labels": RESTRICTED}},
-          {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": OPERATOR_NS}},
-          {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": ACCOUNT, "namespace": OPERATOR_NS}},
-          *manifest_json(ROOT / "deploy" / "rbac" / "clusterrole.yaml"),
-          {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
-           "metadata": {"name": f"{ACCOUNT}-{NS}"},
-           "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": ACCOUNT},
-           "subjects": [{"kind": "ServiceAccount", "name": ACCOUNT, "namespace": OPERATOR_NS}]},
-          *election,
-          {"apiVersion": "flowcontrol.apiserver.k8s.io/v1", "kind": "FlowSchema", "metadata": {"name": FLOW_SCHEMA},
-           "spec": {"matchingPrecedence": 1000,  # before "service-accounts" (9000); same priority level
-                    "priorityLevelConfiguration": {"name": "workload-low"},
-                    "distinguisherMethod": {"type": "ByUser"},
-                    "rules": [{"subjects": [{"kind": "ServiceAccount",
-                                             "serviceAccount": {"name": ACCOUNT, "namespace": OPERATOR_NS}}],
-                               "resourceRules": [{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"],
-                                                  "clusterScope": True, "namespaces": ["*"]}],
-                               "nonResourceRules": [{"verbs": ["*"], "nonResourceURLs": ["*"]}]}]}})
+    apply(
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS, "labels": RESTRICTED}},
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": OPERATOR_NS}},
+        {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": ACCOUNT, "namespace": OPERATOR_NS}},
+        *manifest_json(ROOT / "deploy" / "rbac" / "clusterrole.yaml"),
+        {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "ClusterRoleBinding",
+            "metadata": {"name": f"{ACCOUNT}-{NS}"},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": ACCOUNT},
+            "subjects": [{"kind": "ServiceAccount", "name": ACCOUNT, "namespace": OPERATOR_NS}],
+        },
+        *election,
+        {
+            "apiVersion": "flowcontrol.apiserver.k8s.io/v1",
+            "kind": "FlowSchema",
+            "metadata": {"name": FLOW_SCHEMA},
+            "spec": {
+                "matchingPrecedence": 1000,  # before "service-accounts" (9000); same priority level
+                "priorityLevelConfiguration": {"name": "workload-low"},
+                "distinguisherMethod": {"type": "ByUser"},
+                "rules": [
+                    {
+                        "subjects": [
+                            {"kind": "ServiceAccount", "serviceAccount": {"name": ACCOUNT, "namespace": OPERATOR_NS}}
+                        ],
+                        "resourceRules": [
+                            {
+                                "verbs": ["*"],
+                                "apiGroups": ["*"],
+                                "resources": ["*"],
+                                "clusterScope": True,
+                                "namespaces": ["*"],
+                            }
+                        ],
+                        "nonResourceRules": [{"verbs": ["*"], "nonResourceURLs": ["*"]}],
+                    }
+                ],
+            },
+        },
+    )
     kubectl("wait", "--for=jsonpath={.status.phase}=Active", f"namespace/{NS}", "--timeout=60s")
 
 
@@ -276,24 +311,40 @@ def uninstall(api):
     purge(api)
     for ns in (NS, OPERATOR_NS):
         delete_namespace(ns)
-    kubectl("delete", "--ignore-not-found", "--timeout=300s", f"clusterrolebinding/{ACCOUNT}-{NS}",
-            f"flowschema/{FLOW_SCHEMA}", timeout=360)
+    kubectl(
+        "delete",
+        "--ignore-not-found",
+        "--timeout=300s",
+        f"clusterrolebinding/{ACCOUNT}-{NS}",
+        f"flowschema/{FLOW_SCHEMA}",
+        timeout=360,
+    )
 
 
 def purge(api, ns=NS):
     """Deletes the benchmark's objects as the admin before the namespace: left to the namespace controller
     and the garbage collector (kube-controller-manager, 20 requests/s) 1,000 TcpServices take minutes."""
-    collections = ["/apis/tcpfleet.io/v1alpha1/namespaces/{}/tcpservices", "/apis/apps/v1/namespaces/{}/deployments",
-                   "/apis/apps/v1/namespaces/{}/replicasets", "/api/v1/namespaces/{}/pods",
-                   "/apis/policy/v1/namespaces/{}/poddisruptionbudgets", "/api/v1/namespaces/{}/events",
-                   "/apis/discovery.k8s.io/v1/namespaces/{}/endpointslices", "/api/v1/namespaces/{}/endpoints"]
+    collections = [
+        "/apis/tcpfleet.io/v1alpha1/namespaces/{}/tcpservices",
+        "/apis/apps/v1/namespaces/{}/deployments",
+        "/apis/apps/v1/namespaces/{}/replicasets",
+        "/api/v1/namespaces/{}/pods",
+        "/apis/policy/v1/namespaces/{}/poddisruptionbudgets",
+        "/api/v1/namespaces/{}/events",
+        "/apis/discovery.k8s.io/v1/namespaces/{}/endpointslices",
+        "/api/v1/namespaces/{}/endpoints",
+    ]
     for path in collections:
         api.request("DELETE", path.format(ns))
     status, services = api.request("GET", f"/api/v1/namespaces/{ns}/services")
     if status == 200:  # Services have no collection delete
         with ThreadPoolExecutor(32) as pool:
-            list(pool.map(lambda s: api.request("DELETE", f"/api/v1/namespaces/{ns}/services/{s['metadata']['name']}"),
-                          services["items"]))
+            list(
+                pool.map(
+                    lambda s: api.request("DELETE", f"/api/v1/namespaces/{ns}/services/{s['metadata']['name']}"),
+                    services["items"],
+                )
+            )
 
 
 def delete_namespace(ns):
@@ -329,8 +380,11 @@ def client_limits(component, default):
 def controller_manager_syncs():
     """How many Deployments and ReplicaSets kube-controller-manager syncs at once (its defaults: 5 and 5)."""
     f = component_flags("kube-controller-manager", concurrent_deployment_syncs="5", concurrent_replicaset_syncs="5")
-    return f"{f['concurrent_deployment_syncs']} Deployments, {f['concurrent_replicaset_syncs']} ReplicaSets" if f \
+    return (
+        f"{f['concurrent_deployment_syncs']} Deployments, {f['concurrent_replicaset_syncs']} ReplicaSets"
+        if f
         else "unknown"
+    )
 
 
 def pod_capacity():
@@ -358,15 +412,32 @@ def deployment_settings():
 
 def service_account_kubeconfig(api, path):
     token = kubectl("create", "token", ACCOUNT, "-n", OPERATOR_NS, "--duration=2h").strip()
-    cfg = json.loads(run("kubectl", "config", "view", "--raw", "--flatten", "-o", "json",
-                         "--kubeconfig", str(KUBECONFIG)))
+    cfg = json.loads(
+        run("kubectl", "config", "view", "--raw", "--flatten", "-o", "json", "--kubeconfig", str(KUBECONFIG))
+    )
     cluster = cfg["clusters"][0]["cluster"]
-    path.write_text(json.dumps({
-        "apiVersion": "v1", "kind": "Config", "current-context": ACCOUNT,
-        "clusters": [{"name": "local", "cluster": {"server": cluster["server"], "certificate-authority-data":
-                                                   cluster["certificate-authority-data"]}}],
-        "users": [{"name": ACCOUNT, "user": {"token": token}}],
-        "contexts": [{"name": ACCOUNT, "context": {"cluster": "local", "user": ACCOUNT, "namespace": OPERATOR_NS}}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "apiVersion": "v1",
+                "kind": "Config",
+                "current-context": ACCOUNT,
+                "clusters": [
+                    {
+                        "name": "local",
+                        "cluster": {
+                            "server": cluster["server"],
+                            "certificate-authority-data": cluster["certificate-authority-data"],
+                        },
+                    }
+                ],
+                "users": [{"name": ACCOUNT, "user": {"token": token}}],
+                "contexts": [
+                    {"name": ACCOUNT, "context": {"cluster": "local", "user": ACCOUNT, "namespace": OPERATOR_NS}}
+                ],
+            }
+        )
+    )
     path.chmod(0o600)
 
 
@@ -380,13 +451,23 @@ class Operator:
         service_account_kubeconfig(api, kubeconfig)
         self.port = free_port()
         limit = settings["memory_limit"].replace("Mi", "m").replace("Gi", "g")
-        self.argv = (["taskset", "-c", OPERATOR_CPU] if OPERATOR_CPU else []) + \
-            ["java", f"-XX:MaxRAM={limit}", "-jar", str(OPERATOR_JAR)]
-        env = {**os.environ, **settings["env"], "KUBECONFIG": str(kubeconfig),
-               "QUARKUS_HTTP_HOST": "127.0.0.1", "QUARKUS_HTTP_PORT": str(self.port),
-               "POD_NAMESPACE": OPERATOR_NS, "POD_NAME": "tcpfleet-operator-bench",
-               # Only the benchmark's namespace: TcpServices of a demo or a test on the same cluster stay out.
-               "QUARKUS_OPERATOR_SDK_CONTROLLERS_TCPSERVICE_NAMESPACES": NS}
+        self.argv = (["taskset", "-c", OPERATOR_CPU] if OPERATOR_CPU else []) + [
+            "java",
+            f"-XX:MaxRAM={limit}",
+            "-jar",
+            str(OPERATOR_JAR),
+        ]
+        env = {
+            **os.environ,
+            **settings["env"],
+            "KUBECONFIG": str(kubeconfig),
+            "QUARKUS_HTTP_HOST": "127.0.0.1",
+            "QUARKUS_HTTP_PORT": str(self.port),
+            "POD_NAMESPACE": OPERATOR_NS,
+            "POD_NAME": "tcpfleet-operator-bench",
+            # Only the benchmark's namespace: TcpServices of a demo or a test on the same cluster stay out.
+            "QUARKUS_OPERATOR_SDK_CONTROLLERS_TCPSERVICE_NAMESPACES": NS,
+        }
         self.logfile = open(LOGS / "operator.log", "w")
         self.proc = subprocess.Popen(self.argv, env=env, stdout=self.logfile, stderr=subprocess.STDOUT)
         self.pid = self.proc.pid  # taskset execs java: same pid
@@ -429,8 +510,10 @@ class Operator:
         except (OSError, subprocess.SubprocessError):
             return {}
         spaces = re.findall(r"^ (?!Metaspace|class space)\S.*?total (\d+)K, used (\d+)K", info, re.M)
-        return {"live_heap_mib": round(sum(int(u) for _, u in spaces) / 1024, 1),
-                "heap_committed_mib": round(sum(int(t) for t, _ in spaces) / 1024, 1)}
+        return {
+            "live_heap_mib": round(sum(int(u) for _, u in spaces) / 1024, 1),
+            "heap_committed_mib": round(sum(int(t) for t, _ in spaces) / 1024, 1),
+        }
 
     def thread_dump(self, name):
         """jstack-like dump into the log directory (for profiling a slow run); best effort."""
@@ -458,12 +541,14 @@ class Operator:
         return self.lines_logged(r"Conflict during reconciliation")
 
     def lines_logged(self, pattern):
-        return sum(1 for line in (LOGS / "operator.log").read_text(errors="replace").splitlines()
-                   if re.search(pattern, line))
+        return sum(
+            1 for line in (LOGS / "operator.log").read_text(errors="replace").splitlines() if re.search(pattern, line)
+        )
 
 
 def free_port():
     import socket
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -483,6 +568,7 @@ def other_operators(own_pid):
 
 
 # --- watching readiness --------------------------------------------------------------------------
+
 
 class Readiness:
     """A watch on the TcpServices: when each first reached, at each generation, reconciled (status of
@@ -523,8 +609,10 @@ class Readiness:
                 for obj in listing["items"]:
                     self.see(obj, time.monotonic())
                 conn = self.api.connect(timeout=None)
-                conn.request("GET", f"{base}?watch=true&timeoutSeconds=3600&resourceVersion="
-                                    f"{listing['metadata']['resourceVersion']}")
+                conn.request(
+                    "GET",
+                    f"{base}?watch=true&timeoutSeconds=3600&resourceVersion={listing['metadata']['resourceVersion']}",
+                )
                 resp = conn.getresponse()
                 while not self.stopped:
                     line = resp.readline()
@@ -548,13 +636,16 @@ class Rollouts(Readiness):
     def see(self, obj, now):
         meta, status = obj["metadata"], obj.get("status") or {}
         want = obj["spec"].get("replicas", 1)
-        if status.get("observedGeneration") == meta["generation"] and \
-                status.get("updatedReplicas") == status.get("availableReplicas") == status.get("replicas") == want:
+        if (
+            status.get("observedGeneration") == meta["generation"]
+            and status.get("updatedReplicas") == status.get("availableReplicas") == status.get("replicas") == want
+        ):
             with self.lock:
                 self.rolled_out.setdefault(meta["generation"], {}).setdefault(meta["name"], now)
 
 
 # --- the benchmark -------------------------------------------------------------------------------
+
 
 class Sampler:
     """Every half second: RSS, CPU, Ready counts; the operator's reconcile counter every second."""
@@ -574,22 +665,40 @@ class Sampler:
                     started = total(self.op.metrics(), "reconciliations_started_total")
                 except (RuntimeError, OSError):
                     pass
-            self.points.append({"t": round(time.monotonic() - self.t0, 2), "rss_mib": round(self.op.rss_kib() / 1024, 1),
-                                "cpu_s": self.op.cpu_s(), "reconciles": started,
-                                "rolled_out_g1": self.rd.count(self.rd.rolled_out, 1),
-                                "rolled_out_g2": self.rd.count(self.rd.rolled_out, 2)})
+            self.points.append(
+                {
+                    "t": round(time.monotonic() - self.t0, 2),
+                    "rss_mib": round(self.op.rss_kib() / 1024, 1),
+                    "cpu_s": self.op.cpu_s(),
+                    "reconciles": started,
+                    "rolled_out_g1": self.rd.count(self.rd.rolled_out, 1),
+                    "rolled_out_g2": self.rd.count(self.rd.rolled_out, 2),
+                }
+            )
             tick += 1
             time.sleep(0.5)
 
 
 def snapshot(api, op):
-    return {"t": time.monotonic(), "op": op.metrics(), "api": api.text("/metrics"),
-            "kcm": api.component_metrics(control_plane_port("CONTROLLER_MANAGER_PORT")), "cpu": cpu_by_process(op)}
+    return {
+        "t": time.monotonic(),
+        "op": op.metrics(),
+        "api": api.text("/metrics"),
+        "kcm": api.component_metrics(control_plane_port("CONTROLLER_MANAGER_PORT")),
+        "cpu": cpu_by_process(op),
+    }
 
 
 COMPONENTS = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok")
-CPU_COLUMNS = {"kube-apiserver": "kube-apiserver", "etcd": "etcd", "kube-controller-manager": "controller manager",
-               "kube-scheduler": "scheduler", "kwok": "kwok", "operator": "operator", "client": "benchmark client"}
+CPU_COLUMNS = {
+    "kube-apiserver": "kube-apiserver",
+    "etcd": "etcd",
+    "kube-controller-manager": "controller manager",
+    "kube-scheduler": "scheduler",
+    "kwok": "kwok",
+    "operator": "operator",
+    "client": "benchmark client",
+}
 
 
 def cpu_s(pid):
@@ -649,8 +758,10 @@ def phase(name, api, op, rd, sampler, generation, requests):
     deadline, next_log = t0 + TIMEOUT, time.monotonic()
     while rd.count(rd.rolled_out, generation) < COUNT and time.monotonic() < deadline:
         if time.monotonic() >= next_log:
-            log(f"{name}: {rd.count(rd.rolled_out, generation)}/{COUNT} rolled out, "
-                f"{rd.count(rd.reconciled, generation)} reconciled, RSS {op.rss_kib() / 1024:.0f} MiB")
+            log(
+                f"{name}: {rd.count(rd.rolled_out, generation)}/{COUNT} rolled out, "
+                f"{rd.count(rd.reconciled, generation)} reconciled, RSS {op.rss_kib() / 1024:.0f} MiB"
+            )
             next_log = time.monotonic() + 5
         time.sleep(0.2)
     after = snapshot(api, op)
@@ -672,42 +783,61 @@ def phase(name, api, op, rd, sampler, generation, requests):
     dur = "reconciliations_execution_duration_seconds"
     hb, ha = buckets(ob, dur), buckets(oa, dur)
     count = total(oa, dur + "_count") - total(ob, dur + "_count")
-    requests_made = (total(after["api"], "apiserver_flowcontrol_dispatched_requests_total", flow_schema=FLOW_SCHEMA)
-                     - total(before["api"], "apiserver_flowcontrol_dispatched_requests_total", flow_schema=FLOW_SCHEMA))
+    requests_made = total(
+        after["api"], "apiserver_flowcontrol_dispatched_requests_total", flow_schema=FLOW_SCHEMA
+    ) - total(before["api"], "apiserver_flowcontrol_dispatched_requests_total", flow_schema=FLOW_SCHEMA)
     wait = "apiserver_flowcontrol_request_wait_duration_seconds"
-    waits = (total(after["api"], wait + "_count", flow_schema=FLOW_SCHEMA)
-             - total(before["api"], wait + "_count", flow_schema=FLOW_SCHEMA))
-    waited = (total(after["api"], wait + "_sum", flow_schema=FLOW_SCHEMA)
-              - total(before["api"], wait + "_sum", flow_schema=FLOW_SCHEMA))
+    waits = total(after["api"], wait + "_count", flow_schema=FLOW_SCHEMA) - total(
+        before["api"], wait + "_count", flow_schema=FLOW_SCHEMA
+    )
+    waited = total(after["api"], wait + "_sum", flow_schema=FLOW_SCHEMA) - total(
+        before["api"], wait + "_sum", flow_schema=FLOW_SCHEMA
+    )
     window = [p for p in sampler.points if t0 - sampler.t0 <= p["t"] <= after["t"] - sampler.t0]
     result = {
-        "phase": name, "tcpservices": COUNT,
-        "start_t": round(t0 - sampler.t0, 2), "end_t": round(after["t"] - sampler.t0, 2), "generation": generation, "parallel_requests": PARALLEL,
+        "phase": name,
+        "tcpservices": COUNT,
+        "start_t": round(t0 - sampler.t0, 2),
+        "end_t": round(after["t"] - sampler.t0, 2),
+        "generation": generation,
+        "parallel_requests": PARALLEL,
         "requests_sent_s": round(sent, 2),
-        "all_reconciled_s": last_time(rd.reconciled), "all_ready_condition_s": last_time(rd.ready),
-        "all_ready_s": last_time(rd.rolled_out), "ready_count": done, "elapsed_s": round(elapsed, 2),
-        "reconciles": started, "reconciles_per_s": round(started / elapsed, 1),
-        "reconcile_p50_s": quantile(0.5, hb, ha), "reconcile_p99_s": quantile(0.99, hb, ha),
+        "all_reconciled_s": last_time(rd.reconciled),
+        "all_ready_condition_s": last_time(rd.ready),
+        "all_ready_s": last_time(rd.rolled_out),
+        "ready_count": done,
+        "elapsed_s": round(elapsed, 2),
+        "reconciles": started,
+        "reconciles_per_s": round(started / elapsed, 1),
+        "reconcile_p50_s": quantile(0.5, hb, ha),
+        "reconcile_p99_s": quantile(0.99, hb, ha),
         "reconcile_mean_s": (total(oa, dur + "_sum") - total(ob, dur + "_sum")) / count if count else None,
         "reconcile_buckets_s": sorted(le for le in ha if le != float("inf")),
         # JOSDK's failed reconciles, less the refused status patches it retried: those are no error.
-        "reconcile_failures": total(oa, "reconciliations_failure_total") - total(ob, "reconciliations_failure_total")
+        "reconcile_failures": total(oa, "reconciliations_failure_total")
+        - total(ob, "reconciliations_failure_total")
         - conflicts,
         "reconcile_conflicts": conflicts,
         "reconcile_retries": total(oa, "reconciliations_retries_total") - total(ob, "reconciliations_retries_total"),
         "degraded": len(rd.degraded),
-        "api_requests": requests_made, "api_requests_per_tcpservice": round(requests_made / COUNT, 2),
+        "api_requests": requests_made,
+        "api_requests_per_tcpservice": round(requests_made / COUNT, 2),
         "api_priority_wait_mean_ms": round(1000 * waited / waits, 2) if waits else None,
-        "api_rejected": (total(after["api"], "apiserver_flowcontrol_rejected_requests_total", flow_schema=FLOW_SCHEMA)
-                         - total(before["api"], "apiserver_flowcontrol_rejected_requests_total",
-                                 flow_schema=FLOW_SCHEMA)),
+        "api_rejected": (
+            total(after["api"], "apiserver_flowcontrol_rejected_requests_total", flow_schema=FLOW_SCHEMA)
+            - total(before["api"], "apiserver_flowcontrol_rejected_requests_total", flow_schema=FLOW_SCHEMA)
+        ),
         "operator_cpu_s": round(after["cpu"]["operator"] - before["cpu"]["operator"], 1),
         "cpu_s_by_process": cpu_spent(before["cpu"], after["cpu"]),
         # Seconds kube-controller-manager's controllers waited on their own client rate limiters (all clients summed).
-        "controller_manager_throttled_s": round(total(after["kcm"], "rest_client_rate_limiter_duration_seconds_sum")
-                                                - total(before["kcm"], "rest_client_rate_limiter_duration_seconds_sum"), 1),
+        "controller_manager_throttled_s": round(
+            total(after["kcm"], "rest_client_rate_limiter_duration_seconds_sum")
+            - total(before["kcm"], "rest_client_rate_limiter_duration_seconds_sum"),
+            1,
+        ),
         "rss_peak_mib": max((p["rss_mib"] for p in window), default=None),
-        "rss_end_mib": round(op.rss_kib() / 1024, 1), **heap,
+        "rss_end_mib": round(op.rss_kib() / 1024, 1),
+        **heap,
         "ready_curve": ready_curve(rd, generation, t0),
         "api_server_latency": api_latency(before["api"], after["api"]),
     }
@@ -717,9 +847,11 @@ def phase(name, api, op, rd, sampler, generation, requests):
 
 # --- the control plane alone: the operator's children applied by a client that does nothing else ---
 
-CHILD_PATHS = {"Deployment": ("apps/v1", "/apis/apps/v1/namespaces/{}/deployments"),
-               "Service": ("v1", "/api/v1/namespaces/{}/services"),
-               "PodDisruptionBudget": ("policy/v1", "/apis/policy/v1/namespaces/{}/poddisruptionbudgets")}
+CHILD_PATHS = {
+    "Deployment": ("apps/v1", "/apis/apps/v1/namespaces/{}/deployments"),
+    "Service": ("v1", "/api/v1/namespaces/{}/services"),
+    "PodDisruptionBudget": ("policy/v1", "/apis/policy/v1/namespaces/{}/poddisruptionbudgets"),
+}
 
 
 def children(api, name):
@@ -733,13 +865,20 @@ def children(api, name):
             raise RuntimeError(f"GET {path.format(NS)}: {status} {listing}")
         for obj in listing["items"]:
             meta = obj["metadata"]
-            annotations = {k: v for k, v in meta.get("annotations", {}).items()
-                           if k != "deployment.kubernetes.io/revision"}
+            annotations = {
+                k: v for k, v in meta.get("annotations", {}).items() if k != "deployment.kubernetes.io/revision"
+            }
             spec = obj["spec"]
             if spec.get("clusterIP") not in (None, "None"):
                 spec = {k: v for k, v in spec.items() if k not in ("clusterIP", "clusterIPs")}
-            out.append({"apiVersion": api_version, "kind": kind, "spec": spec,
-                        "metadata": {"name": meta["name"], "labels": meta.get("labels", {}), "annotations": annotations}})
+            out.append(
+                {
+                    "apiVersion": api_version,
+                    "kind": kind,
+                    "spec": spec,
+                    "metadata": {"name": meta["name"], "labels": meta.get("labels", {}), "annotations": annotations},
+                }
+            )
     return out
 
 
@@ -765,11 +904,19 @@ def floor_phase(name, api, rollouts, generation, requests, threads):
         time.sleep(0.2)
     done = rollouts.count(rollouts.rolled_out, generation)
     curve = ready_curve(rollouts, generation, t0)
-    result = {"phase": name, "tcpservices": COUNT, "applies": len(requests), "parallel_requests": threads,
-              "requests_sent_s": round(sent, 2), "all_ready_s": curve["rolled_out"][-1] if done == COUNT else None, "ready_count": done,
-              "elapsed_s": round(time.monotonic() - t0, 2),
-              "cpu_s_by_process": cpu_spent(cpu0, cpu_by_process()),
-              "api_server_latency": api_latency(api0, api.text("/metrics")), "ready_curve": curve}
+    result = {
+        "phase": name,
+        "tcpservices": COUNT,
+        "applies": len(requests),
+        "parallel_requests": threads,
+        "requests_sent_s": round(sent, 2),
+        "all_ready_s": curve["rolled_out"][-1] if done == COUNT else None,
+        "ready_count": done,
+        "elapsed_s": round(time.monotonic() - t0, 2),
+        "cpu_s_by_process": cpu_spent(cpu0, cpu_by_process()),
+        "api_server_latency": api_latency(api0, api.text("/metrics")),
+        "ready_curve": curve,
+    }
     log(f"{name}: " + json.dumps({k: v for k, v in result.items() if k != "ready_curve"}))
     return result
 
@@ -780,8 +927,10 @@ def run_floor(api, create, update, threads):
     kubectl("wait", "--for=jsonpath={.status.phase}=Active", f"namespace/{FLOOR_NS}", "--timeout=60s")
     rollouts = Rollouts(api, f"/apis/apps/v1/namespaces/{FLOOR_NS}/deployments")
     try:
-        return [floor_phase("create", api, rollouts, 1, create, threads),
-                floor_phase("update", api, rollouts, 2, update, threads)]
+        return [
+            floor_phase("create", api, rollouts, 1, create, threads),
+            floor_phase("update", api, rollouts, 2, update, threads),
+        ]
     finally:
         rollouts.stopped = True
         purge(api, FLOOR_NS)
@@ -790,25 +939,34 @@ def run_floor(api, create, update, threads):
 
 def api_latency(before, after, top=8):
     """The API server's busiest request kinds over the phase (all clients): count and mean duration."""
+
     def by_kind(text):
         out = {}
         for suffix in ("_count", "_sum"):
             for labels, v in samples(text, "apiserver_request_duration_seconds" + suffix):
                 if labels.get("verb") not in ("WATCH", "CONNECT"):
-                    kind = " ".join(x for x in (labels["verb"], labels.get("resource", ""), labels.get("subresource", "")) if x)
+                    kind = " ".join(
+                        x for x in (labels["verb"], labels.get("resource", ""), labels.get("subresource", "")) if x
+                    )
                     out.setdefault(kind, [0, 0])[suffix == "_sum"] += v
         return out
+
     b, a = by_kind(before), by_kind(after)
     rows = [(k, c - b.get(k, [0, 0])[0], s - b.get(k, [0, 0])[1]) for k, (c, s) in a.items()]
-    return [{"request": k, "count": int(c), "mean_ms": round(1000 * s / c, 1)}
-            for k, c, s in sorted(rows, key=lambda r: -r[1])[:top] if c > 0]
+    return [
+        {"request": k, "count": int(c), "mean_ms": round(1000 * s / c, 1)}
+        for k, c, s in sorted(rows, key=lambda r: -r[1])[:top]
+        if c > 0
+    ]
 
 
 def ready_curve(rd, generation, t0):
     """Seconds after the phase start at which each TcpService was reconciled / rolled out, sorted."""
     with rd.lock:
-        return {k: sorted(round(t - t0, 2) for t in table.get(generation, {}).values())
-                for k, table in (("reconciled", rd.reconciled), ("rolled_out", rd.rolled_out))}
+        return {
+            k: sorted(round(t - t0, 2) for t in table.get(generation, {}).values())
+            for k, table in (("reconciled", rd.reconciled), ("rolled_out", rd.rolled_out))
+        }
 
 
 def machine(settings, op_argv):
@@ -818,26 +976,53 @@ def machine(settings, op_argv):
             return (r.stdout.strip() or r.stderr.strip()).splitlines()[0]
         except (OSError, IndexError, subprocess.SubprocessError) as e:
             return f"unavailable ({e})"
+
     pom = (ROOT / "pom.xml").read_text()
     version = lambda prop: (re.search(rf"<{prop}>([^<]+)</{prop}>", pom) or [None, "?"])[1]
     server = json.loads(kubectl("version", "-o", "json")).get("serverVersion", {}).get("gitVersion", "?")
-    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
-                if l.startswith("model name")), "unknown")
-    return {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "loadavg_start": loadavg(),
-            "nproc": os.cpu_count(), "cpu": cpu, "kernel": os.uname().release,
-            "java": cmd("java", "-version"), "kubernetes": server, "kwok": cmd(str(CLUSTER / "bin" / "kwok"), "--version"),
-            "quarkus": version("quarkus.version"), "quarkus_operator_sdk": version("quarkus-operator-sdk.version"),
-            "fabric8": version("fabric8.version"),
-            "controller_manager_client_limits": client_limits("kube-controller-manager", ("20", "30")),
-            "controller_manager_concurrent_syncs": controller_manager_syncs(),
-            "scheduler_client_limits": client_limits("kube-scheduler", ("50", "100")),
-            "operator_command": " ".join(op_argv), "operator_java_tool_options": settings["env"]["JAVA_TOOL_OPTIONS"],
-            "operator_env": {k: v for k, v in settings["env"].items() if k not in (
-                "JAVA_TOOL_OPTIONS", "TCPFLEET_OPERATOR_SERVER_IMAGE", "QUARKUS_OPERATOR_SDK_CONCURRENT_RECONCILIATION_THREADS")},
-            "operator_memory_limit": settings["memory_limit"], "operator_cpu": OPERATOR_CPU or "not pinned",
-            "concurrent_reconciliation_threads": settings["env"].get("QUARKUS_OPERATOR_SDK_CONCURRENT_RECONCILIATION_THREADS")
-            or os.environ.get("QUARKUS_OPERATOR_SDK_CONCURRENT_RECONCILIATION_THREADS")
-            or app_property("quarkus.operator-sdk.concurrent-reconciliation-threads")}
+    cpu = next(
+        (
+            l.split(":", 1)[1].strip()
+            for l in Path("/proc/cpuinfo").read_text().splitlines()
+            if l.startswith("model name")
+        ),
+        "unknown",
+    )
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "loadavg_start": loadavg(),
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "kernel": os.uname().release,
+        "java": cmd("java", "-version"),
+        "kubernetes": server,
+        "kwok": cmd(str(CLUSTER / "bin" / "kwok"), "--version"),
+        "quarkus": version("quarkus.version"),
+        "quarkus_operator_sdk": version("quarkus-operator-sdk.version"),
+        "fabric8": version("fabric8.version"),
+        "controller_manager_client_limits": client_limits("kube-controller-manager", ("20", "30")),
+        "controller_manager_concurrent_syncs": controller_manager_syncs(),
+        "scheduler_client_limits": client_limits("kube-scheduler", ("50", "100")),
+        "operator_command": " ".join(op_argv),
+        "operator_java_tool_options": settings["env"]["JAVA_TOOL_OPTIONS"],
+        "operator_env": {
+            k: v
+            for k, v in settings["env"].items()
+            if k
+            not in (
+                "JAVA_TOOL_OPTIONS",
+                "TCPFLEET_OPERATOR_SERVER_IMAGE",
+                "QUARKUS_OPERATOR_SDK_CONCURRENT_RECONCILIATION_THREADS",
+            )
+        },
+        "operator_memory_limit": settings["memory_limit"],
+        "operator_cpu": OPERATOR_CPU or "not pinned",
+        "concurrent_reconciliation_threads": settings["env"].get(
+            "QUARKUS_OPERATOR_SDK_CONCURRENT_RECONCILIATION_THREADS"
+        )
+        or os.environ.get("QUARKUS_OPERATOR_SDK_CONCURRENT_RECONCILIATION_THREADS")
+        or app_property("quarkus.operator-sdk.concurrent-reconciliation-threads"),
+    }
 
 
 def app_property(key):
@@ -854,23 +1039,33 @@ def run_bench():
     try:
         capacity = pod_capacity()
         if sum(capacity.values()) < COUNT + PARALLEL:
-            raise RuntimeError(f"the nodes take {sum(capacity.values())} pods, {COUNT} TcpServices need more: "
-                               "add nodes (TCPFLEET_CLUSTER_NODES) or lower BENCH_SCALE_COUNT")
+            raise RuntimeError(
+                f"the nodes take {sum(capacity.values())} pods, {COUNT} TcpServices need more: "
+                "add nodes (TCPFLEET_CLUSTER_NODES) or lower BENCH_SCALE_COUNT"
+            )
         cluster_ips = service_cluster_ips(api)
         if cluster_ips < 2 * COUNT + 100:
-            raise RuntimeError(f"the control plane's Service ranges hold {cluster_ips:,} ClusterIPs, {COUNT} TcpServices "
-                               "need two each: it was started by an older up.sh, restart it "
-                               "(e2e/cluster/down.sh, then up.sh) for a /16")
+            raise RuntimeError(
+                f"the control plane's Service ranges hold {cluster_ips:,} ClusterIPs, {COUNT} TcpServices "
+                "need two each: it was started by an older up.sh, restart it "
+                "(e2e/cluster/down.sh, then up.sh) for a /16"
+            )
         install(api)
         settings = deployment_settings()
         op = Operator(api, settings)
         log(f"operator pid {op.pid} on http://127.0.0.1:{op.port}, log {LOGS / 'operator.log'}")
-        results = {"machine": machine(settings, op.argv), "pod_capacity": capacity,
-                   "started_control_plane": started_cluster, "other_operators": other_operators(op.pid),
-                   "monitoring_crds": [c for c in ("servicemonitors.monitoring.coreos.com",
-                                                   "prometheusrules.monitoring.coreos.com")
-                                       if api.request("GET", f"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{c}")[0] == 200],
-                   "update": UPDATE}
+        results = {
+            "machine": machine(settings, op.argv),
+            "pod_capacity": capacity,
+            "started_control_plane": started_cluster,
+            "other_operators": other_operators(op.pid),
+            "monitoring_crds": [
+                c
+                for c in ("servicemonitors.monitoring.coreos.com", "prometheusrules.monitoring.coreos.com")
+                if api.request("GET", f"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{c}")[0] == 200
+            ],
+            "update": UPDATE,
+        }
         rd = Readiness(api)
         time.sleep(5)  # the operator idle after start-up: its informers synced, the JIT quiet
         sampler = Sampler(op, rd)
@@ -890,8 +1085,12 @@ def run_bench():
             uninstall(api)
             threads = int(results["machine"]["concurrent_reconciliation_threads"])
             changed = [obj for obj in updated if obj not in created]  # the operator leaves the others alone too
-            results["floor"] = run_floor(api, floor_requests(created, "echo-0000", FLOOR_NS),
-                                         floor_requests(changed, "echo-0000", FLOOR_NS), threads)
+            results["floor"] = run_floor(
+                api,
+                floor_requests(created, "echo-0000", FLOOR_NS),
+                floor_requests(changed, "echo-0000", FLOOR_NS),
+                threads,
+            )
         results["machine"]["loadavg_end"] = loadavg()
     finally:
         if op:
@@ -912,12 +1111,27 @@ def run_bench():
 
 
 def headline(r):
-    return {"date": r["machine"]["date"], "loadavg_start": r["machine"]["loadavg_start"],
-            **{p["phase"]: {k: p[k] for k in ("all_ready_s", "reconciles_per_s", "reconcile_p99_s",
-                                              "api_requests_per_tcpservice", "rss_peak_mib")} for p in r["phases"]}}
+    return {
+        "date": r["machine"]["date"],
+        "loadavg_start": r["machine"]["loadavg_start"],
+        **{
+            p["phase"]: {
+                k: p[k]
+                for k in (
+                    "all_ready_s",
+                    "reconciles_per_s",
+                    "reconcile_p99_s",
+                    "api_requests_per_tcpservice",
+                    "rss_peak_mib",
+                )
+            }
+            for p in r["phases"]
+        },
+    }
 
 
 # --- the report ----------------------------------------------------------------------------------
+
 
 def half(p, key):
     """When half of the phase's TcpServices (or Deployments) had reached `key`, from its ready curve."""
@@ -938,127 +1152,182 @@ def verdict(ok):
 def report():
     r = json.loads((OUT / "operator-scale.json").read_text())
     m, phases = r["machine"], r["phases"]
-    lines = ["## Operator at scale", "",
-             f"Generated by `bash bench/run.sh operator` (bench/operator_scale.py) on {m['date']}; raw numbers in "
-             "[operator-scale.json](operator-scale.json). The operator against the local control plane "
-             f"(Kubernetes {m['kubernetes']}, kwok fake nodes, everything on this {m['nproc']}-CPU machine): "
-             f"{phases[0]['tcpservices']:,} TcpServices created, then all of them changed.", "",
-             "| phase | TcpServices | time to all Ready | all reconciled once | reconciles/s | reconcile p50 / p99 "
-             "| reconcile errors | peak RSS | API requests per TcpService |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "## Operator at scale",
+        "",
+        f"Generated by `bash bench/run.sh operator` (bench/operator_scale.py) on {m['date']}; raw numbers in "
+        "[operator-scale.json](operator-scale.json). The operator against the local control plane "
+        f"(Kubernetes {m['kubernetes']}, kwok fake nodes, everything on this {m['nproc']}-CPU machine): "
+        f"{phases[0]['tcpservices']:,} TcpServices created, then all of them changed.",
+        "",
+        "| phase | TcpServices | time to all Ready | all reconciled once | reconciles/s | reconcile p50 / p99 "
+        "| reconcile errors | peak RSS | API requests per TcpService |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for p in phases:
-        ready = fmt_s(p["all_ready_s"]) if p["all_ready_s"] is not None else \
-            f"not all: {p['ready_count']:,} after {p['elapsed_s']:.0f} s"
-        lines.append(f"| {p['phase']} | {p['tcpservices']:,} | {ready} | {fmt_s(p['all_reconciled_s'])} "
-                     f"| {p['reconciles_per_s']:.0f} | {fmt_s(p['reconcile_p50_s'], 'ms')} / "
-                     f"{fmt_s(p['reconcile_p99_s'], 'ms')} | {p['reconcile_failures']:.0f} "
-                     f"({p.get('reconcile_conflicts', 0)} status patches refused for a concurrent change, retried) "
-                     f"| {p['rss_peak_mib']:.0f} MiB | {p['api_requests_per_tcpservice']:.1f} |")
+        ready = (
+            fmt_s(p["all_ready_s"])
+            if p["all_ready_s"] is not None
+            else f"not all: {p['ready_count']:,} after {p['elapsed_s']:.0f} s"
+        )
+        lines.append(
+            f"| {p['phase']} | {p['tcpservices']:,} | {ready} | {fmt_s(p['all_reconciled_s'])} "
+            f"| {p['reconciles_per_s']:.0f} | {fmt_s(p['reconcile_p50_s'], 'ms')} / "
+            f"{fmt_s(p['reconcile_p99_s'], 'ms')} | {p['reconcile_failures']:.0f} "
+            f"({p.get('reconcile_conflicts', 0)} status patches refused for a concurrent change, retried) "
+            f"| {p['rss_peak_mib']:.0f} MiB | {p['api_requests_per_tcpservice']:.1f} |"
+        )
     worst_ready = max((p["all_ready_s"] if p["all_ready_s"] is not None else float("inf")) for p in phases)
     peak = max(p["rss_peak_mib"] for p in phases)
     errors = sum(p["reconcile_failures"] + p["degraded"] for p in phases)
     floor = r.get("floor", [])
     if floor:
-        lines += ["", "The same children without the operator (*control plane alone*, after the operator's phases and "
-                  "with the operator stopped): the Deployment, both Services and the PodDisruptionBudget the operator "
-                  f"had applied for one TcpService, server-side applied for all {floor[0]['tcpservices']:,} by a client "
-                  f"with {floor[0]['parallel_requests']} concurrent requests (the operator's reconcile threads) in a "
-                  "namespace of their own; for the update only what the operator's update changed (the Deployment). "
-                  "Time until every Deployment is rolled out, seen through a watch; no status, no Events, no "
-                  "reconcile. CPU seconds of each process over the phase:", "",
-                  "| run | phase | half Ready / rolled out | all Ready / rolled out | "
-                  + " | ".join(CPU_COLUMNS.values()) + " | all processes (share of both CPUs) |",
-                  "|---|---|---|---|" + "---|" * (len(CPU_COLUMNS) + 1)]
+        lines += [
+            "",
+            "The same children without the operator (*control plane alone*, after the operator's phases and "
+            "with the operator stopped): the Deployment, both Services and the PodDisruptionBudget the operator "
+            f"had applied for one TcpService, server-side applied for all {floor[0]['tcpservices']:,} by a client "
+            f"with {floor[0]['parallel_requests']} concurrent requests (the operator's reconcile threads) in a "
+            "namespace of their own; for the update only what the operator's update changed (the Deployment). "
+            "Time until every Deployment is rolled out, seen through a watch; no status, no Events, no "
+            "reconcile. CPU seconds of each process over the phase:",
+            "",
+            "| run | phase | half Ready / rolled out | all Ready / rolled out | "
+            + " | ".join(CPU_COLUMNS.values())
+            + " | all processes (share of both CPUs) |",
+            "|---|---|---|---|" + "---|" * (len(CPU_COLUMNS) + 1),
+        ]
         for run, rows in (("operator", phases), ("control plane alone", floor)):
             for p in rows:
                 cpu = p.get("cpu_s_by_process", {})
                 spent = sum(cpu.values())
-                ready = fmt_s(p["all_ready_s"]) if p["all_ready_s"] is not None else f"not all after {p['elapsed_s']:.0f} s"
-                lines.append(f"| {run} | {p['phase']} | {fmt_s(half(p, 'rolled_out'))} | {ready} | "
-                             + " | ".join(f"{cpu[k]:.0f}" if k in cpu else "–" for k in CPU_COLUMNS)
-                             + f" | {spent:.0f} s ({100 * spent / (m['nproc'] * p['elapsed_s']):.0f} %) |")
-    floor_note = ("; the control plane alone took " + " / ".join(f"{fmt_s(p['all_ready_s'])}" for p in floor)
-                  + " (create / update) for the same children") if floor else ""
-    lines += ["", "| target (issue 7) | measured | verdict |", "|---|---|---|",
-              f"| {phases[0]['tcpservices']:,} TcpServices Ready in ≤ {TARGET_READY_S} s (create and update) | "
-              f"{'not all Ready' if worst_ready == float('inf') else f'{worst_ready:.1f} s'} (slowest phase){floor_note} | "
-              f"{verdict(worst_ready <= TARGET_READY_S)} |",
-              f"| operator RSS ≤ {TARGET_RSS_MIB} MB | {peak:.0f} MiB peak | {verdict(peak * 1.048576 <= TARGET_RSS_MIB)} |",
-              f"| no reconcile error | {errors:.0f} failed reconciles or Degraded TcpServices, "
-              f"{r['operator_errors_logged']} ERROR lines in the operator log | "
-              f"{verdict(errors == 0 and r['operator_errors_logged'] == 0)} |", "",
-              "![Ready TcpServices over time, operator RSS and reconciles per second](operator-scale.png)", ""]
-    lines += [f"- **Machine**: {m['nproc']} × {m['cpu']}, load average {' '.join(m['loadavg_start'])} at the start and "
-              f"{' '.join(m['loadavg_end'])} at the end (control plane, operator and client share the machine; "
-              "other work on it shows up here).",
-              f"- **Operator**: the packaged jar (Quarkus {m['quarkus']}, quarkus-operator-sdk "
-              f"{m['quarkus_operator_sdk']}, Fabric8 {m['fabric8']}, {m['java']}), prod profile (leader election on), "
-              f"as its own ServiceAccount with deploy/'s ClusterRole (a TokenRequest token), "
-              f"{m['concurrent_reconciliation_threads']} reconcile threads; JVM options and environment of deploy/ "
-              f"(`{m['operator_java_tool_options']}`"
-              + "".join(f", `{k}={v}`" for k, v in m.get("operator_env", {}).items())
-              + f") sized for its memory limit {m['operator_memory_limit']} "
-              f"(`-XX:MaxRAM`), pinned to CPU {m['operator_cpu']} (`taskset`), as in a pod with a one-CPU limit: "
-              f"`{m['operator_command']}`. It watches only the benchmark's namespace.",
-              f"- **TcpServices**: examples/echo.yaml with `replicas: 1` ({sum(r['pod_capacity'].values()):,} pods fit on "
-              f"the {len(r['pod_capacity'])} kwok nodes), created with {phases[0]['parallel_requests']} concurrent POSTs "
-              f"through the API; the update is a merge patch `{json.dumps(r['update'])}` on each, which changes the pods' "
-              "environment and so rolls every Deployment (maxSurge 1, maxUnavailable 0).",
-              "- **Time to all Ready**: from the first request until the last TcpService reports, for the new "
-              "generation, `status.observedGeneration` current, `Ready=True` and `Progressing=False` (rolled out: "
-              "during a rollout Ready stays True, so Progressing says when it is over), seen through a watch. It "
-              "includes the control plane's work (Deployment and ReplicaSet controllers, scheduler, kwok turning pods "
-              "Ready). *All reconciled once*: until every TcpService had a status for that generation, the "
-              "operator's own part.",
-              "- **Reconciles/s, p50/p99**: increase of JOSDK's `reconciliations_started_total` over the phase; "
-              "p50/p99 interpolated (as PromQL `histogram_quantile`) in the increase of "
-              "`reconciliations_execution_duration_seconds_bucket`, whose buckets are JOSDK's fixed ones "
-              f"({', '.join(f'{b:g}' for b in phases[0]['reconcile_buckets_s'])} s): coarse, the mean is "
-              + ", ".join(f"{fmt_s(p['reconcile_mean_s'], 'ms')} ({p['phase']})" for p in phases) + ".",
-              "- **Errors**: increase of `reconciliations_failure_total`, TcpServices seen with `Degraded=True`, and "
-              "ERROR lines in the operator's log. A status patch the API server refused because the TcpService "
-              "changed during its reconcile (the INFO line `Conflict during reconciliation`) is retried by JOSDK and "
-              "counted apart, not as an error.",
-              "- **API requests per TcpService**: increase of the API server's "
-              f"`apiserver_flowcontrol_dispatched_requests_total` for a FlowSchema that matches only the operator's "
-              "ServiceAccount, over the phase, divided by the number of TcpServices (status patches, server-side "
-              "applies, Events, lease renewals, watches). Mean wait in the API server's priority queues: "
-              + ", ".join(f"{p['api_priority_wait_mean_ms']} ms ({p['phase']})" for p in phases) + ".",
-              "- **RSS**: VmRSS of the operator process every 0.5 s; peak per phase, "
-              + ", ".join(f"{p['rss_end_mib']:.0f} MiB at the end of {p['phase']}" for p in phases)
-              + f". Operator CPU: " + ", ".join(
-                  f"{p['operator_cpu_s']:.0f} s in {p['phase']} ({100 * p['operator_cpu_s'] / p['elapsed_s']:.0f} % "
-                  "of its core)" for p in phases) + "."]
-    busiest = {p["phase"]: sorted(p.get("api_server_latency", []), key=lambda x: -x["count"] * x["mean_ms"])[:5]
-               for p in phases}
-    lines.append("- **Where the API server spent its time** (all clients; requests × mean duration): "
-                 + "; ".join(f"{ph}: " + ", ".join(f"{x['request']} {x['count']:,} × {x['mean_ms']:,.0f} ms"
-                                                  for x in xs) for ph, xs in busiest.items()) + ".")
+                ready = (
+                    fmt_s(p["all_ready_s"]) if p["all_ready_s"] is not None else f"not all after {p['elapsed_s']:.0f} s"
+                )
+                lines.append(
+                    f"| {run} | {p['phase']} | {fmt_s(half(p, 'rolled_out'))} | {ready} | "
+                    + " | ".join(f"{cpu[k]:.0f}" if k in cpu else "–" for k in CPU_COLUMNS)
+                    + f" | {spent:.0f} s ({100 * spent / (m['nproc'] * p['elapsed_s']):.0f} %) |"
+                )
+    floor_note = (
+        (
+            "; the control plane alone took "
+            + " / ".join(f"{fmt_s(p['all_ready_s'])}" for p in floor)
+            + " (create / update) for the same children"
+        )
+        if floor
+        else ""
+    )
+    lines += [
+        "",
+        "| target (issue 7) | measured | verdict |",
+        "|---|---|---|",
+        f"| {phases[0]['tcpservices']:,} TcpServices Ready in ≤ {TARGET_READY_S} s (create and update) | "
+        f"{'not all Ready' if worst_ready == float('inf') else f'{worst_ready:.1f} s'} (slowest phase){floor_note} | "
+        f"{verdict(worst_ready <= TARGET_READY_S)} |",
+        f"| operator RSS ≤ {TARGET_RSS_MIB} MB | {peak:.0f} MiB peak | {verdict(peak * 1.048576 <= TARGET_RSS_MIB)} |",
+        f"| no reconcile error | {errors:.0f} failed reconciles or Degraded TcpServices, "
+        f"{r['operator_errors_logged']} ERROR lines in the operator log | "
+        f"{verdict(errors == 0 and r['operator_errors_logged'] == 0)} |",
+        "",
+        "![Ready TcpServices over time, operator RSS and reconciles per second](operator-scale.png)",
+        "",
+    ]
+    lines += [
+        f"- **Machine**: {m['nproc']} × {m['cpu']}, load average {' '.join(m['loadavg_start'])} at the start and "
+        f"{' '.join(m['loadavg_end'])} at the end (control plane, operator and client share the machine; "
+        "other work on it shows up here).",
+        f"- **Operator**: the packaged jar (Quarkus {m['quarkus']}, quarkus-operator-sdk "
+        f"{m['quarkus_operator_sdk']}, Fabric8 {m['fabric8']}, {m['java']}), prod profile (leader election on), "
+        f"as its own ServiceAccount with deploy/'s ClusterRole (a TokenRequest token), "
+        f"{m['concurrent_reconciliation_threads']} reconcile threads; JVM options and environment of deploy/ "
+        f"(`{m['operator_java_tool_options']}`"
+        + "".join(f", `{k}={v}`" for k, v in m.get("operator_env", {}).items())
+        + f") sized for its memory limit {m['operator_memory_limit']} "
+        f"(`-XX:MaxRAM`), pinned to CPU {m['operator_cpu']} (`taskset`), as in a pod with a one-CPU limit: "
+        f"`{m['operator_command']}`. It watches only the benchmark's namespace.",
+        f"- **TcpServices**: examples/echo.yaml with `replicas: 1` ({sum(r['pod_capacity'].values()):,} pods fit on "
+        f"the {len(r['pod_capacity'])} kwok nodes), created with {phases[0]['parallel_requests']} concurrent POSTs "
+        f"through the API; the update is a merge patch `{json.dumps(r['update'])}` on each, which changes the pods' "
+        "environment and so rolls every Deployment (maxSurge 1, maxUnavailable 0).",
+        "- **Time to all Ready**: from the first request until the last TcpService reports, for the new "
+        "generation, `status.observedGeneration` current, `Ready=True` and `Progressing=False` (rolled out: "
+        "during a rollout Ready stays True, so Progressing says when it is over), seen through a watch. It "
+        "includes the control plane's work (Deployment and ReplicaSet controllers, scheduler, kwok turning pods "
+        "Ready). *All reconciled once*: until every TcpService had a status for that generation, the "
+        "operator's own part.",
+        "- **Reconciles/s, p50/p99**: increase of JOSDK's `reconciliations_started_total` over the phase; "
+        "p50/p99 interpolated (as PromQL `histogram_quantile`) in the increase of "
+        "`reconciliations_execution_duration_seconds_bucket`, whose buckets are JOSDK's fixed ones "
+        f"({', '.join(f'{b:g}' for b in phases[0]['reconcile_buckets_s'])} s): coarse, the mean is "
+        + ", ".join(f"{fmt_s(p['reconcile_mean_s'], 'ms')} ({p['phase']})" for p in phases)
+        + ".",
+        "- **Errors**: increase of `reconciliations_failure_total`, TcpServices seen with `Degraded=True`, and "
+        "ERROR lines in the operator's log. A status patch the API server refused because the TcpService "
+        "changed during its reconcile (the INFO line `Conflict during reconciliation`) is retried by JOSDK and "
+        "counted apart, not as an error.",
+        "- **API requests per TcpService**: increase of the API server's "
+        f"`apiserver_flowcontrol_dispatched_requests_total` for a FlowSchema that matches only the operator's "
+        "ServiceAccount, over the phase, divided by the number of TcpServices (status patches, server-side "
+        "applies, Events, lease renewals, watches). Mean wait in the API server's priority queues: "
+        + ", ".join(f"{p['api_priority_wait_mean_ms']} ms ({p['phase']})" for p in phases)
+        + ".",
+        "- **RSS**: VmRSS of the operator process every 0.5 s; peak per phase, "
+        + ", ".join(f"{p['rss_end_mib']:.0f} MiB at the end of {p['phase']}" for p in phases)
+        + f". Operator CPU: "
+        + ", ".join(
+            f"{p['operator_cpu_s']:.0f} s in {p['phase']} ({100 * p['operator_cpu_s'] / p['elapsed_s']:.0f} % "
+            "of its core)"
+            for p in phases
+        )
+        + ".",
+    ]
+    busiest = {
+        p["phase"]: sorted(p.get("api_server_latency", []), key=lambda x: -x["count"] * x["mean_ms"])[:5]
+        for p in phases
+    }
+    lines.append(
+        "- **Where the API server spent its time** (all clients; requests × mean duration): "
+        + "; ".join(
+            f"{ph}: " + ", ".join(f"{x['request']} {x['count']:,} × {x['mean_ms']:,.0f} ms" for x in xs)
+            for ph, xs in busiest.items()
+        )
+        + "."
+    )
     services = next((x for x in phases[0].get("api_server_latency", []) if x["request"] == "APPLY services"), None)
     if services:
-        lines.append(f"- **Services**: the {services['count']:,} Service applies of the create phase took "
-                     f"{services['mean_ms']:,.0f} ms each on average. The API server allocates ClusterIPs one at a "
-                     "time (kube-apiserver's `MetaAllocator` holds a mutex across the IPAddress write); only the "
-                     "client Service of a TcpService needs one, its `-metrics` Service is headless (it had a "
-                     "ClusterIP too until 2026-12-01, when these applies averaged 1,875 ms and held the operator's "
-                     "first pass over 1,000 TcpServices to 241.5 s). The operator's first pass took "
-                     f"{fmt_s(phases[0]['all_reconciled_s'])} with its {m['concurrent_reconciliation_threads']} "
-                     "reconcile threads.")
+        lines.append(
+            f"- **Services**: the {services['count']:,} Service applies of the create phase took "
+            f"{services['mean_ms']:,.0f} ms each on average. The API server allocates ClusterIPs one at a "
+            "time (kube-apiserver's `MetaAllocator` holds a mutex across the IPAddress write); only the "
+            "client Service of a TcpService needs one, its `-metrics` Service is headless (it had a "
+            "ClusterIP too until 2026-12-01, when these applies averaged 1,875 ms and held the operator's "
+            "first pass over 1,000 TcpServices to 241.5 s). The operator's first pass took "
+            f"{fmt_s(phases[0]['all_reconciled_s'])} with its {m['concurrent_reconciliation_threads']} "
+            "reconcile threads."
+        )
     if floor:
+
         def cpu(p):
             return sum(p["cpu_s_by_process"].values())
+
         lines.append(
             "- **Control plane alone**: "
-            + "; ".join(f"{f['phase']}: {fmt_s(f['all_ready_s'])} and {cpu(f):.0f} CPU seconds without the operator, "
-                        f"{fmt_s(p['all_ready_s'])} and {cpu(p):.0f} with it "
-                        f"({p['all_ready_s'] / f['all_ready_s']:.2f}× the time; the operator's own "
-                        f"{p['operator_cpu_s']:.0f} s and the API server's {p['cpu_s_by_process']['kube-apiserver'] - f['cpu_s_by_process']['kube-apiserver']:+.0f} s for its requests and watches)"
-                        for p, f in zip(phases, floor) if p.get("cpu_s_by_process") and f["all_ready_s"] and p["all_ready_s"])
+            + "; ".join(
+                f"{f['phase']}: {fmt_s(f['all_ready_s'])} and {cpu(f):.0f} CPU seconds without the operator, "
+                f"{fmt_s(p['all_ready_s'])} and {cpu(p):.0f} with it "
+                f"({p['all_ready_s'] / f['all_ready_s']:.2f}× the time; the operator's own "
+                f"{p['operator_cpu_s']:.0f} s and the API server's {p['cpu_s_by_process']['kube-apiserver'] - f['cpu_s_by_process']['kube-apiserver']:+.0f} s for its requests and watches)"
+                for p, f in zip(phases, floor)
+                if p.get("cpu_s_by_process") and f["all_ready_s"] and p["all_ready_s"]
+            )
             + f". Both runs kept both CPUs busy, so time follows CPU: within {TARGET_READY_S} s the control plane "
-            "alone would keep at least " + " / ".join(f"{cpu(f) / TARGET_READY_S:.1f}" for f in floor)
+            "alone would keep at least "
+            + " / ".join(f"{cpu(f) / TARGET_READY_S:.1f}" for f in floor)
             + f" CPUs busy (create / update) of this kind, this machine has {m['nproc']}; the target is out of reach here "
             "whatever the operator does, and the operator's share is the gap between the two rows. The "
-            "control plane's runs come after the operator's, in the same control plane (not interleaved).")
+            "control plane's runs come after the operator's, in the same control plane (not interleaved)."
+        )
         p, f = phases[0], floor[0]
         lines.append(
             f"- **Half Ready**: in create, half of the TcpServices were Ready after {fmt_s(half(p, 'rolled_out'))}, "
@@ -1067,37 +1336,54 @@ def report():
             f"only after the last first pass ({fmt_s(p['all_reconciled_s'])}). JOSDK runs the reconciles of "
             "different TcpServices in the order their events came: the reconcile that reports a Deployment "
             "available waits behind the first passes of the TcpServices created after it. The slowest TcpService, "
-            "and so the time to all Ready, is bound by the first passes either way.")
+            "and so the time to all Ready, is bound by the first passes either way."
+        )
     heaps = [p for p in phases if p.get("live_heap_mib")]
     if heaps:
-        lines.append("- **Live heap** after a full GC at the end of each phase (`jcmd GC.run`, after the measurements): "
-                     + ", ".join(f"{p['live_heap_mib']:.0f} MiB of {p['heap_committed_mib']:.0f} MiB committed "
-                                 f"({p['phase']})" for p in heaps)
-                     + "; the rest of the RSS is the heap the JVM keeps committed on top of the live objects (young "
-                     "generation and free space, bounded by deploy/'s JVM options), metaspace, code and thread stacks.")
+        lines.append(
+            "- **Live heap** after a full GC at the end of each phase (`jcmd GC.run`, after the measurements): "
+            + ", ".join(
+                f"{p['live_heap_mib']:.0f} MiB of {p['heap_committed_mib']:.0f} MiB committed ({p['phase']})"
+                for p in heaps
+            )
+            + "; the rest of the RSS is the heap the JVM keeps committed on top of the live objects (young "
+            "generation and free space, bounded by deploy/'s JVM options), metaspace, code and thread stacks."
+        )
     limits = m.get("controller_manager_client_limits", "20 qps, burst 30")
-    lines.append("- **Control plane throttling**: kube-controller-manager's controllers (Deployment, ReplicaSet, "
-                 f"endpoints...; {m.get('controller_manager_concurrent_syncs', '5 Deployments, 5 ReplicaSets')} "
-                 "synced at once) waited on their client-side rate limiters "
-                 f"({limits} per controller, "
-                 "e2e/cluster/up.sh; client-go's default is 20, burst 30; the scheduler's "
-                 f"{m.get('scheduler_client_limits', '50 qps, burst 100')}) for " + ", ".join(f"{p.get('controller_manager_throttled_s', float('nan')):,.0f} s in "
-                                                   f"{p['phase']}" for p in phases)
-                 + " (`rest_client_rate_limiter_duration_seconds`, summed over its clients).")
+    lines.append(
+        "- **Control plane throttling**: kube-controller-manager's controllers (Deployment, ReplicaSet, "
+        f"endpoints...; {m.get('controller_manager_concurrent_syncs', '5 Deployments, 5 ReplicaSets')} "
+        "synced at once) waited on their client-side rate limiters "
+        f"({limits} per controller, "
+        "e2e/cluster/up.sh; client-go's default is 20, burst 30; the scheduler's "
+        f"{m.get('scheduler_client_limits', '50 qps, burst 100')}) for "
+        + ", ".join(f"{p.get('controller_manager_throttled_s', float('nan')):,.0f} s in {p['phase']}" for p in phases)
+        + " (`rest_client_rate_limiter_duration_seconds`, summed over its clients)."
+    )
     if r.get("monitoring_crds"):
         lines.append(f"- The monitoring CRDs were installed ({', '.join(r['monitoring_crds'])}).")
     else:
-        lines.append("- The Prometheus Operator's CRDs were not installed: every TcpService reports monitoring "
-                     "skipped; the operator watches those two CRDs by name instead of requeueing each TcpService "
-                     "to look for them (it did so every 10 s until 2026-12-01).")
+        lines.append(
+            "- The Prometheus Operator's CRDs were not installed: every TcpService reports monitoring "
+            "skipped; the operator watches those two CRDs by name instead of requeueing each TcpService "
+            "to look for them (it did so every 10 s until 2026-12-01)."
+        )
     if r.get("other_operators"):
-        lines.append(f"- Other tcpfleet operator processes ran on the machine during the run "
-                     f"(pids {r['other_operators']}), loading the same API server.")
+        lines.append(
+            f"- Other tcpfleet operator processes ran on the machine during the run "
+            f"(pids {r['other_operators']}), loading the same API server."
+        )
     if r.get("previous_runs"):
-        lines.append("- Earlier runs (time to all Ready create / update, peak RSS): " + "; ".join(
-            f"{p['date']} (load {p['loadavg_start'][0]}): "
-            f"{fmt_s(p['create']['all_ready_s'])} / {fmt_s(p['update']['all_ready_s'])}, "
-            f"{max(p['create']['rss_peak_mib'], p['update']['rss_peak_mib']):.0f} MiB" for p in r["previous_runs"]) + ".")
+        lines.append(
+            "- Earlier runs (time to all Ready create / update, peak RSS): "
+            + "; ".join(
+                f"{p['date']} (load {p['loadavg_start'][0]}): "
+                f"{fmt_s(p['create']['all_ready_s'])} / {fmt_s(p['update']['all_ready_s'])}, "
+                f"{max(p['create']['rss_peak_mib'], p['update']['rss_peak_mib']):.0f} MiB"
+                for p in r["previous_runs"]
+            )
+            + "."
+        )
     (OUT / "operator-scale.md").write_text("\n".join(lines) + "\n")
     plot(r)
     print("\n".join(lines))
@@ -1105,19 +1391,34 @@ def report():
 
 def plot(r):
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
     fig, (a, b, c) = plt.subplots(1, 3, figsize=(15, 4.2))
     for p, color in zip(r["phases"], ("#1f77b4", "#ff7f0e")):
         for key, style in (("rolled_out", "-"), ("reconciled", ":")):
             xs = p["ready_curve"][key]
-            a.step([0] + xs, range(len(xs) + 1), style, color=color, where="post",
-                   label=f"{p['phase']}: {'Ready' if key == 'rolled_out' else 'reconciled once'}")
+            a.step(
+                [0] + xs,
+                range(len(xs) + 1),
+                style,
+                color=color,
+                where="post",
+                label=f"{p['phase']}: {'Ready' if key == 'rolled_out' else 'reconciled once'}",
+            )
     for p, color in zip(r.get("floor", []), ("#1f77b4", "#ff7f0e")):
         xs = p.get("ready_curve", {}).get("rolled_out", [])
         if xs:
-            a.step([0] + xs, range(len(xs) + 1), "--", color=color, alpha=0.6, where="post",
-                   label=f"{p['phase']}: control plane alone")
+            a.step(
+                [0] + xs,
+                range(len(xs) + 1),
+                "--",
+                color=color,
+                alpha=0.6,
+                where="post",
+                label=f"{p['phase']}: control plane alone",
+            )
     a.axvline(TARGET_READY_S, color="#7f7f7f", ls="--", lw=1, label=f"target {TARGET_READY_S} s")
     a.set(xlabel="seconds since the first request", ylabel="TcpServices", title="TcpServices Ready")
     a.legend(fontsize=8)
@@ -1127,8 +1428,11 @@ def plot(r):
     b.set(xlabel="seconds", ylabel="MiB", title="operator RSS", ylim=(0, None))
     b.legend(fontsize=8)
     pts = [p for p in s if p["reconciles"] is not None]
-    rate = [(q["t"], (q["reconciles"] - p["reconciles"]) / (q["t"] - p["t"]))
-            for p, q in zip(pts[::2], pts[2::2]) if q["t"] > p["t"]]
+    rate = [
+        (q["t"], (q["reconciles"] - p["reconciles"]) / (q["t"] - p["t"]))
+        for p, q in zip(pts[::2], pts[2::2])
+        if q["t"] > p["t"]
+    ]
     c.plot([t for t, _ in rate], [v for _, v in rate], color="#d62728")
     c.set(xlabel="seconds", ylabel="reconciles/s", title="reconciles per second", ylim=(0, None))
     for ax in (b, c):
