@@ -101,9 +101,9 @@ def context_switches(pids):
             except (FileNotFoundError, ProcessLookupError):  # a thread that ended meanwhile
                 continue
             n += sum(
-                int(l.split()[1])
-                for l in status.splitlines()
-                if l.split(":")[0] in ("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")
+                int(line.split()[1])
+                for line in status.splitlines()
+                if line.split(":")[0] in ("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")
             )
     return n
 
@@ -118,7 +118,7 @@ class Server:
     def __init__(self, name, argv, port, env=None):
         self.name, self.port = name, port
         LOGS.mkdir(parents=True, exist_ok=True)
-        self.logfile = open(LOGS / f"{name}-{port}.log", "w")
+        self.logfile = open(LOGS / f"{name}-{port}.log", "w")  # noqa: SIM115 (open while the server runs, closed by stop)
         self.proc = subprocess.Popen(
             ["taskset", "-c", SERVER_CPU] + argv, stdout=subprocess.PIPE, stderr=self.logfile, env=env, text=True
         )
@@ -543,9 +543,9 @@ def machine():
 
     cpu = next(
         (
-            l.split(":", 1)[1].strip()
-            for l in Path("/proc/cpuinfo").read_text().splitlines()
-            if l.startswith("model name")
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
         ),
         "unknown",
     )

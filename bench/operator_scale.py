@@ -27,6 +27,7 @@ Where the numbers come from:
 """
 
 import base64
+import contextlib
 import http.client
 import ipaddress
 import json
@@ -367,7 +368,10 @@ def component_flags(component, **defaults):
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
     except OSError:
         return None
-    flag = lambda name, d: next((a.split("=", 1)[1] for a in argv if a.startswith(f"--{name.replace('_', '-')}=")), d)
+
+    def flag(name, default):
+        return next((a.split("=", 1)[1] for a in argv if a.startswith(f"--{name.replace('_', '-')}=")), default)
+
     return {name: flag(name, d) for name, d in defaults.items()}
 
 
@@ -468,7 +472,7 @@ class Operator:
             # Only the benchmark's namespace: TcpServices of a demo or a test on the same cluster stay out.
             "QUARKUS_OPERATOR_SDK_CONTROLLERS_TCPSERVICE_NAMESPACES": NS,
         }
-        self.logfile = open(LOGS / "operator.log", "w")
+        self.logfile = open(LOGS / "operator.log", "w")  # noqa: SIM115 (open while the operator runs, closed by stop)
         self.proc = subprocess.Popen(self.argv, env=env, stdout=self.logfile, stderr=subprocess.STDOUT)
         self.pid = self.proc.pid  # taskset execs java: same pid
         deadline = time.time() + 180
@@ -517,10 +521,8 @@ class Operator:
 
     def thread_dump(self, name):
         """jstack-like dump into the log directory (for profiling a slow run); best effort."""
-        try:
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
             (LOGS / name).write_text(run("jcmd", str(self.pid), "Thread.print", timeout=60))
-        except (OSError, subprocess.SubprocessError):
-            pass
 
     def stop(self):
         if self.proc.poll() is None:
@@ -661,10 +663,8 @@ class Sampler:
         started, tick = None, 0
         while not self.stopped:
             if tick % 2 == 0:
-                try:
+                with contextlib.suppress(RuntimeError, OSError):
                     started = total(self.op.metrics(), "reconciliations_started_total")
-                except (RuntimeError, OSError):
-                    pass
             self.points.append(
                 {
                     "t": round(time.monotonic() - self.t0, 2),
@@ -978,13 +978,16 @@ def machine(settings, op_argv):
             return f"unavailable ({e})"
 
     pom = (ROOT / "pom.xml").read_text()
-    version = lambda prop: (re.search(rf"<{prop}>([^<]+)</{prop}>", pom) or [None, "?"])[1]
+
+    def version(prop):
+        return (re.search(rf"<{prop}>([^<]+)</{prop}>", pom) or [None, "?"])[1]
+
     server = json.loads(kubectl("version", "-o", "json")).get("serverVersion", {}).get("gitVersion", "?")
     cpu = next(
         (
-            l.split(":", 1)[1].strip()
-            for l in Path("/proc/cpuinfo").read_text().splitlines()
-            if l.startswith("model name")
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
         ),
         "unknown",
     )
@@ -1267,14 +1270,14 @@ def report():
         "changed during its reconcile (the INFO line `Conflict during reconciliation`) is retried by JOSDK and "
         "counted apart, not as an error.",
         "- **API requests per TcpService**: increase of the API server's "
-        f"`apiserver_flowcontrol_dispatched_requests_total` for a FlowSchema that matches only the operator's "
+        "`apiserver_flowcontrol_dispatched_requests_total` for a FlowSchema that matches only the operator's "
         "ServiceAccount, over the phase, divided by the number of TcpServices (status patches, server-side "
         "applies, Events, lease renewals, watches). Mean wait in the API server's priority queues: "
         + ", ".join(f"{p['api_priority_wait_mean_ms']} ms ({p['phase']})" for p in phases)
         + ".",
         "- **RSS**: VmRSS of the operator process every 0.5 s; peak per phase, "
         + ", ".join(f"{p['rss_end_mib']:.0f} MiB at the end of {p['phase']}" for p in phases)
-        + f". Operator CPU: "
+        + ". Operator CPU: "
         + ", ".join(
             f"{p['operator_cpu_s']:.0f} s in {p['phase']} ({100 * p['operator_cpu_s'] / p['elapsed_s']:.0f} % "
             "of its core)"
