@@ -32,6 +32,13 @@ test: deps cluster-build images
 clean:
 	$(MVN) -q clean
 
+## fmt: format the Java sources (Spotless with palantir-java-format); mvn verify fails on any
+## difference, so make test does too
+fmt:
+	$(MVN) -q spotless:apply
+
+.PHONY: fmt
+
 ## demo: build the images, start the local control plane with its real node, install the operator
 ## from deploy/ and run the echo example on real pods (see README)
 demo: deps

@@ -13,16 +13,18 @@ import java.net.http.HttpResponse;
  */
 public final class DrainClient {
 
-    private DrainClient() {
-    }
+    private DrainClient() {}
 
     public static void main(String[] args) throws InterruptedException {
         String port = args.length > 0 ? args[0] : System.getenv().getOrDefault("TCPFLEET_ADMIN_PORT", "9090");
         String host = "::1".equals(System.getenv("TCPFLEET_ADMIN_BIND")) ? "[::1]" : "127.0.0.1";
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/drain"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build();
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
         try {
-            HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+            HttpResponse<String> response = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .build()
                     .send(request, HttpResponse.BodyHandlers.ofString());
             System.out.print(response.body());
             System.out.flush();

@@ -22,8 +22,7 @@ public final class Main {
     static final int EXIT_FAILED = 1;
     static final int EXIT_BAD_CONFIG = 2;
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.getenv()));

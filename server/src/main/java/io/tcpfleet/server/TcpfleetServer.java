@@ -55,6 +55,7 @@ public final class TcpfleetServer implements AutoCloseable {
      * connection); the per-connection sizing state lives in the handle each channel gets from it.
      */
     private final AdaptiveRecvByteBufAllocator recvAllocator = new AdaptiveRecvByteBufAllocator();
+
     private final ServerMetrics metrics;
     private final ConnectionRegistry registry;
     private final EventLoopGroup bossGroup;
@@ -77,7 +78,9 @@ public final class TcpfleetServer implements AutoCloseable {
         bossGroup = transport.newGroup(1, "tcpfleet-accept");
         // One event loop per CPU (the JVM counts a container's CPU limit), not Netty's two: the same
         // throughput for less CPU, fewer wake-ups (docs/bench/tuning.md).
-        int threads = config.workerThreads() > 0 ? config.workerThreads() : Runtime.getRuntime().availableProcessors();
+        int threads = config.workerThreads() > 0
+                ? config.workerThreads()
+                : Runtime.getRuntime().availableProcessors();
         workerGroup = transport.newGroup(threads, "tcpfleet-io");
         eventLoops = threads;
         resolver = Executors.newSingleThreadExecutor(r -> {
@@ -85,10 +88,11 @@ public final class TcpfleetServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        pluginHandlers = plugin == null ? null
+        pluginHandlers = plugin == null
+                ? null
                 : new PluginHandlers(plugin, metrics, config.blockingThreads(), config.blockingQueue());
-        drain = new DrainCoordinator(config.drainDelay(), config.drainTimeout(), registry, metrics,
-                this::closeListener, open -> {
+        drain = new DrainCoordinator(
+                config.drainDelay(), config.drainTimeout(), registry, metrics, this::closeListener, open -> {
                     if (pluginHandlers != null) {
                         pluginHandlers.plugin().onDrain(open);
                     }
@@ -102,20 +106,38 @@ public final class TcpfleetServer implements AutoCloseable {
         metrics.gaugeMaxConnections(config.maxConnections());
         if (SocketStates.available()) {
             int dataPort = address().getPort();
-            metrics.gaugeSockets(new SocketStates(SocketStates.PROC_FILES, () -> dataPort,
-                    TimeUnit.SECONDS.toNanos(1), System::nanoTime));
+            metrics.gaugeSockets(new SocketStates(
+                    SocketStates.PROC_FILES, () -> dataPort, TimeUnit.SECONDS.toNanos(1), System::nanoTime));
         }
         try {
-            admin = new AdminServer(transport, allocator, config.adminBind(), config.adminPort(), metrics::scrape,
-                    () -> !drain.isDraining() && listener.isActive(), this::checkEventLoops, drain);
+            admin = new AdminServer(
+                    transport,
+                    allocator,
+                    config.adminBind(),
+                    config.adminPort(),
+                    metrics::scrape,
+                    () -> !drain.isDraining() && listener.isActive(),
+                    this::checkEventLoops,
+                    drain);
         } catch (InterruptedException | RuntimeException e) {
             listener.close().syncUninterruptibly();
             stopGroups();
             throw e;
         }
-        LOG.info("tcpfleet server listening", "handler", config.handler(), "transport", transport.name(),
-                "address", String.valueOf(listener.localAddress()), "admin", String.valueOf(admin.address()),
-                "maxConnections", config.maxConnections(), "eventLoops", threads);
+        LOG.info(
+                "tcpfleet server listening",
+                "handler",
+                config.handler(),
+                "transport",
+                transport.name(),
+                "address",
+                String.valueOf(listener.localAddress()),
+                "admin",
+                String.valueOf(admin.address()),
+                "maxConnections",
+                config.maxConnections(),
+                "eventLoops",
+                threads);
     }
 
     /** Starts a server; on failure everything it started is stopped again. */
@@ -133,7 +155,9 @@ public final class TcpfleetServer implements AutoCloseable {
         TcpfleetPlugin plugin = plugins.get(name);
         if (plugin == null) {
             throw new ConfigException("--handler '" + name + "' is not echo, proxy or a loaded plugin"
-                    + (plugins.isEmpty() ? " (no plugins found)" : " (plugins: " + String.join(", ", plugins.keySet()) + ")"));
+                    + (plugins.isEmpty()
+                            ? " (no plugins found)"
+                            : " (plugins: " + String.join(", ", plugins.keySet()) + ")"));
         }
         return plugin;
     }
@@ -146,12 +170,19 @@ public final class TcpfleetServer implements AutoCloseable {
     }
 
     private Consumer<ChannelPipeline> proxyInstaller() {
-        CircuitBreaker breaker = new CircuitBreaker(config.breakerFailures(), config.breakerCooldown(), System::nanoTime);
+        CircuitBreaker breaker =
+                new CircuitBreaker(config.breakerFailures(), config.breakerCooldown(), System::nanoTime);
         metrics.gaugeCircuitOpen(() -> breaker.isOpen() ? 1 : 0);
-        Backoff backoff = new Backoff(BACKOFF_BASE, BACKOFF_CAP,
-                bound -> ThreadLocalRandom.current().nextLong(bound + 1));
-        UpstreamConnector connector = new UpstreamConnector(config.upstream(), config.upstreamConnectTimeout(),
-                breaker, backoff, metrics, transport.clientBootstrap()
+        Backoff backoff = new Backoff(
+                BACKOFF_BASE, BACKOFF_CAP, bound -> ThreadLocalRandom.current().nextLong(bound + 1));
+        UpstreamConnector connector = new UpstreamConnector(
+                config.upstream(),
+                config.upstreamConnectTimeout(),
+                breaker,
+                backoff,
+                metrics,
+                transport
+                        .clientBootstrap()
                         .option(ChannelOption.ALLOCATOR, allocator)
                         .option(ChannelOption.RCVBUF_ALLOCATOR, recvAllocator)
                         .option(ChannelOption.TCP_NODELAY, true)
@@ -163,7 +194,8 @@ public final class TcpfleetServer implements AutoCloseable {
 
     private Channel bindListener(Consumer<ChannelPipeline> installer, boolean readsSteeredByHandler)
             throws InterruptedException {
-        ServerBootstrap bootstrap = new ServerBootstrap().group(bossGroup, workerGroup)
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, config.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -202,11 +234,16 @@ public final class TcpfleetServer implements AutoCloseable {
         for (EventExecutor loop : workerGroup) {
             loop.execute(done);
         }
-        bossGroup.next().schedule(() -> {
-            if (answered.compareAndSet(0, 1)) {
-                answer.accept(false);
-            }
-        }, 1, TimeUnit.SECONDS);
+        bossGroup
+                .next()
+                .schedule(
+                        () -> {
+                            if (answered.compareAndSet(0, 1)) {
+                                answer.accept(false);
+                            }
+                        },
+                        1,
+                        TimeUnit.SECONDS);
     }
 
     private int countLoops() {

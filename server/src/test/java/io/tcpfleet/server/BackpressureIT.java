@@ -3,9 +3,9 @@ package io.tcpfleet.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tcpfleet.server.config.ServerConfig;
-import io.tcpfleet.server.transport.Transport;
 import io.tcpfleet.server.testing.TestServer;
 import io.tcpfleet.server.testing.Wire;
+import io.tcpfleet.server.transport.Transport;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
@@ -32,7 +32,7 @@ class BackpressureIT {
     void aSlowReaderStopsTheServerReadingInsteadOfGrowingItsMemory(Transport transport) throws Exception {
         ServerConfig config = ServerConfig.defaults().withWriteBuffer(32 * 1024, 64 * 1024);
         try (TestServer server = TestServer.start(config, transport);
-             Socket client = Wire.connect(server.address())) {
+                Socket client = Wire.connect(server.address())) {
             client.setReceiveBufferSize(64 * 1024);
             long directBefore = server.server().allocator().metric().usedDirectMemory();
             byte[] payload = Wire.randomBytes(TOTAL, 5);
@@ -52,16 +52,21 @@ class BackpressureIT {
             // Stalled: the server has stopped reading (its byte count stands still between two looks
             // half a second apart) and the writer is blocked by TCP flow control, far short of the total.
             AtomicLong lastLook = new AtomicLong(-1);
-            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                long received = (long) server.metric("tcpfleet_bytes_received_total");
-                return received > 0 && received == lastLook.getAndSet(received) && written.get() < TOTAL;
-            });
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        long received = (long) server.metric("tcpfleet_bytes_received_total");
+                        return received > 0 && received == lastLook.getAndSet(received) && written.get() < TOTAL;
+                    });
             long direct = server.server().allocator().metric().usedDirectMemory();
-            assertThat(direct - directBefore).as("pooled direct memory held for one stalled client")
+            assertThat(direct - directBefore)
+                    .as("pooled direct memory held for one stalled client")
                     .isLessThan(32L * 1024 * 1024);
             double received = server.metric("tcpfleet_bytes_received_total");
             assertThat(received).isLessThan(TOTAL / 2.0);
-            System.out.printf("slow reader: client stalled after %d bytes, server read %.0f, pooled direct +%d bytes%n",
+            System.out.printf(
+                    "slow reader: client stalled after %d bytes, server read %.0f, pooled direct +%d bytes%n",
                     written.get(), received, direct - directBefore);
 
             // Reading resumes the flow and every byte arrives intact.

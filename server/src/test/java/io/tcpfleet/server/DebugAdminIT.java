@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /** The /debug admin routes over real loopback sockets. */
 class DebugAdminIT {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static TestServer server;
 
     @BeforeAll
@@ -44,25 +45,30 @@ class DebugAdminIT {
     void threadDumpShowsEveryEventLoopWithFullStacks() throws Exception {
         HttpResponse<String> dump = send("GET", "/debug/threads", "");
         assertThat(dump.statusCode()).isEqualTo(200);
-        assertThat(dump.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
-        assertThat(dump.body()).contains("\"tcpfleet-admin", "\"tcpfleet-io", "\"tcpfleet-accept", "\tat ")
+        assertThat(dump.headers().firstValue("content-type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+        assertThat(dump.body())
+                .contains("\"tcpfleet-admin", "\"tcpfleet-io", "\"tcpfleet-accept", "\tat ")
                 .contains("io.netty.channel");
         assertThat(send("POST", "/debug/threads", "").statusCode()).isEqualTo(405);
     }
 
     @Test
     void profileReturnsAReadableJfrFileAndLeavesNothingInTmp() throws Exception {
-        HttpResponse<byte[]> profile = HTTP.send(request("POST", "/debug/profile?seconds=1", ""),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> profile =
+                HTTP.send(request("POST", "/debug/profile?seconds=1", ""), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(profile.statusCode()).isEqualTo(200);
         assertThat(profile.headers().firstValue("content-type")).hasValue("application/octet-stream");
         assertThat(profile.headers().firstValue("content-disposition"))
-                .hasValueSatisfying(d -> assertThat(d).matches("attachment; filename=\"tcpfleet-profile-[0-9TZ]+\\.jfr\""));
+                .hasValueSatisfying(
+                        d -> assertThat(d).matches("attachment; filename=\"tcpfleet-profile-[0-9TZ]+\\.jfr\""));
         Path copy = Files.createTempFile("debug-it-", ".jfr");
         try {
             Files.write(copy, profile.body());
-            assertThat(RecordingFile.readAllEvents(copy)).hasSizeGreaterThan(10)
-                    .extracting(e -> e.getEventType().getName()).contains("jdk.JVMInformation");
+            assertThat(RecordingFile.readAllEvents(copy))
+                    .hasSizeGreaterThan(10)
+                    .extracting(e -> e.getEventType().getName())
+                    .contains("jdk.JVMInformation");
         } finally {
             Files.delete(copy);
         }
@@ -79,9 +85,11 @@ class DebugAdminIT {
         assertThat(send("POST", "/debug/profile", "").statusCode()).isEqualTo(400);
         assertThat(send("GET", "/debug/profile?seconds=1", "").statusCode()).isEqualTo(405);
 
-        CompletableFuture<HttpResponse<byte[]>> first = HTTP.sendAsync(request("POST", "/debug/profile?seconds=3", ""),
-                HttpResponse.BodyHandlers.ofByteArray());
-        Awaitility.await("first recording running").atMost(Duration.ofSeconds(30)).until(DebugAdminIT::recordingRuns);
+        CompletableFuture<HttpResponse<byte[]>> first = HTTP.sendAsync(
+                request("POST", "/debug/profile?seconds=3", ""), HttpResponse.BodyHandlers.ofByteArray());
+        Awaitility.await("first recording running")
+                .atMost(Duration.ofSeconds(30))
+                .until(DebugAdminIT::recordingRuns);
         HttpResponse<String> second = send("POST", "/debug/profile?seconds=1", "");
         assertThat(second.statusCode()).isEqualTo(409);
         assertThat(first.get().statusCode()).isEqualTo(200);
@@ -89,7 +97,8 @@ class DebugAdminIT {
         // The admin port kept answering while the recording ran, and the next recording is allowed again.
         assertThat(send("GET", "/health/live", "").statusCode()).isEqualTo(200);
         assertThat(HTTP.send(request("POST", "/debug/profile?seconds=1", ""), HttpResponse.BodyHandlers.discarding())
-                .statusCode()).isEqualTo(200);
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -101,7 +110,8 @@ class DebugAdminIT {
             assertThat(debug.statusCode()).isEqualTo(200);
             assertThat(debug.body()).startsWith("log level debug (was ");
             assertThat(root.getLevel()).isEqualTo(Level.FINE);
-            assertThat(root.getHandlers()).allSatisfy(h -> assertThat(h.getLevel()).isEqualTo(Level.FINE));
+            assertThat(root.getHandlers())
+                    .allSatisfy(h -> assertThat(h.getLevel()).isEqualTo(Level.FINE));
 
             assertThat(send("PUT", "/debug/log-level?level=WARN", "").body()).isEqualTo("log level warn (was debug)\n");
             assertThat(root.getLevel()).isEqualTo(Level.WARNING);
@@ -129,7 +139,8 @@ class DebugAdminIT {
 
     private static long leftoverProfiles() throws IOException {
         try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return files.filter(p -> p.getFileName().toString().startsWith("tcpfleet-profile-")).count();
+            return files.filter(p -> p.getFileName().toString().startsWith("tcpfleet-profile-"))
+                    .count();
         }
     }
 
@@ -138,9 +149,14 @@ class DebugAdminIT {
     }
 
     private static HttpRequest request(String method, String path, String body) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.admin().getPort() + path))
+        return HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.admin().getPort() + path))
                 .timeout(Duration.ofSeconds(90))
-                .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .method(
+                        method,
+                        body.isEmpty()
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body))
                 .build();
     }
 }

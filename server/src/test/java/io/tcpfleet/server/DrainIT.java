@@ -63,36 +63,47 @@ class DrainIT {
     void drainFromLoopbackFollowsTheDesignOrderAndAnswersWithTheOutcome() throws Exception {
         ServerConfig config = ServerConfig.defaults().withDrain(Duration.ofSeconds(3), Duration.ofSeconds(3));
         try (TestServer server = TestServer.start(config);
-             Socket idle = Wire.connect(server.address());
-             BusyClient busy = new BusyClient(server)) {
+                Socket idle = Wire.connect(server.address());
+                BusyClient busy = new BusyClient(server)) {
             assertThat(Wire.roundTrip(idle, "then quiet")).isEqualTo("then quiet");
             busy.awaitProgress();
 
             CompletableFuture<HttpResponse<String>> answer = Http.postAsync(server.admin(), "/drain");
-            Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> Http.status(server.admin(), "/health/ready") == 503);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(2))
+                    .until(() -> Http.status(server.admin(), "/health/ready") == 503);
             assertThat(server.metric("tcpfleet_draining")).isEqualTo(1.0);
             assertThat(Http.status(server.admin(), "/health/live")).isEqualTo(200);
 
             try (Socket duringDelay = Wire.connect(server.address())) {
                 assertThat(Wire.roundTrip(duringDelay, "still accepting")).isEqualTo("still accepting");
             }
-            Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-                    .untilAsserted(() -> assertThatThrownBy(() -> Wire.connect(server.address()).close())
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .ignoreExceptions()
+                    .untilAsserted(() -> assertThatThrownBy(
+                                    () -> Wire.connect(server.address()).close())
                             .isInstanceOf(ConnectException.class));
             busy.awaitProgress();
-            assertThat(Wire.closedByPeer(idle)).as("an idle connection is closed by the drain").isTrue();
+            assertThat(Wire.closedByPeer(idle))
+                    .as("an idle connection is closed by the drain")
+                    .isTrue();
 
             HttpResponse<String> response = answer.get();
             assertThat(response.statusCode()).isEqualTo(200);
             JsonNode json = new ObjectMapper().readTree(response.body());
             assertThat(json.get("connectionsAtStart").asInt()).isEqualTo(2);
-            assertThat(json.get("forced").asLong()).as("the busy one never ends by itself").isEqualTo(1);
+            assertThat(json.get("forced").asLong())
+                    .as("the busy one never ends by itself")
+                    .isEqualTo(1);
             // the idle one, the one opened during the delay, and the probes that found the listener still open
             assertThat(json.get("closed").asLong()).isGreaterThanOrEqualTo(2);
             assertThat(json.get("elapsedMillis").asLong()).isGreaterThanOrEqualTo(6000);
             assertThat(busy.loop).succeedsWithin(Duration.ofSeconds(10));
-            assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"forced\"}")).isEqualTo(1.0);
-            assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"drain\"}")).isEqualTo(1.0);
+            assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"forced\"}"))
+                    .isEqualTo(1.0);
+            assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"drain\"}"))
+                    .isEqualTo(1.0);
 
             DrainResult joined = server.server().drain().start("second request").get();
             assertThat(joined.toJson()).isEqualTo(response.body().trim());
@@ -102,14 +113,18 @@ class DrainIT {
     @Test
     void skippingAheadEndsBothWaitsAndForcesWhatIsLeft() throws Exception {
         ServerConfig config = ServerConfig.defaults().withDrain(Duration.ofMinutes(5), Duration.ofMinutes(5));
-        try (TestServer server = TestServer.start(config); BusyClient busy = new BusyClient(server)) {
+        try (TestServer server = TestServer.start(config);
+                BusyClient busy = new BusyClient(server)) {
             busy.awaitProgress();
             CompletableFuture<DrainResult> drain = server.server().drain().start("SIGTERM");
-            Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> server.server().drain().isDraining());
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(2))
+                    .until(() -> server.server().drain().isDraining());
             server.server().drain().skipAhead();
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(drain::isDone);
             assertThat(drain.get().forced()).isEqualTo(1);
-            assertThat(drain.get().elapsedMillis()).isLessThan(Duration.ofMinutes(5).toMillis());
+            assertThat(drain.get().elapsedMillis())
+                    .isLessThan(Duration.ofMinutes(5).toMillis());
         }
     }
 }

@@ -89,7 +89,8 @@ class EchoIT {
             for (int i = 0; i < clients; i++) {
                 sockets.add(Wire.connect(server.address()));
             }
-            Awaitility.await().atMost(Duration.ofSeconds(30))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> server.server().connections().active() == clients);
             List<Future<byte[]>> answers = new ArrayList<>();
             for (int i = 0; i < clients; i++) {
@@ -104,13 +105,16 @@ class EchoIT {
                 assertThat(answers.get(i).get(60, TimeUnit.SECONDS)).isEqualTo(Wire.randomBytes(512, i));
             }
             assertThat(server.metric("tcpfleet_connections_active")).isEqualTo(clients);
-            assertThat(server.metric("tcpfleet_connections_accepted_total") - acceptedBefore).isEqualTo(clients);
+            assertThat(server.metric("tcpfleet_connections_accepted_total") - acceptedBefore)
+                    .isEqualTo(clients);
         } finally {
             pool.shutdownNow();
             for (Socket socket : sockets) {
                 socket.close();
             }
         }
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> server.server().connections().active() == 0);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> server.server().connections().active() == 0);
     }
 }

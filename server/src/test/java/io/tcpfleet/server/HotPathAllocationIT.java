@@ -56,10 +56,15 @@ class HotPathAllocationIT {
     @Test
     void proxyAllocatesNothingPerMessage() throws Exception {
         try (TestServer upstream = TestServer.start(ServerConfig.defaults());
-             TestServer proxy = TestServer.start(ServerConfig.defaults().withUpstream(
-                     new HostPort("127.0.0.1", upstream.address().getPort()), Duration.ofSeconds(2), 5, Duration.ofSeconds(5)))) {
+                TestServer proxy = TestServer.start(ServerConfig.defaults()
+                        .withUpstream(
+                                new HostPort("127.0.0.1", upstream.address().getPort()),
+                                Duration.ofSeconds(2),
+                                5,
+                                Duration.ofSeconds(5)))) {
             double perMessage = bytesPerRoundTrip(proxy);
-            System.out.printf("proxy (+ its echo upstream): %.2f bytes allocated on event loops per round trip%n", perMessage);
+            System.out.printf(
+                    "proxy (+ its echo upstream): %.2f bytes allocated on event loops per round trip%n", perMessage);
             assertThat(perMessage).isLessThan(8.0);
         }
     }
@@ -68,7 +73,7 @@ class HotPathAllocationIT {
     @Test
     void splicedBulkEchoAllocatesNothingPerMegabyte() throws Exception {
         try (TestServer server = TestServer.start(ServerConfig.defaults());
-             Socket socket = Wire.connect(server.address())) {
+                Socket socket = Wire.connect(server.address())) {
             byte[] chunk = Wire.randomBytes(1 << 20, 2);
             bulk(socket, chunk, 32);
             // A long run, so one-time costs (a queue chunk, a class first used) do not pass for per-MiB ones.
@@ -113,7 +118,8 @@ class HotPathAllocationIT {
         }
     }
 
-    private static void roundTrips(OutputStream out, InputStream in, byte[] message, byte[] answer, int n) throws Exception {
+    private static void roundTrips(OutputStream out, InputStream in, byte[] message, byte[] answer, int n)
+            throws Exception {
         for (int i = 0; i < n; i++) {
             out.write(message);
             int got = 0;

@@ -2,14 +2,14 @@ package io.tcpfleet.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.tcpfleet.server.config.ServerConfig;
 import io.tcpfleet.server.testing.TestServer;
 import io.tcpfleet.server.testing.Wire;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
-import io.netty.channel.Channel;
-import io.netty.channel.EventLoop;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,15 +32,21 @@ class LimitsIT {
                     assertThat(Wire.roundTrip(s, "hello " + i)).isEqualTo("hello " + i);
                 }
                 try (Socket over = Wire.connect(server.address())) {
-                    assertThat(Wire.closedByPeer(over)).as("connection 101 is closed at once").isTrue();
+                    assertThat(Wire.closedByPeer(over))
+                            .as("connection 101 is closed at once")
+                            .isTrue();
                 }
-                assertThat(server.metric("tcpfleet_connections_refused_total{reason=\"limit\"}")).isEqualTo(1.0);
-                assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"limit\"}")).isEqualTo(1.0);
+                assertThat(server.metric("tcpfleet_connections_refused_total{reason=\"limit\"}"))
+                        .isEqualTo(1.0);
+                assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"limit\"}"))
+                        .isEqualTo(1.0);
                 assertThat(server.metric("tcpfleet_connections_active")).isEqualTo(100.0);
                 assertThat(Wire.roundTrip(held.get(99), "still here")).isEqualTo("still here");
 
                 held.remove(0).close();
-                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.server().connections().active() == 99);
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(10))
+                        .until(() -> server.server().connections().active() == 99);
                 try (Socket again = Wire.connect(server.address())) {
                     assertThat(Wire.roundTrip(again, "room again")).isEqualTo("room again");
                 }
@@ -55,12 +61,14 @@ class LimitsIT {
     @Test
     void closesAConnectionThatSendsNothingForTheIdleTimeout() throws Exception {
         try (TestServer server = TestServer.start(ServerConfig.defaults().withLimits(100, Duration.ofMillis(300)));
-             Socket idle = Wire.connect(server.address())) {
+                Socket idle = Wire.connect(server.address())) {
             assertThat(Wire.roundTrip(idle, "one line")).isEqualTo("one line");
             assertThat(Wire.closedByPeer(idle)).isTrue();
-            Awaitility.await().atMost(Duration.ofSeconds(10))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
                     .until(() -> server.metric("tcpfleet_connections_closed_total{reason=\"idle\"}") == 1.0);
-            assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"client\"}")).isZero();
+            assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"client\"}"))
+                    .isZero();
         }
     }
 
@@ -69,7 +77,7 @@ class LimitsIT {
         // The scrape at the end must come within a timeout of the last tick (a loaded machine took
         // more than 500 ms for it), else the quiet-again connection is rightly closed before it.
         try (TestServer server = TestServer.start(ServerConfig.defaults().withLimits(100, Duration.ofSeconds(1)));
-             Socket busy = Wire.connect(server.address())) {
+                Socket busy = Wire.connect(server.address())) {
             long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
             int i = 0;
             while (System.nanoTime() < until) {
@@ -77,7 +85,8 @@ class LimitsIT {
                 i++;
             }
             assertThat(Wire.roundTrip(busy, "still here")).isEqualTo("still here");
-            assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"idle\"}")).isZero();
+            assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"idle\"}"))
+                    .isZero();
         }
     }
 
@@ -95,14 +104,19 @@ class LimitsIT {
                     assertThat(Wire.roundTrip(s, "hello " + i)).isEqualTo("hello " + i);
                     (i < 8 ? quiet : talking).add(s);
                 }
-                assertThat(loopsWithBoth(server, quiet, talking)).as("loops holding both kinds").isNotEmpty();
+                assertThat(loopsWithBoth(server, quiet, talking))
+                        .as("loops holding both kinds")
+                        .isNotEmpty();
                 for (Socket s : quiet) {
                     s.setSoTimeout(10); // a look, not a wait: the talkers must not fall silent meanwhile
                 }
                 Set<Socket> closed = new HashSet<>();
                 long start = System.nanoTime();
                 // Every poll is a round of talk; done once all quiet ones are closed and two timeouts have passed.
-                Awaitility.await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(30))
+                        .pollDelay(Duration.ZERO)
+                        .pollInterval(Duration.ofMillis(1))
                         .until(() -> {
                             for (Socket s : talking) {
                                 assertThat(Wire.roundTrip(s, "tick")).isEqualTo("tick");
@@ -114,7 +128,8 @@ class LimitsIT {
                             }
                             return closed.size() == quiet.size() && System.nanoTime() - start > 2 * timeout.toNanos();
                         });
-                assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"idle\"}")).isEqualTo(8.0);
+                assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"idle\"}"))
+                        .isEqualTo(8.0);
                 for (Socket s : talking) {
                     assertThat(Wire.roundTrip(s, "still here")).isEqualTo("still here");
                 }

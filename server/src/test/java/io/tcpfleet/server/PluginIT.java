@@ -20,8 +20,10 @@ class PluginIT {
 
     @Test
     void thePingPluginAnswersPongEchoesLinesAndTellsClientsToReconnectOnDrain() throws Exception {
-        ServerConfig config = ServerConfig.defaults().withHandler("ping").withDrain(Duration.ZERO, Duration.ofSeconds(10));
-        try (TestServer server = TestServer.start(config); Socket client = Wire.connect(server.address())) {
+        ServerConfig config =
+                ServerConfig.defaults().withHandler("ping").withDrain(Duration.ZERO, Duration.ofSeconds(10));
+        try (TestServer server = TestServer.start(config);
+                Socket client = Wire.connect(server.address())) {
             assertThat(Wire.roundTrip(client, "PING")).isEqualTo("PONG");
             assertThat(Wire.roundTrip(client, "hello")).isEqualTo("hello");
             assertThat(Wire.roundTrip(client, "PING")).isEqualTo("PONG");
@@ -43,8 +45,10 @@ class PluginIT {
     void aBlockingPluginRunsOnTheWorkerPoolAndOverflowIsRefusedAndCounted() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         BlockingEchoPlugin.GATE.set(gate);
-        ServerConfig config = ServerConfig.defaults().withHandler("blocking-echo").withBlockingPool(1, 16);
-        try (TestServer server = TestServer.start(config); Socket flooder = Wire.connect(server.address())) {
+        ServerConfig config =
+                ServerConfig.defaults().withHandler("blocking-echo").withBlockingPool(1, 16);
+        try (TestServer server = TestServer.start(config);
+                Socket flooder = Wire.connect(server.address())) {
             OutputStream out = flooder.getOutputStream();
             for (int i = 0; i < 200 && server.metric("tcpfleet_worker_rejected_total") == 0; i++) {
                 double before = server.metric("tcpfleet_bytes_received_total");
@@ -55,14 +59,20 @@ class PluginIT {
                     break;
                 }
                 // One read per write: wait until the server has taken this byte.
-                Awaitility.await().atMost(Duration.ofSeconds(10))
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(10))
                         .until(() -> server.metric("tcpfleet_bytes_received_total") > before
                                 || server.metric("tcpfleet_worker_rejected_total") > 0);
             }
             assertThat(server.metric("tcpfleet_worker_rejected_total")).isGreaterThanOrEqualTo(1.0);
-            assertThat(Wire.closedByPeer(flooder)).as("the overflowing connection is closed").isTrue();
-            assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"limit\"}")).isEqualTo(1.0);
-            assertThat(Http.status(server.admin(), "/health/live")).as("event loops never blocked").isEqualTo(200);
+            assertThat(Wire.closedByPeer(flooder))
+                    .as("the overflowing connection is closed")
+                    .isTrue();
+            assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"limit\"}"))
+                    .isEqualTo(1.0);
+            assertThat(Http.status(server.admin(), "/health/live"))
+                    .as("event loops never blocked")
+                    .isEqualTo(200);
 
             gate.countDown();
             // The queued tasks of the refused connection still drain first; until they have, a new

@@ -18,15 +18,15 @@ import org.junit.jupiter.api.Test;
 class ProxyIT {
 
     private static ServerConfig proxyTo(int port, int breakerFailures, Duration cooldown) {
-        return ServerConfig.defaults().withUpstream(new HostPort("127.0.0.1", port), Duration.ofSeconds(2),
-                breakerFailures, cooldown);
+        return ServerConfig.defaults()
+                .withUpstream(new HostPort("127.0.0.1", port), Duration.ofSeconds(2), breakerFailures, cooldown);
     }
 
     @Test
     void relaysBothWaysToALiveUpstreamAndPassesTheHalfClose() throws Exception {
         try (TestServer upstream = TestServer.start(ServerConfig.defaults());
-             TestServer proxy = TestServer.start(proxyTo(upstream.address().getPort(), 5, Duration.ofSeconds(5)));
-             Socket client = Wire.connect(proxy.address())) {
+                TestServer proxy = TestServer.start(proxyTo(upstream.address().getPort(), 5, Duration.ofSeconds(5)));
+                Socket client = Wire.connect(proxy.address())) {
             byte[] payload = Wire.randomBytes(4 * 1024 * 1024, 11);
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
                 try {
@@ -38,7 +38,9 @@ class ProxyIT {
             });
             InputStream in = client.getInputStream();
             assertThat(Wire.readExactly(in, payload.length)).isEqualTo(payload);
-            assertThat(in.read()).as("upstream's close comes back through the proxy").isEqualTo(-1);
+            assertThat(in.read())
+                    .as("upstream's close comes back through the proxy")
+                    .isEqualTo(-1);
             writer.get(30, TimeUnit.SECONDS);
             assertThat(proxy.metric("tcpfleet_upstream_connect_seconds_count")).isEqualTo(1.0);
             assertThat(proxy.metric("tcpfleet_upstream_failures_total")).isZero();
@@ -56,7 +58,9 @@ class ProxyIT {
         try (TestServer proxy = TestServer.start(proxyTo(deadPort, 3, cooldown))) {
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
                 try (Socket client = Wire.connect(proxy.address())) {
-                    assertThat(Wire.closedByPeer(client)).as("client is let go, not left hanging").isTrue();
+                    assertThat(Wire.closedByPeer(client))
+                            .as("client is let go, not left hanging")
+                            .isTrue();
                 }
                 return proxy.metric("tcpfleet_upstream_circuit_open") == 1.0;
             });
@@ -70,17 +74,21 @@ class ProxyIT {
             if (proxy.metric("tcpfleet_upstream_circuit_open") == 1.0) {
                 assertThat(proxy.metric("tcpfleet_upstream_failures_total")).isLessThanOrEqualTo(failures + 1);
             }
-            assertThat(proxy.metric("tcpfleet_connections_closed_total{reason=\"error\"}")).isGreaterThanOrEqualTo(2.0);
+            assertThat(proxy.metric("tcpfleet_connections_closed_total{reason=\"error\"}"))
+                    .isGreaterThanOrEqualTo(2.0);
 
             try (TestServer revived = TestServer.startOnPort(ServerConfig.defaults(), deadPort)) {
-                Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                    try (Socket client = Wire.connect(proxy.address())) {
-                        client.setSoTimeout(5_000);
-                        return "back".equals(Wire.roundTrip(client, "back"));
-                    } catch (java.io.IOException e) {
-                        return false;
-                    }
-                });
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(20))
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() -> {
+                            try (Socket client = Wire.connect(proxy.address())) {
+                                client.setSoTimeout(5_000);
+                                return "back".equals(Wire.roundTrip(client, "back"));
+                            } catch (java.io.IOException e) {
+                                return false;
+                            }
+                        });
                 assertThat(proxy.metric("tcpfleet_upstream_circuit_open")).isZero();
             }
         }

@@ -83,21 +83,27 @@ class ServerProcessIT {
     @Test
     void sigtermDrainsAndTheInFlightConnectionFinishesWithEveryByteEchoed() throws Exception {
         try (ServerProcess server = ServerProcess.startListening("--drain-delay", "2s", "--drain-timeout", "3s");
-             Socket socket = Wire.connect(server.address())) {
+                Socket socket = Wire.connect(server.address())) {
             Streamer streamer = new Streamer(socket);
             streamer.awaitProgress();
 
             long sigterm = System.nanoTime();
             server.process().destroy();
             // "At once": well inside the delay, with room for a loaded machine.
-            Awaitility.await().atMost(Duration.ofMillis(1500)).pollInterval(Duration.ofMillis(20))
+            Awaitility.await()
+                    .atMost(Duration.ofMillis(1500))
+                    .pollInterval(Duration.ofMillis(20))
                     .until(() -> Http.status(server.admin(), "/health/ready") == 503);
             assertThat(Http.status(server.admin(), "/health/live")).isEqualTo(200);
             streamer.awaitProgress();
-            Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-                    .untilAsserted(() -> assertThatThrownBy(() -> Wire.connect(server.address()).close())
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .ignoreExceptions()
+                    .untilAsserted(() -> assertThatThrownBy(
+                                    () -> Wire.connect(server.address()).close())
                             .isInstanceOf(ConnectException.class));
-            assertThat(System.nanoTime() - sigterm).as("listener open for the whole delay")
+            assertThat(System.nanoTime() - sigterm)
+                    .as("listener open for the whole delay")
                     .isGreaterThanOrEqualTo(DELAY.toNanos());
             streamer.awaitProgress();
 
@@ -113,7 +119,9 @@ class ServerProcessIT {
             assertThat(finished.get("forced").asInt()).isZero();
             assertThat(finished.get("connectionsAtStart").asInt()).isEqualTo(1);
             assertThat(server.stdout()).noneMatch(line -> line.contains("LEAK"));
-            assertThat(server.nonJsonLines()).as("every stdout line is a JSON object").isEmpty();
+            assertThat(server.nonJsonLines())
+                    .as("every stdout line is a JSON object")
+                    .isEmpty();
             JsonNode closed = server.awaitLogLine("connection closed", "remote", "/127.0.0.1:" + socket.getLocalPort());
             assertThat(closed.get("level").asText()).isEqualTo("debug");
             assertThat(closed.get("reason").asText()).isEqualTo("client");
@@ -126,7 +134,7 @@ class ServerProcessIT {
     @Test
     void aConnectionThatNeverEndsIsForceClosedAtTheDeadlineAndCounted() throws Exception {
         try (ServerProcess server = ServerProcess.startListening("--drain-delay", "1s", "--drain-timeout", "2s");
-             Socket socket = Wire.connect(server.address())) {
+                Socket socket = Wire.connect(server.address())) {
             Streamer streamer = new Streamer(socket);
             streamer.awaitProgress();
             long sigterm = System.nanoTime();
@@ -134,52 +142,70 @@ class ServerProcessIT {
             Duration deadline = Duration.ofSeconds(1 + 2 + 1);
             Awaitility.await().atMost(deadline).until(() -> !server.process().isAlive());
             assertThat(server.process().exitValue()).isZero();
-            assertThat(System.nanoTime() - sigterm).as("it waited for the timeout")
+            assertThat(System.nanoTime() - sigterm)
+                    .as("it waited for the timeout")
                     .isGreaterThanOrEqualTo(Duration.ofSeconds(3).toNanos());
             assertThat(streamer.reader).succeedsWithin(Duration.ofSeconds(10));
             JsonNode finished = server.awaitLogLine("drain finished");
             assertThat(finished.get("forced").asInt()).isEqualTo(1);
             assertThat(server.awaitLogLine("connection closed", "remote", "/127.0.0.1:" + socket.getLocalPort())
-                    .get("reason").asText()).isEqualTo("forced");
+                            .get("reason")
+                            .asText())
+                    .isEqualTo("forced");
         }
     }
 
     @Test
     void aSecondSigtermSkipsAheadToTheForcedClose() throws Exception {
         try (ServerProcess server = ServerProcess.startListening("--drain-delay", "10m", "--drain-timeout", "10m");
-             Socket socket = Wire.connect(server.address())) {
+                Socket socket = Wire.connect(server.address())) {
             Streamer streamer = new Streamer(socket);
             streamer.awaitProgress();
             server.process().destroy();
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> Http.status(server.admin(), "/health/ready") == 503);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> Http.status(server.admin(), "/health/ready") == 503);
             server.process().destroy();
-            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> !server.process().isAlive());
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(15))
+                    .until(() -> !server.process().isAlive());
             assertThat(server.process().exitValue()).isZero();
-            assertThat(server.awaitLogLine("drain finished").get("forced").asInt()).isEqualTo(1);
+            assertThat(server.awaitLogLine("drain finished").get("forced").asInt())
+                    .isEqualTo(1);
             assertThat(streamer.reader).succeedsWithin(Duration.ofSeconds(10));
         }
     }
 
     @Test
-    void theImagesDrainCommandAsksOverLoopbackAndWaitsForTheAnswer(@org.junit.jupiter.api.io.TempDir java.nio.file.Path opt)
-            throws Exception {
+    void theImagesDrainCommandAsksOverLoopbackAndWaitsForTheAnswer(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path opt) throws Exception {
         // The image layout: /opt/tcpfleet/bin/drain next to /opt/tcpfleet/tcpfleet-server.jar.
         java.nio.file.Path bin = java.nio.file.Files.createDirectories(opt.resolve("bin"));
         java.nio.file.Files.copy(java.nio.file.Path.of("src/main/image/drain"), bin.resolve("drain"));
         java.nio.file.Files.copy(ServerProcess.jar(), opt.resolve("tcpfleet-server.jar"));
         try (ServerProcess server = ServerProcess.startListening("--drain-delay", "1s", "--drain-timeout", "1s")) {
-            ProcessBuilder drain = new ProcessBuilder("sh", bin.resolve("drain").toString(),
-                    String.valueOf(server.admin().getPort())).redirectErrorStream(true);
-            drain.environment().put("PATH", java.nio.file.Path.of(System.getProperty("java.home"), "bin") + ":"
-                    + System.getenv("PATH"));
+            ProcessBuilder drain = new ProcessBuilder(
+                            "sh",
+                            bin.resolve("drain").toString(),
+                            String.valueOf(server.admin().getPort()))
+                    .redirectErrorStream(true);
+            drain.environment()
+                    .put(
+                            "PATH",
+                            java.nio.file.Path.of(System.getProperty("java.home"), "bin") + ":"
+                                    + System.getenv("PATH"));
             Process client = drain.start();
             String answer = new String(client.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !client.isAlive());
             assertThat(client.exitValue()).as(answer).isZero();
             JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer);
-            assertThat(json.get("elapsedMillis").asLong()).as("it waited for the drain").isGreaterThanOrEqualTo(1000);
+            assertThat(json.get("elapsedMillis").asLong())
+                    .as("it waited for the drain")
+                    .isGreaterThanOrEqualTo(1000);
             assertThat(json.get("forced").asLong()).isZero();
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !server.process().isAlive());
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> !server.process().isAlive());
             assertThat(server.process().exitValue()).isZero();
         }
     }
@@ -187,9 +213,13 @@ class ServerProcessIT {
     @Test
     void aBadEnvironmentValueStopsTheJarWithExitTwoAndOneLine() throws Exception {
         try (ServerProcess server = ServerProcess.start(Map.of("TCPFLEET_IDLE_TIMEOUT", "5 minutes"))) {
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !server.process().isAlive());
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> !server.process().isAlive());
             assertThat(server.process().exitValue()).isEqualTo(2);
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !server.stderr().isEmpty());
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> !server.stderr().isEmpty());
             assertThat(server.stderr()).hasSize(1);
             assertThat(server.stderr().get(0)).contains("TCPFLEET_IDLE_TIMEOUT").contains("'5 minutes'");
             assertThat(server.stdout()).isEmpty();
@@ -199,27 +229,50 @@ class ServerProcessIT {
     @Test
     void anUnknownHandlerIsABadSettingAndAPortInUseAFailedStart() throws Exception {
         try (ServerProcess server = ServerProcess.start(Map.of("TCPFLEET_HANDLER", "redis"))) {
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !server.process().isAlive());
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> !server.process().isAlive());
             assertThat(server.process().exitValue()).isEqualTo(2);
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !server.stderr().isEmpty());
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> !server.stderr().isEmpty());
             assertThat(server.stderr()).singleElement().asString().contains("--handler 'redis'");
         }
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-             ServerProcess server = ServerProcess.start(Map.of(), "--bind", "127.0.0.1", "--admin-bind", "127.0.0.1",
-                     "--port", String.valueOf(taken.getLocalPort()), "--admin-port", "0")) {
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !server.process().isAlive());
+                ServerProcess server = ServerProcess.start(
+                        Map.of(),
+                        "--bind",
+                        "127.0.0.1",
+                        "--admin-bind",
+                        "127.0.0.1",
+                        "--port",
+                        String.valueOf(taken.getLocalPort()),
+                        "--admin-port",
+                        "0")) {
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> !server.process().isAlive());
             assertThat(server.process().exitValue()).isEqualTo(1);
-            assertThat(server.awaitLogLine("server failed to start").get("error").asText()).contains("Address already in use");
+            assertThat(server.awaitLogLine("server failed to start")
+                            .get("error")
+                            .asText())
+                    .contains("Address already in use");
         }
     }
 
     @Test
     void helpWorksFromTheJar() throws Exception {
         try (ServerProcess server = ServerProcess.start(Map.of(), "--help")) {
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !server.process().isAlive());
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> !server.process().isAlive());
             assertThat(server.process().exitValue()).isZero();
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.stdout().size() > 10);
-            assertThat(String.join("\n", server.stdout())).contains("--drain-timeout").contains("TCPFLEET_");
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> server.stdout().size() > 10);
+            assertThat(String.join("\n", server.stdout()))
+                    .contains("--drain-timeout")
+                    .contains("TCPFLEET_");
         }
     }
 }

@@ -29,9 +29,13 @@ class SocketStatesIT {
         // The upstream accepts and holds every connection: the proxy passes the client's FIN on and,
         // as it should, keeps the client's socket open until the upstream is done, which is never.
         try (ServerSocket upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-             TestServer proxy = TestServer.start(ServerConfig.defaults().withUpstream(
-                     new HostPort("127.0.0.1", upstream.getLocalPort()), Duration.ofSeconds(2), 5, Duration.ofSeconds(5)));
-             Socket client = Wire.connect(proxy.address())) {
+                TestServer proxy = TestServer.start(ServerConfig.defaults()
+                        .withUpstream(
+                                new HostPort("127.0.0.1", upstream.getLocalPort()),
+                                Duration.ofSeconds(2),
+                                5,
+                                Duration.ofSeconds(5)));
+                Socket client = Wire.connect(proxy.address())) {
             assertThat(sockets(proxy, "listen")).isEqualTo(1);
             try (Socket held = upstream.accept()) {
                 Awaitility.await("established").atMost(CEILING).until(() -> sockets(proxy, "established") == 1);
@@ -40,7 +44,9 @@ class SocketStatesIT {
                 client.shutdownOutput();
                 Awaitility.await("close_wait counted").atMost(CEILING).until(() -> sockets(proxy, "close_wait") == 1);
                 assertThat(sockets(proxy, "established")).isZero();
-                assertThat(held.getInputStream().read()).as("FIN passed upstream").isEqualTo(-1);
+                assertThat(held.getInputStream().read())
+                        .as("FIN passed upstream")
+                        .isEqualTo(-1);
             }
         }
     }
@@ -52,12 +58,14 @@ class SocketStatesIT {
             try (Socket client = Wire.connect(server.address())) {
                 InputStream in = client.getInputStream();
                 assertThat(in.read()).as("closed by the idle timeout").isEqualTo(-1);
-                Awaitility.await("fin_wait2 while the client has not closed").atMost(CEILING)
+                Awaitility.await("fin_wait2 while the client has not closed")
+                        .atMost(CEILING)
                         .until(() -> sockets(server, "fin_wait2") == 1);
             }
             Awaitility.await("time_wait counted").atMost(CEILING).until(() -> sockets(server, "time_wait") == 1);
             assertThat(sockets(server, "fin_wait2")).isZero();
-            assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"idle\"}")).isEqualTo(1.0);
+            assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"idle\"}"))
+                    .isEqualTo(1.0);
         }
     }
 
@@ -65,8 +73,18 @@ class SocketStatesIT {
     void everyStateIsExportedWithTheMaxAlongside() throws Exception {
         try (TestServer server = TestServer.start(ServerConfig.defaults().withLimits(1234, Duration.ZERO))) {
             Map<String, Double> samples = server.metrics();
-            for (String state : new String[] {"established", "syn_recv", "fin_wait1", "fin_wait2", "time_wait", "close",
-                    "close_wait", "last_ack", "listen", "closing"}) {
+            for (String state : new String[] {
+                "established",
+                "syn_recv",
+                "fin_wait1",
+                "fin_wait2",
+                "time_wait",
+                "close",
+                "close_wait",
+                "last_ack",
+                "listen",
+                "closing"
+            }) {
                 assertThat(samples).containsKey("tcpfleet_sockets{state=\"" + state + "\"}");
             }
             assertThat(samples).containsEntry("tcpfleet_connections_max", 1234.0);

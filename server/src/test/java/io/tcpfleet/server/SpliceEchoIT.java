@@ -47,7 +47,8 @@ class SpliceEchoIT {
                 sent += more.length;
             }
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pipes() == pipesBefore);
-            Awaitility.await().atMost(Duration.ofSeconds(10))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
                     .until(() -> server.metric("tcpfleet_connections_closed_total{reason=\"client\"}") == 1.0);
             assertThat(server.metric("tcpfleet_connections_active")).isZero();
             assertThat(server.metric("tcpfleet_bytes_received_total")).isEqualTo(sent);
@@ -62,7 +63,7 @@ class SpliceEchoIT {
     @RepeatedTest(10)
     void aClientThatHalfClosesWhileTheServerHoldsBytesGetsEveryOneOfThem() throws Exception {
         try (TestServer server = TestServer.start(ServerConfig.defaults());
-             Socket socket = Wire.connect(server.address())) {
+                Socket socket = Wire.connect(server.address())) {
             echoUntilSpliced(socket, pipes());
             byte[] payload = Wire.randomBytes(32 * CHUNK, 32);
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
@@ -100,11 +101,13 @@ class SpliceEchoIT {
                     byte[] chunk = Wire.randomBytes(CHUNK / 4, i);
                     assertThat(Wire.echo(socket, chunk)).isEqualTo(chunk);
                 }
-                assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"idle\"}")).isZero();
+                assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"idle\"}"))
+                        .isZero();
                 // ...and silence closes it.
                 assertThat(Wire.closedByPeer(socket)).isTrue();
             }
-            assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"idle\"}")).isEqualTo(1.0);
+            assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"idle\"}"))
+                    .isEqualTo(1.0);
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pipes() == pipesBefore);
         }
     }
@@ -113,8 +116,8 @@ class SpliceEchoIT {
     void theDrainClosesAQuietSplicedConnectionButWaitsForBytesItStillHolds() throws Exception {
         ServerConfig config = ServerConfig.defaults().withDrain(Duration.ZERO, Duration.ofSeconds(4));
         try (TestServer server = TestServer.start(config);
-             Socket quiet = Wire.connect(server.address());
-             Socket stalled = Wire.connect(server.address())) {
+                Socket quiet = Wire.connect(server.address());
+                Socket stalled = Wire.connect(server.address())) {
             echoUntilSpliced(quiet, pipes());
             echoUntilSpliced(stalled, pipes());
             // The stalled client sends and reads nothing back: the server ends up holding bytes.
@@ -131,7 +134,9 @@ class SpliceEchoIT {
 
             assertThat(Wire.closedByPeer(quiet)).isTrue();
             assertThat(result.closed()).as("the quiet one, closed as idle").isEqualTo(1);
-            assertThat(result.forced()).as("the one the server still owed bytes, at the timeout").isEqualTo(1);
+            assertThat(result.forced())
+                    .as("the one the server still owed bytes, at the timeout")
+                    .isEqualTo(1);
         }
     }
 
@@ -176,7 +181,8 @@ class SpliceEchoIT {
             for (Future<?> f : done) {
                 f.get(120, TimeUnit.SECONDS);
             }
-            Awaitility.await().atMost(Duration.ofSeconds(30))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> server.metric("tcpfleet_connections_active") == 0.0);
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pipes() == pipesBefore);
         } finally {

@@ -109,14 +109,16 @@ final class ConnectionWorker implements Runnable {
 
     /** The pause between requests, watching the idle connection; false when it was closed meanwhile. */
     private boolean pause() {
-        long think = ThreadLocalRandom.current().nextLong(cfg.thinkMin().toNanos(), cfg.thinkMax().toNanos() + 1);
+        long think = ThreadLocalRandom.current()
+                .nextLong(cfg.thinkMin().toNanos(), cfg.thinkMax().toNanos() + 1);
         long until = System.nanoTime() + think;
         try {
             while (running.getAsBoolean()) {
                 long now = System.nanoTime();
                 long wait = until - now;
                 if (cfg.lineProtocol()) {
-                    wait = Math.min(wait, lastActivity + cfg.heartbeat().interval().toNanos() - now);
+                    wait = Math.min(
+                            wait, lastActivity + cfg.heartbeat().interval().toNanos() - now);
                 }
                 if (wait > 0 && !watchIdle(wait)) {
                     return false;
@@ -124,7 +126,9 @@ final class ConnectionWorker implements Runnable {
                 if (System.nanoTime() >= until) {
                     return true;
                 }
-                if (cfg.lineProtocol() && System.nanoTime() - lastActivity >= cfg.heartbeat().interval().toNanos()
+                if (cfg.lineProtocol()
+                        && System.nanoTime() - lastActivity
+                                >= cfg.heartbeat().interval().toNanos()
                         && !heartbeat()) {
                     return false;
                 }

@@ -38,8 +38,7 @@ public final class LoadClient implements AutoCloseable {
         }
         running = true;
         for (int i = 0; i < config.connections(); i++) {
-            Thread t = new Thread(new ConnectionWorker(i, config, endpoints, counters, () -> running),
-                    "load-" + i);
+            Thread t = new Thread(new ConnectionWorker(i, config, endpoints, counters, () -> running), "load-" + i);
             t.setDaemon(true);
             threads.add(t);
             t.start();

@@ -20,9 +20,18 @@ import java.time.Duration;
  *                        and honours a RECONNECT line (the line-protocol plugin); otherwise raw echo
  * @param heartbeat       the application heartbeat, used only with lineProtocol
  */
-public record LoadConfig(int connections, int payloadBytes, Duration thinkMin, Duration thinkMax,
-                         Duration requestTimeout, Duration connectTimeout, int maxAttempts,
-                         Duration backoffBase, Duration backoffCap, boolean lineProtocol, Heartbeat heartbeat) {
+public record LoadConfig(
+        int connections,
+        int payloadBytes,
+        Duration thinkMin,
+        Duration thinkMax,
+        Duration requestTimeout,
+        Duration connectTimeout,
+        int maxAttempts,
+        Duration backoffBase,
+        Duration backoffCap,
+        boolean lineProtocol,
+        Heartbeat heartbeat) {
 
     /**
      * The application heartbeat: a {@code PING} after {@code interval} of silence, a miss when no
@@ -44,42 +53,122 @@ public record LoadConfig(int connections, int payloadBytes, Duration thinkMin, D
     }
 
     public static LoadConfig defaults() {
-        return new LoadConfig(10, 256, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(2), 3,
-                Duration.ofMillis(20), Duration.ofSeconds(1), false, Heartbeat.defaults());
+        return new LoadConfig(
+                10,
+                256,
+                Duration.ZERO,
+                Duration.ZERO,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(2),
+                3,
+                Duration.ofMillis(20),
+                Duration.ofSeconds(1),
+                false,
+                Heartbeat.defaults());
     }
 
     public LoadConfig withConnections(int n) {
-        return new LoadConfig(n, payloadBytes, thinkMin, thinkMax, requestTimeout, connectTimeout, maxAttempts,
-                backoffBase, backoffCap, lineProtocol, heartbeat);
+        return new LoadConfig(
+                n,
+                payloadBytes,
+                thinkMin,
+                thinkMax,
+                requestTimeout,
+                connectTimeout,
+                maxAttempts,
+                backoffBase,
+                backoffCap,
+                lineProtocol,
+                heartbeat);
     }
 
     public LoadConfig withPayloadBytes(int n) {
-        return new LoadConfig(connections, n, thinkMin, thinkMax, requestTimeout, connectTimeout, maxAttempts,
-                backoffBase, backoffCap, lineProtocol, heartbeat);
+        return new LoadConfig(
+                connections,
+                n,
+                thinkMin,
+                thinkMax,
+                requestTimeout,
+                connectTimeout,
+                maxAttempts,
+                backoffBase,
+                backoffCap,
+                lineProtocol,
+                heartbeat);
     }
 
     public LoadConfig withThink(Duration min, Duration max) {
-        return new LoadConfig(connections, payloadBytes, min, max, requestTimeout, connectTimeout, maxAttempts,
-                backoffBase, backoffCap, lineProtocol, heartbeat);
+        return new LoadConfig(
+                connections,
+                payloadBytes,
+                min,
+                max,
+                requestTimeout,
+                connectTimeout,
+                maxAttempts,
+                backoffBase,
+                backoffCap,
+                lineProtocol,
+                heartbeat);
     }
 
     public LoadConfig withRequestTimeout(Duration timeout) {
-        return new LoadConfig(connections, payloadBytes, thinkMin, thinkMax, timeout, connectTimeout, maxAttempts,
-                backoffBase, backoffCap, lineProtocol, heartbeat);
+        return new LoadConfig(
+                connections,
+                payloadBytes,
+                thinkMin,
+                thinkMax,
+                timeout,
+                connectTimeout,
+                maxAttempts,
+                backoffBase,
+                backoffCap,
+                lineProtocol,
+                heartbeat);
     }
 
     public LoadConfig withMaxAttempts(int n) {
-        return new LoadConfig(connections, payloadBytes, thinkMin, thinkMax, requestTimeout, connectTimeout, n,
-                backoffBase, backoffCap, lineProtocol, heartbeat);
+        return new LoadConfig(
+                connections,
+                payloadBytes,
+                thinkMin,
+                thinkMax,
+                requestTimeout,
+                connectTimeout,
+                n,
+                backoffBase,
+                backoffCap,
+                lineProtocol,
+                heartbeat);
     }
 
     public LoadConfig withBackoff(Duration base, Duration cap) {
-        return new LoadConfig(connections, payloadBytes, thinkMin, thinkMax, requestTimeout, connectTimeout, maxAttempts,
-                base, cap, lineProtocol, heartbeat);
+        return new LoadConfig(
+                connections,
+                payloadBytes,
+                thinkMin,
+                thinkMax,
+                requestTimeout,
+                connectTimeout,
+                maxAttempts,
+                base,
+                cap,
+                lineProtocol,
+                heartbeat);
     }
 
     public LoadConfig withLineProtocol(Heartbeat hb) {
-        return new LoadConfig(connections, payloadBytes, thinkMin, thinkMax, requestTimeout, connectTimeout, maxAttempts,
-                backoffBase, backoffCap, true, hb);
+        return new LoadConfig(
+                connections,
+                payloadBytes,
+                thinkMin,
+                thinkMax,
+                requestTimeout,
+                connectTimeout,
+                maxAttempts,
+                backoffBase,
+                backoffCap,
+                true,
+                hb);
     }
 }

@@ -27,17 +27,33 @@ public final class LoadCounters {
     private final Histogram latencyMicros = new ConcurrentHistogram(TimeUnit.MINUTES.toMicros(1), 3);
 
     void recordLatency(long nanos) {
-        latencyMicros.recordValue(Math.min(TimeUnit.NANOSECONDS.toMicros(nanos), latencyMicros.getHighestTrackableValue()));
+        latencyMicros.recordValue(
+                Math.min(TimeUnit.NANOSECONDS.toMicros(nanos), latencyMicros.getHighestTrackableValue()));
     }
 
     /** A consistent-enough copy for assertions and reports (each value is read once). */
     public Snapshot snapshot() {
         Histogram h = latencyMicros.copy();
-        return new Snapshot(requestsOk.sum(), requestsFailed.sum(), requestsRetried.sum(), resets.sum(),
-                serverCloses.sum(), refusals.sum(), connectFailures.sum(), connects.sum(), bytesSent.sum(),
-                bytesVerified.sum(), bytesLost.sum(), corruptResponses.sum(), heartbeatsOk.sum(),
-                heartbeatMisses.sum(), heartbeatDrops.sum(), reconnectRequests.sum(),
-                h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue());
+        return new Snapshot(
+                requestsOk.sum(),
+                requestsFailed.sum(),
+                requestsRetried.sum(),
+                resets.sum(),
+                serverCloses.sum(),
+                refusals.sum(),
+                connectFailures.sum(),
+                connects.sum(),
+                bytesSent.sum(),
+                bytesVerified.sum(),
+                bytesLost.sum(),
+                corruptResponses.sum(),
+                heartbeatsOk.sum(),
+                heartbeatMisses.sum(),
+                heartbeatDrops.sum(),
+                reconnectRequests.sum(),
+                h.getValueAtPercentile(50),
+                h.getValueAtPercentile(99),
+                h.getMaxValue());
     }
 
     /**
@@ -55,11 +71,26 @@ public final class LoadCounters {
      * @param corruptResponses answers that differed from the request
      * @param reconnectRequests RECONNECT lines received (line protocol, the server draining)
      */
-    public record Snapshot(long requestsOk, long requestsFailed, long requestsRetried, long resets, long serverCloses,
-                           long refusals, long connectFailures, long connects, long bytesSent, long bytesVerified,
-                           long bytesLost, long corruptResponses, long heartbeatsOk, long heartbeatMisses,
-                           long heartbeatDrops, long reconnectRequests, long p50Micros, long p99Micros,
-                           long maxMicros) {
+    public record Snapshot(
+            long requestsOk,
+            long requestsFailed,
+            long requestsRetried,
+            long resets,
+            long serverCloses,
+            long refusals,
+            long connectFailures,
+            long connects,
+            long bytesSent,
+            long bytesVerified,
+            long bytesLost,
+            long corruptResponses,
+            long heartbeatsOk,
+            long heartbeatMisses,
+            long heartbeatDrops,
+            long reconnectRequests,
+            long p50Micros,
+            long p99Micros,
+            long maxMicros) {
 
         /** One line for logs and docs/reliability.md. */
         public String summary() {

@@ -11,8 +11,7 @@ final class Payloads {
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
-    private Payloads() {
-    }
+    private Payloads() {}
 
     static byte[] request(int connectionId, long seq, int size, boolean line) {
         byte[] body = new byte[size];

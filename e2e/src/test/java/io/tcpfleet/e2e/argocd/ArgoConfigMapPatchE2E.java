@@ -21,14 +21,33 @@ class ArgoConfigMapPatchE2E {
     @Test
     void patchAddsTheHealthCheckAndKeepsTheOtherSettings(TestNamespace namespace) throws IOException {
         Kubectl kubectl = new Kubectl(LocalCluster.shared().kubeconfig());
-        kubectl.ok("create", "configmap", "argocd-cm", "-n", namespace.name(),
+        kubectl.ok(
+                "create",
+                "configmap",
+                "argocd-cm",
+                "-n",
+                namespace.name(),
                 "--from-literal=url=https://argocd.example.com");
 
-        kubectl.ok("-n", namespace.name(), "patch", "configmap", "argocd-cm", "--type", "merge",
-                "--patch-file", RepoPaths.resolve("deploy/argocd/argocd-cm-patch.yaml").toString());
+        kubectl.ok(
+                "-n",
+                namespace.name(),
+                "patch",
+                "configmap",
+                "argocd-cm",
+                "--type",
+                "merge",
+                "--patch-file",
+                RepoPaths.resolve("deploy/argocd/argocd-cm-patch.yaml").toString());
 
-        String script = kubectl.ok("get", "configmap", "argocd-cm", "-n", namespace.name(),
-                "-o", "jsonpath={.data." + KEY.replace(".", "\\.") + "}");
+        String script = kubectl.ok(
+                "get",
+                "configmap",
+                "argocd-cm",
+                "-n",
+                namespace.name(),
+                "-o",
+                "jsonpath={.data." + KEY.replace(".", "\\.") + "}");
         String url = kubectl.ok("get", "configmap", "argocd-cm", "-n", namespace.name(), "-o", "jsonpath={.data.url}");
         assertThat(script).isEqualTo(Files.readString(ArgoHealth.SCRIPT));
         assertThat(url).isEqualTo("https://argocd.example.com");

@@ -15,11 +15,9 @@ final class ArgoHealth {
     static final Path SCRIPT = RepoPaths.resolve("deploy/argocd/health-tcpservice.lua");
 
     /** What Argo CD would show for one object. */
-    record Health(String status, String message) {
-    }
+    record Health(String status, String message) {}
 
-    private ArgoHealth() {
-    }
+    private ArgoHealth() {}
 
     static Health of(Path objectJson) {
         String out = run(SCRIPT, objectJson).requireSuccess().stdout();
@@ -29,8 +27,8 @@ final class ArgoHealth {
 
     /** The harness run as is: for scripts that are expected to fail. */
     static Processes.Result run(Path script, Path objectJson) {
-        return Processes.run(List.of("lua5.1", resource("run-health.lua").toString(),
-                script.toString(), objectJson.toString()));
+        return Processes.run(
+                List.of("lua5.1", resource("run-health.lua").toString(), script.toString(), objectJson.toString()));
     }
 
     static Path resource(String name) {

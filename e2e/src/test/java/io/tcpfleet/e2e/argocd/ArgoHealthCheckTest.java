@@ -35,13 +35,19 @@ class ArgoHealthCheckTest {
                 arguments("healthy", "Healthy", "3/3 replicas ready"),
                 arguments("no-status", "Progressing", "Waiting for the operator to report status"),
                 arguments("empty-conditions", "Progressing", "Waiting for the operator to report status"),
-                arguments("generation-ahead", "Progressing",
+                arguments(
+                        "generation-ahead",
+                        "Progressing",
                         "Waiting for the operator to observe generation 5 (observed 4)"),
-                arguments("no-observed-generation", "Progressing",
+                arguments(
+                        "no-observed-generation",
+                        "Progressing",
                         "Waiting for the operator to observe generation 2 (observed none)"),
                 arguments("rolling-out", "Progressing", "1 of 3 pods updated"),
                 arguments("degraded", "Degraded", "Deployment echo: forbidden: exceeded quota: compute-resources"),
-                arguments("ready-false-failure", "Degraded",
+                arguments(
+                        "ready-false-failure",
+                        "Degraded",
                         "Deployment echo has timed out progressing: ReplicaSet echo-5f7d has timed out progressing."),
                 arguments("ready-false-waiting", "Progressing", "0/3 replicas ready"),
                 arguments("ready-unknown", "Progressing", "Waiting for the TcpService to become ready"));
@@ -82,13 +88,13 @@ class ArgoHealthCheckTest {
         // If the sandbox failed open, a script using the string library would pass here and
         // break in Argo CD; this keeps the harness honest.
         Path usesStringMethods = dir.resolve("string-methods.lua");
-        Files.writeString(usesStringMethods,
-                "local hs = {}\nhs.status = obj.metadata.name:upper()\nreturn hs\n");
+        Files.writeString(usesStringMethods, "local hs = {}\nhs.status = obj.metadata.name:upper()\nreturn hs\n");
         Path usesStringLibrary = dir.resolve("string-library.lua");
         Files.writeString(usesStringLibrary, "return { status = string.format('%s', 'Healthy') }\n");
         Path sample = resource("samples/healthy.json");
 
-        assertThat(ArgoHealth.run(usesStringMethods, sample).stderr()).contains("not available in Argo CD's Lua sandbox");
+        assertThat(ArgoHealth.run(usesStringMethods, sample).stderr())
+                .contains("not available in Argo CD's Lua sandbox");
         assertThat(ArgoHealth.run(usesStringLibrary, sample).stderr()).contains("attempt to index global 'string'");
     }
 

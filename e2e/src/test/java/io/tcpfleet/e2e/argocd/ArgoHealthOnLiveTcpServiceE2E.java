@@ -35,25 +35,50 @@ class ArgoHealthOnLiveTcpServiceE2E {
     Path dir;
 
     @Test
-    void echoIsProgressingThenHealthyAndProgressingAgainAfterASpecChange(KubernetesClient client,
-            TestNamespace namespace) {
+    void echoIsProgressingThenHealthyAndProgressingAgainAfterASpecChange(
+            KubernetesClient client, TestNamespace namespace) {
         Kubectl kubectl = new Kubectl(LocalCluster.shared().kubeconfig());
-        kubectl.ok("apply", "--server-side", "--force-conflicts", "-f", RepoPaths.resolve("crds").toString());
-        kubectl.ok("apply", "--server-side", "--force-conflicts", "-k", RepoPaths.resolve("deploy").toString());
+        kubectl.ok(
+                "apply",
+                "--server-side",
+                "--force-conflicts",
+                "-f",
+                RepoPaths.resolve("crds").toString());
+        kubectl.ok(
+                "apply",
+                "--server-side",
+                "--force-conflicts",
+                "-k",
+                RepoPaths.resolve("deploy").toString());
         NamespacedOperator.allowLeaseIn(client, namespace.name());
         String ns = namespace.name();
 
-        try (OperatorProcess operator = NamespacedOperator.start("argo-health",
-                NamespacedOperator.kubeconfig(kubectl, dir), ns)) {
-            kubectl.ok("apply", "--server-side", "-n", ns, "-f", RepoPaths.resolve("examples/echo.yaml").toString());
+        try (OperatorProcess operator =
+                NamespacedOperator.start("argo-health", NamespacedOperator.kubeconfig(kubectl, dir), ns)) {
+            kubectl.ok(
+                    "apply",
+                    "--server-side",
+                    "-n",
+                    ns,
+                    "-f",
+                    RepoPaths.resolve("examples/echo.yaml").toString());
             List<ArgoHealth.Health> rollout = untilHealthy(kubectl, ns);
 
-            kubectl.ok("patch", "tcps", "echo", "-n", ns, "--type=merge",
-                    "-p", "{\"spec\":{\"connections\":{\"idleTimeout\":\"2m\"}}}");
+            kubectl.ok(
+                    "patch",
+                    "tcps",
+                    "echo",
+                    "-n",
+                    ns,
+                    "--type=merge",
+                    "-p",
+                    "{\"spec\":{\"connections\":{\"idleTimeout\":\"2m\"}}}");
             ArgoHealth.Health rightAfterPatch = health(kubectl, ns);
             List<ArgoHealth.Health> change = untilHealthy(kubectl, ns);
 
-            assertThat(rollout.get(0).status()).as("before the operator wrote status: " + rollout).isEqualTo("Progressing");
+            assertThat(rollout.get(0).status())
+                    .as("before the operator wrote status: " + rollout)
+                    .isEqualTo("Progressing");
             assertThat(rollout).extracting(ArgoHealth.Health::status).isSubsetOf(PASSING);
             assertThat(change).extracting(ArgoHealth.Health::status).isSubsetOf(PASSING);
             assertThat(rightAfterPatch.status()).as(rightAfterPatch.message()).isIn(PASSING);
@@ -65,7 +90,8 @@ class ArgoHealthOnLiveTcpServiceE2E {
         List<ArgoHealth.Health> seen = new ArrayList<>();
         seen.add(health(kubectl, ns));
         await("Argo CD health of " + ns + "/echo turns Healthy; seen " + seen)
-                .atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> {
                     seen.add(health(kubectl, ns));
                     return seen.get(seen.size() - 1).status().equals("Healthy");

@@ -30,20 +30,25 @@ class DeployManifestsTest {
 
     @Test
     void namespaceEnforcesAuditsAndWarnsAtRestrictedPodSecurity() {
-        JsonNode labels = base.get("Namespace", SYSTEM_NAMESPACE).path("metadata").path("labels");
+        JsonNode labels =
+                base.get("Namespace", SYSTEM_NAMESPACE).path("metadata").path("labels");
 
         for (String mode : List.of("enforce", "audit", "warn")) {
-            assertThat(labels.path("pod-security.kubernetes.io/" + mode).asText()).as(mode).isEqualTo("restricted");
+            assertThat(labels.path("pod-security.kubernetes.io/" + mode).asText())
+                    .as(mode)
+                    .isEqualTo("restricted");
         }
     }
 
     @Test
     void everyNamespacedObjectLivesInTheSystemNamespace() {
-        Set<String> clusterScoped = Set.of("Namespace", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding");
+        Set<String> clusterScoped =
+                Set.of("Namespace", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding");
 
         List<String> misplaced = base.all().stream()
                 .filter(o -> !clusterScoped.contains(o.path("kind").asText()))
-                .filter(o -> !SYSTEM_NAMESPACE.equals(o.path("metadata").path("namespace").asText()))
+                .filter(o -> !SYSTEM_NAMESPACE.equals(
+                        o.path("metadata").path("namespace").asText()))
                 .map(Manifests::describe)
                 .toList();
 
@@ -64,12 +69,26 @@ class DeployManifestsTest {
     void operatorIsProbedOnQuarkusHealthEndpointsOfPort8080() {
         JsonNode container = operatorContainer();
 
-        assertThat(containerPort(container, container.path("livenessProbe").path("httpGet").path("port").asText()))
+        assertThat(containerPort(
+                        container,
+                        container
+                                .path("livenessProbe")
+                                .path("httpGet")
+                                .path("port")
+                                .asText()))
                 .isEqualTo(8080);
-        assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/live");
-        assertThat(containerPort(container, container.path("readinessProbe").path("httpGet").path("port").asText()))
+        assertThat(container.path("livenessProbe").path("httpGet").path("path").asText())
+                .isEqualTo("/q/health/live");
+        assertThat(containerPort(
+                        container,
+                        container
+                                .path("readinessProbe")
+                                .path("httpGet")
+                                .path("port")
+                                .asText()))
                 .isEqualTo(8080);
-        assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/ready");
+        assertThat(container.path("readinessProbe").path("httpGet").path("path").asText())
+                .isEqualTo("/q/health/ready");
     }
 
     @Test
@@ -83,12 +102,17 @@ class DeployManifestsTest {
 
     @Test
     void operatorPodMeetsRestrictedPodSecurity() {
-        JsonNode pod = base.get("Deployment", OPERATOR).path("spec").path("template").path("spec");
+        JsonNode pod =
+                base.get("Deployment", OPERATOR).path("spec").path("template").path("spec");
         JsonNode container = operatorContainer();
         JsonNode securityContext = container.path("securityContext");
 
         assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
-        assertThat(pod.path("securityContext").path("seccompProfile").path("type").asText()).isEqualTo("RuntimeDefault");
+        assertThat(pod.path("securityContext")
+                        .path("seccompProfile")
+                        .path("type")
+                        .asText())
+                .isEqualTo("RuntimeDefault");
         assertThat(securityContext.path("allowPrivilegeEscalation").isBoolean()).isTrue();
         assertThat(securityContext.path("allowPrivilegeEscalation").asBoolean()).isFalse();
         assertThat(securityContext.path("readOnlyRootFilesystem").asBoolean()).isTrue();
@@ -100,24 +124,39 @@ class DeployManifestsTest {
     @Test
     void metricsServiceReachesTheOperatorHttpPort() {
         JsonNode service = base.get("Service", OPERATOR + "-metrics");
-        JsonNode podLabels = base.get("Deployment", OPERATOR).path("spec").path("template").path("metadata").path("labels");
+        JsonNode podLabels = base.get("Deployment", OPERATOR)
+                .path("spec")
+                .path("template")
+                .path("metadata")
+                .path("labels");
         JsonNode port = service.path("spec").path("ports").get(0);
 
-        assertThat(fields(podLabels)).containsAllEntriesOf(fields(service.path("spec").path("selector")));
+        assertThat(fields(podLabels))
+                .containsAllEntriesOf(fields(service.path("spec").path("selector")));
         assertThat(fields(service.path("spec").path("selector"))).isNotEmpty();
         assertThat(port.path("name").asText()).isEqualTo("metrics");
-        assertThat(containerPort(operatorContainer(), port.path("targetPort").asText())).isEqualTo(8080);
+        assertThat(containerPort(operatorContainer(), port.path("targetPort").asText()))
+                .isEqualTo(8080);
         assertThat(service.path("spec").path("ports")).hasSize(1);
     }
 
     @Test
     void disruptionBudgetKeepsOneOperatorReplica() {
         JsonNode pdb = base.get("PodDisruptionBudget", OPERATOR).path("spec");
-        JsonNode podLabels = base.get("Deployment", OPERATOR).path("spec").path("template").path("metadata").path("labels");
+        JsonNode podLabels = base.get("Deployment", OPERATOR)
+                .path("spec")
+                .path("template")
+                .path("metadata")
+                .path("labels");
 
         assertThat(pdb.path("maxUnavailable").asInt()).isEqualTo(1);
-        assertThat(base.get("Deployment", OPERATOR).path("spec").path("replicas").asInt()).isGreaterThan(1);
-        assertThat(fields(podLabels)).containsAllEntriesOf(fields(pdb.path("selector").path("matchLabels")));
+        assertThat(base.get("Deployment", OPERATOR)
+                        .path("spec")
+                        .path("replicas")
+                        .asInt())
+                .isGreaterThan(1);
+        assertThat(fields(podLabels))
+                .containsAllEntriesOf(fields(pdb.path("selector").path("matchLabels")));
         assertThat(fields(pdb.path("selector").path("matchLabels"))).isNotEmpty();
     }
 
@@ -125,13 +164,18 @@ class DeployManifestsTest {
     void overlayWatchesOneNamespaceAndIsBoundOnlyThere() {
         Manifests overlay = Manifests.kustomize("deploy/overlays/single-namespace");
         JsonNode overlayContainer = overlay.get("Deployment", OPERATOR)
-                .path("spec").path("template").path("spec").path("containers").get(0);
+                .path("spec")
+                .path("template")
+                .path("spec")
+                .path("containers")
+                .get(0);
 
         assertThat(env(operatorContainer())).doesNotContainKey(WATCH_NAMESPACES);
         assertThat(env(overlayContainer)).containsEntry(WATCH_NAMESPACES, "tcpfleet-demo");
         assertThat(bindingsOf(base, "ClusterRoleBinding", OPERATOR)).hasSize(1);
         assertThat(bindingsOf(overlay, "ClusterRoleBinding", OPERATOR)).isEmpty();
-        assertThat(bindingsOf(overlay, "RoleBinding", OPERATOR)).extracting(Manifests::describe)
+        assertThat(bindingsOf(overlay, "RoleBinding", OPERATOR))
+                .extracting(Manifests::describe)
                 .containsExactly("RoleBinding tcpfleet-demo/" + OPERATOR);
     }
 
@@ -156,8 +200,9 @@ class DeployManifestsTest {
         List<JsonNode> bindings = new ArrayList<>(base.ofKind("ClusterRoleBinding"));
         bindings.addAll(base.ofKind("RoleBinding"));
 
-        assertThat(bindings).isNotEmpty().allSatisfy(b -> assertThat(b.path("subjects")).singleElement()
-                .satisfies(subject -> {
+        assertThat(bindings)
+                .isNotEmpty()
+                .allSatisfy(b -> assertThat(b.path("subjects")).singleElement().satisfies(subject -> {
                     assertThat(subject.path("kind").asText()).isEqualTo("ServiceAccount");
                     assertThat(subject.path("name").asText()).isEqualTo(OPERATOR);
                     assertThat(subject.path("namespace").asText()).isEqualTo(SYSTEM_NAMESPACE);
@@ -174,12 +219,18 @@ class DeployManifestsTest {
 
     static Map<String, String> env(JsonNode container) {
         Map<String, String> out = new TreeMap<>();
-        container.path("env").forEach(e -> out.put(e.path("name").asText(), e.path("value").asText()));
+        container
+                .path("env")
+                .forEach(e -> out.put(e.path("name").asText(), e.path("value").asText()));
         return out;
     }
 
     static JsonNode operatorContainer() {
-        JsonNode containers = base.get("Deployment", OPERATOR).path("spec").path("template").path("spec").path("containers");
+        JsonNode containers = base.get("Deployment", OPERATOR)
+                .path("spec")
+                .path("template")
+                .path("spec")
+                .path("containers");
         assertThat(containers).hasSize(1);
         return containers.get(0);
     }

@@ -18,17 +18,26 @@ final class InstalledBase {
 
     private static Kubectl admin;
 
-    private InstalledBase() {
-    }
+    private InstalledBase() {}
 
     static synchronized Kubectl admin() {
         if (admin == null) {
             Kubectl kubectl = new Kubectl(LocalCluster.shared().kubeconfig());
             // As the README installs it: the CRDs, then deploy/. --force-conflicts: other tests
             // apply the same objects with other field managers.
-            kubectl.ok("apply", "--server-side", "--force-conflicts", "-f", RepoPaths.resolve("crds").toString());
+            kubectl.ok(
+                    "apply",
+                    "--server-side",
+                    "--force-conflicts",
+                    "-f",
+                    RepoPaths.resolve("crds").toString());
             kubectl.ok("wait", "--for=condition=Established", "--timeout=60s", "crd/tcpservices.tcpfleet.io");
-            kubectl.ok("apply", "--server-side", "--force-conflicts", "-k", RepoPaths.resolve("deploy").toString());
+            kubectl.ok(
+                    "apply",
+                    "--server-side",
+                    "--force-conflicts",
+                    "-k",
+                    RepoPaths.resolve("deploy").toString());
             admin = kubectl;
         }
         return admin;

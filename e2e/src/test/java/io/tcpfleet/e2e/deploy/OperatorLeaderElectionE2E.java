@@ -31,13 +31,15 @@ class OperatorLeaderElectionE2E {
     Path dir;
 
     @Test
-    void standbyIsReadyAndTakesOverWhenTheLeaderDies(KubernetesClient client, TestNamespace namespace) throws Exception {
+    void standbyIsReadyAndTakesOverWhenTheLeaderDies(KubernetesClient client, TestNamespace namespace)
+            throws Exception {
         Path kubeconfig = NamespacedOperator.kubeconfig(InstalledBase.admin(), dir);
         NamespacedOperator.allowLeaseIn(client, namespace.name());
 
         try (OperatorProcess first = NamespacedOperator.start("replica-a", kubeconfig, namespace.name());
                 OperatorProcess second = NamespacedOperator.start("replica-b", kubeconfig, namespace.name())) {
-            await("one replica leads").atMost(Duration.ofMinutes(1))
+            await("one replica leads")
+                    .atMost(Duration.ofMinutes(1))
                     .until(() -> first.log().contains(LEADING) || second.log().contains(LEADING));
             OperatorProcess leader = first.log().contains(LEADING) ? first : second;
             OperatorProcess standby = leader == first ? second : first;
@@ -48,7 +50,8 @@ class OperatorLeaderElectionE2E {
             assertThat(leader.health("ready")).as("leader readiness").isEqualTo(200);
 
             leader.kill();
-            await("standby takes over, log " + standby.logFile()).atMost(Duration.ofMinutes(2))
+            await("standby takes over, log " + standby.logFile())
+                    .atMost(Duration.ofMinutes(2))
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> standby.log().contains(LEADING));
             assertThat(holder(client, namespace.name())).isNotEqualTo(holder);

@@ -26,25 +26,36 @@ import org.junit.jupiter.api.io.TempDir;
 class OperatorRbacE2E {
 
     /** One row of {@code kubectl auth can-i --list}: resource rows have a resource, URL rows do not. */
-    record Rule(String resource, String nonResourceUrls, String resourceNames, String verbs) {
-    }
+    record Rule(String resource, String nonResourceUrls, String resourceNames, String verbs) {}
 
     /**
      * What the operator touches, plus what Kubernetes lets every authenticated user do
      * (system:basic-user: self reviews; ClusterTrustBundle discovery, Kubernetes 1.33+).
      */
     private static final List<String> NEEDED = List.of(
-            "tcpservices.tcpfleet.io", "tcpservices.tcpfleet.io/status", "tcpservices.tcpfleet.io/finalizers",
-            "deployments.apps", "services", "poddisruptionbudgets.policy", "pods", "servicemonitors.monitoring.coreos.com",
-            "prometheusrules.monitoring.coreos.com", "events", "customresourcedefinitions.apiextensions.k8s.io", "leases.coordination.k8s.io",
-            "selfsubjectreviews.authentication.k8s.io", "selfsubjectaccessreviews.authorization.k8s.io",
-            "selfsubjectrulesreviews.authorization.k8s.io", "clustertrustbundles.certificates.k8s.io");
+            "tcpservices.tcpfleet.io",
+            "tcpservices.tcpfleet.io/status",
+            "tcpservices.tcpfleet.io/finalizers",
+            "deployments.apps",
+            "services",
+            "poddisruptionbudgets.policy",
+            "pods",
+            "servicemonitors.monitoring.coreos.com",
+            "prometheusrules.monitoring.coreos.com",
+            "events",
+            "customresourcedefinitions.apiextensions.k8s.io",
+            "leases.coordination.k8s.io",
+            "selfsubjectreviews.authentication.k8s.io",
+            "selfsubjectaccessreviews.authorization.k8s.io",
+            "selfsubjectrulesreviews.authorization.k8s.io",
+            "clustertrustbundles.certificates.k8s.io");
 
     private static final Pattern ROW =
             Pattern.compile("^(\\S+)?\\s*(\\[[^\\]]*\\])\\s+(\\[[^\\]]*\\])\\s+(\\[[^\\]]*\\])\\s*$");
 
     @TempDir
     static Path dir;
+
     private static Kubectl operator;
 
     @BeforeAll
@@ -64,10 +75,13 @@ class OperatorRbacE2E {
         String ns = namespace.name();
 
         assertThat(canI("watch", "tcpservices.tcpfleet.io", "-n", ns)).isTrue();
-        assertThat(canI("patch", "tcpservices.tcpfleet.io", "--subresource=status", "-n", ns)).isTrue();
+        assertThat(canI("patch", "tcpservices.tcpfleet.io", "--subresource=status", "-n", ns))
+                .isTrue();
         for (String resource : List.of("deployments.apps", "services", "poddisruptionbudgets.policy")) {
             for (String verb : List.of("get", "list", "watch", "create", "patch")) {
-                assertThat(canI(verb, resource, "-n", ns)).as("%s %s", verb, resource).isTrue();
+                assertThat(canI(verb, resource, "-n", ns))
+                        .as("%s %s", verb, resource)
+                        .isTrue();
             }
         }
         assertThat(canI("create", "events", "-n", ns)).isTrue();
@@ -82,17 +96,26 @@ class OperatorRbacE2E {
     void accountLeavesDeletionToTheGarbageCollector(TestNamespace namespace) {
         // Children carry owner references; the operator never deletes them itself.
         for (String resource : List.of("deployments.apps", "services", "poddisruptionbudgets.policy")) {
-            assertThat(canI("delete", resource, "-n", namespace.name())).as("delete " + resource).isFalse();
+            assertThat(canI("delete", resource, "-n", namespace.name()))
+                    .as("delete " + resource)
+                    .isFalse();
         }
-        assertThat(canI("delete", "pods", "-n", namespace.name())).as("pods are only read").isFalse();
-        assertThat(canI("update", "tcpservices.tcpfleet.io", "-n", namespace.name())).as("write spec").isFalse();
-        assertThat(canI("get", "customresourcedefinitions.apiextensions.k8s.io/tcpservices.tcpfleet.io")).isFalse();
+        assertThat(canI("delete", "pods", "-n", namespace.name()))
+                .as("pods are only read")
+                .isFalse();
+        assertThat(canI("update", "tcpservices.tcpfleet.io", "-n", namespace.name()))
+                .as("write spec")
+                .isFalse();
+        assertThat(canI("get", "customresourcedefinitions.apiextensions.k8s.io/tcpservices.tcpfleet.io"))
+                .isFalse();
     }
 
     @Test
     void accountMayHoldItsLeaderElectionLease() {
         for (String verb : List.of("get", "create", "update")) {
-            assertThat(canI(verb, "leases.coordination.k8s.io", "-n", NAMESPACE)).as(verb).isTrue();
+            assertThat(canI(verb, "leases.coordination.k8s.io", "-n", NAMESPACE))
+                    .as(verb)
+                    .isTrue();
         }
     }
 
@@ -101,12 +124,18 @@ class OperatorRbacE2E {
         String ns = namespace.name();
 
         for (String verb : List.of("get", "list", "watch")) {
-            assertThat(canI(verb, "secrets", "-n", ns)).as(verb + " secrets in " + ns).isFalse();
-            assertThat(canI(verb, "secrets", "-n", NAMESPACE)).as(verb + " secrets in " + NAMESPACE).isFalse();
+            assertThat(canI(verb, "secrets", "-n", ns))
+                    .as(verb + " secrets in " + ns)
+                    .isFalse();
+            assertThat(canI(verb, "secrets", "-n", NAMESPACE))
+                    .as(verb + " secrets in " + NAMESPACE)
+                    .isFalse();
         }
         assertThat(canI("create", "pods", "--subresource=exec", "-n", ns)).isFalse();
-        assertThat(canI("create", "clusterrolebindings.rbac.authorization.k8s.io")).isFalse();
-        assertThat(canI("create", "serviceaccounts", "--subresource=token", "-n", NAMESPACE)).isFalse();
+        assertThat(canI("create", "clusterrolebindings.rbac.authorization.k8s.io"))
+                .isFalse();
+        assertThat(canI("create", "serviceaccounts", "--subresource=token", "-n", NAMESPACE))
+                .isFalse();
     }
 
     @Test
@@ -114,8 +143,11 @@ class OperatorRbacE2E {
         for (String ns : List.of(namespace.name(), NAMESPACE)) {
             List<Rule> resourceRules = resourceRules(ns);
 
-            assertThat(resourceRules).as("resource rules in " + ns).isNotEmpty()
-                    .extracting(Rule::resource).contains("tcpservices.tcpfleet.io", "deployments.apps");
+            assertThat(resourceRules)
+                    .as("resource rules in " + ns)
+                    .isNotEmpty()
+                    .extracting(Rule::resource)
+                    .contains("tcpservices.tcpfleet.io", "deployments.apps");
             assertThat(resourceRules).as("rules in %s", ns).allSatisfy(r -> {
                 assertThat(r.verbs()).doesNotContain("*");
                 assertThat(r.resource()).isNotEqualTo("*").doesNotStartWith("*.");
@@ -127,7 +159,9 @@ class OperatorRbacE2E {
     @Test
     void canIListShowsNothingBeyondWhatTheOperatorUses(TestNamespace namespace) {
         for (String ns : List.of(namespace.name(), NAMESPACE)) {
-            assertThat(resourceRules(ns)).extracting(Rule::resource).as("resources the account may touch in " + ns)
+            assertThat(resourceRules(ns))
+                    .extracting(Rule::resource)
+                    .as("resources the account may touch in " + ns)
                     .isSubsetOf(NEEDED);
         }
     }

@@ -27,57 +27,93 @@ class ExamplesManifestsTest {
     void directoryPutsEchoAndProxyInTheRestrictedDemoNamespace() {
         Manifests examples = Manifests.kustomize("examples");
 
-        assertThat(examples.ofKind("TcpService")).extracting(Manifests::describe)
+        assertThat(examples.ofKind("TcpService"))
+                .extracting(Manifests::describe)
                 .containsExactlyInAnyOrder("TcpService tcpfleet-demo/echo", "TcpService tcpfleet-demo/echo-proxy");
-        assertThat(examples.get("Namespace", "tcpfleet-demo").path("metadata").path("labels")
-                .path("pod-security.kubernetes.io/enforce").asText()).isEqualTo("restricted");
+        assertThat(examples.get("Namespace", "tcpfleet-demo")
+                        .path("metadata")
+                        .path("labels")
+                        .path("pod-security.kubernetes.io/enforce")
+                        .asText())
+                .isEqualTo("restricted");
     }
 
     @Test
     void proxyRelaysToTheEchoServicePort() {
         JsonNode echo = Manifests.readYaml(RepoPaths.resolve("examples/echo.yaml"));
-        JsonNode proxy = Manifests.readYaml(RepoPaths.resolve("examples/proxy.yaml")).path("spec");
+        JsonNode proxy =
+                Manifests.readYaml(RepoPaths.resolve("examples/proxy.yaml")).path("spec");
 
         assertThat(proxy.path("handler").asText()).isEqualTo("proxy");
-        assertThat(proxy.path("upstream").path("host").asText()).isEqualTo(echo.path("metadata").path("name").asText());
-        assertThat(proxy.path("upstream").path("port").asInt()).isEqualTo(echo.path("spec").path("port").asInt());
+        assertThat(proxy.path("upstream").path("host").asText())
+                .isEqualTo(echo.path("metadata").path("name").asText());
+        assertThat(proxy.path("upstream").path("port").asInt())
+                .isEqualTo(echo.path("spec").path("port").asInt());
     }
 
     @Test
     void argoCdApplicationsSyncCrdsThenDeployThenExamplesWithServerSideApply() {
-        List<JsonNode> apps = Manifests.parse(readString("examples/argocd/application.yaml")).ofKind("Application");
+        List<JsonNode> apps =
+                Manifests.parse(readString("examples/argocd/application.yaml")).ofKind("Application");
 
-        assertThat(apps).extracting(a -> a.path("spec").path("source").path("path").asText())
+        assertThat(apps)
+                .extracting(a -> a.path("spec").path("source").path("path").asText())
                 .containsExactly("crds", "deploy", "examples");
         assertThat(apps).extracting(ExamplesManifestsTest::wave).isSorted().doesNotHaveDuplicates();
         for (JsonNode app : apps) {
             assertThat(app.path("spec").path("syncPolicy").path("syncOptions").toString())
-                    .as(app.path("metadata").path("name").asText()).contains("\"ServerSideApply=true\"");
+                    .as(app.path("metadata").path("name").asText())
+                    .contains("\"ServerSideApply=true\"");
         }
-        assertThat(apps.get(0).path("spec").path("syncPolicy").path("automated").path("prune").asBoolean(true))
-                .as("pruning the CRD would delete every TcpService").isFalse();
-        assertThat(apps.get(1).path("spec").path("destination").path("namespace").asText()).isEqualTo("tcpfleet-system");
-        assertThat(apps.get(2).path("spec").path("destination").path("namespace").asText()).isEqualTo("tcpfleet-demo");
+        assertThat(apps.get(0)
+                        .path("spec")
+                        .path("syncPolicy")
+                        .path("automated")
+                        .path("prune")
+                        .asBoolean(true))
+                .as("pruning the CRD would delete every TcpService")
+                .isFalse();
+        assertThat(apps.get(1)
+                        .path("spec")
+                        .path("destination")
+                        .path("namespace")
+                        .asText())
+                .isEqualTo("tcpfleet-system");
+        assertThat(apps.get(2)
+                        .path("spec")
+                        .path("destination")
+                        .path("namespace")
+                        .asText())
+                .isEqualTo("tcpfleet-demo");
     }
 
     @Test
     void argoCdApplicationPathsHoldWhatTheyClaim() throws java.io.IOException {
-        List<JsonNode> apps = Manifests.parse(readString("examples/argocd/application.yaml")).ofKind("Application");
+        List<JsonNode> apps =
+                Manifests.parse(readString("examples/argocd/application.yaml")).ofKind("Application");
 
         try (var crds = Files.list(RepoPaths.resolve("crds"))) {
-            assertThat(crds.map(p -> p.getFileName().toString()))
-                    .contains("tcpservices.tcpfleet.io-v1.yml");
+            assertThat(crds.map(p -> p.getFileName().toString())).contains("tcpservices.tcpfleet.io-v1.yml");
         }
-        assertThat(apps.get(0).path("spec").path("source").path("directory").path("include").asText())
+        assertThat(apps.get(0)
+                        .path("spec")
+                        .path("source")
+                        .path("directory")
+                        .path("include")
+                        .asText())
                 .isEqualTo("*.yml");
         for (String kustomized : List.of("deploy", "examples")) {
             assertThat(Files.isRegularFile(RepoPaths.resolve(kustomized).resolve("kustomization.yaml")))
-                    .as(kustomized).isTrue();
+                    .as(kustomized)
+                    .isTrue();
         }
     }
 
     private static int wave(JsonNode o) {
-        return Integer.parseInt(o.path("metadata").path("annotations").path("argocd.argoproj.io/sync-wave").asText("0"));
+        return Integer.parseInt(o.path("metadata")
+                .path("annotations")
+                .path("argocd.argoproj.io/sync-wave")
+                .asText("0"));
     }
 
     private static String readString(String file) {

@@ -18,20 +18,21 @@ class ImageNamesTest {
 
     @Test
     void deployRunsTheOperatorImageAndDefaultsToTheServerImage() {
-        JsonNode container = Manifests.kustomize("deploy").get("Deployment", "tcpfleet-operator")
+        JsonNode container = Manifests.kustomize("deploy")
+                .get("Deployment", "tcpfleet-operator")
                 .at("/spec/template/spec/containers/0");
 
         assertThat(container.path("image").asText()).isEqualTo(NAMES.operator());
         assertThat(container.path("env").findParents("name").stream()
-                .filter(e -> e.path("name").asText().equals("TCPFLEET_OPERATOR_SERVER_IMAGE"))
-                .map(e -> e.path("value").asText()))
+                        .filter(e -> e.path("name").asText().equals("TCPFLEET_OPERATOR_SERVER_IMAGE"))
+                        .map(e -> e.path("value").asText()))
                 .containsExactly(NAMES.server());
     }
 
     @Test
     void theOperatorsOwnDefaultIsTheServerImage() throws IOException {
-        String config = Files.readString(RepoPaths.resolve(
-                "operator/src/main/java/io/tcpfleet/operator/config/OperatorConfig.java"));
+        String config = Files.readString(
+                RepoPaths.resolve("operator/src/main/java/io/tcpfleet/operator/config/OperatorConfig.java"));
 
         assertThat(config).contains("@WithDefault(\"" + NAMES.server() + "\")");
     }
@@ -50,8 +51,13 @@ class ImageNamesTest {
     @Test
     void noOtherTcpfleetImageIsNamedInTheReadmeDeployOrExamples() throws IOException {
         Pattern image = Pattern.compile("[\\w./-]*tcpfleet-(server|operator):[\\w.-]+");
-        for (String file : new String[] {"README.md", "operator/README.md", "deploy/operator/operator-deployment.yaml",
-                "examples/echo.yaml", "examples/proxy.yaml"}) {
+        for (String file : new String[] {
+            "README.md",
+            "operator/README.md",
+            "deploy/operator/operator-deployment.yaml",
+            "examples/echo.yaml",
+            "examples/proxy.yaml"
+        }) {
             Matcher m = image.matcher(Files.readString(RepoPaths.resolve(file)));
             while (m.find()) {
                 assertThat(m.group()).as(file).isIn(NAMES.server(), NAMES.operator());

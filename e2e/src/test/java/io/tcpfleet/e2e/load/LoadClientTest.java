@@ -44,7 +44,8 @@ class LoadClientTest {
         awaitCounters(s -> s.requestsOk() >= 200);
         LoadCounters.Snapshot seen = client.stop(Duration.ofSeconds(10));
         assertThat(seen.bytesVerified()).isEqualTo(seen.requestsOk() * 256);
-        assertThat(seen.requestsFailed() + seen.corruptResponses() + seen.requestsRetried()).isZero();
+        assertThat(seen.requestsFailed() + seen.corruptResponses() + seen.requestsRetried())
+                .isZero();
     }
 
     @Test
@@ -104,8 +105,11 @@ class LoadClientTest {
     @Test
     void heartbeatGetsPongsOnAnIdleLineConnection() throws IOException {
         serve(LoadClientTest::lineServer);
-        start(LoadConfig.defaults().withConnections(1).withPayloadBytes(64)
-                .withThink(Duration.ofSeconds(1), Duration.ofSeconds(1)).withLineProtocol(FAST_HEARTBEAT));
+        start(LoadConfig.defaults()
+                .withConnections(1)
+                .withPayloadBytes(64)
+                .withThink(Duration.ofSeconds(1), Duration.ofSeconds(1))
+                .withLineProtocol(FAST_HEARTBEAT));
         awaitCounters(s -> s.heartbeatsOk() >= 3 && s.requestsOk() >= 1);
         LoadCounters.Snapshot seen = client.stop(Duration.ofSeconds(10));
         assertThat(seen.heartbeatMisses()).isZero();
@@ -115,7 +119,8 @@ class LoadClientTest {
     @Test
     void dropsTheConnectionAfterThreeMissedHeartbeats() throws IOException {
         serve(s -> {
-            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
             OutputStream out = s.getOutputStream();
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 if (!"PING".equals(line)) { // a server whose application is stuck: PINGs go unanswered
@@ -123,8 +128,11 @@ class LoadClientTest {
                 }
             }
         });
-        start(LoadConfig.defaults().withConnections(1).withPayloadBytes(64)
-                .withThink(Duration.ofSeconds(5), Duration.ofSeconds(5)).withLineProtocol(FAST_HEARTBEAT));
+        start(LoadConfig.defaults()
+                .withConnections(1)
+                .withPayloadBytes(64)
+                .withThink(Duration.ofSeconds(5), Duration.ofSeconds(5))
+                .withLineProtocol(FAST_HEARTBEAT));
         awaitCounters(s -> s.heartbeatDrops() >= 1 && s.connects() >= 2);
         LoadCounters.Snapshot seen = client.stop(Duration.ofSeconds(10));
         assertThat(seen.heartbeatMisses()).isGreaterThanOrEqualTo(3);
@@ -133,10 +141,12 @@ class LoadClientTest {
     @Test
     void movesToANewConnectionWhenTheServerSaysReconnect() throws IOException {
         serve(s -> {
-            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
             OutputStream out = s.getOutputStream();
             String line = in.readLine();
-            out.write(("RECONNECT\n" + line + "\n").getBytes(StandardCharsets.US_ASCII)); // drain notice, then the answer
+            out.write(
+                    ("RECONNECT\n" + line + "\n").getBytes(StandardCharsets.US_ASCII)); // drain notice, then the answer
             in.readLine(); // the client goes away
         });
         start(LoadConfig.defaults().withConnections(1).withPayloadBytes(64).withLineProtocol(FAST_HEARTBEAT));
@@ -192,7 +202,9 @@ class LoadClientTest {
     }
 
     private void awaitCounters(Predicate<LoadCounters.Snapshot> condition) {
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> condition.test(client.counters()));
     }
 

@@ -41,25 +41,40 @@ class MonitoringE2E {
     private static final Path SERVER_JAR = RepoPaths.resolve("server/target/tcpfleet-server.jar");
     private static final Path OPERATOR_JAR = RepoPaths.resolve("operator/target/quarkus-app/quarkus-run.jar");
     private static final Path ALERT_TESTS = RepoPaths.resolve("e2e/src/test/resources/monitoring/alerts-test.yaml");
-    private static final Pattern JOSDK_CONSTANT = Pattern.compile("public static final java\\.lang\\.String \\w+ = \"([a-z_.]+)\";");
+    private static final Pattern JOSDK_CONSTANT =
+            Pattern.compile("public static final java\\.lang\\.String \\w+ = \"([a-z_.]+)\";");
 
     @Test
     void dashboardAndRuleParseAndEveryPanelAndAlertHasAQuery() {
         JsonNode dashboard = MonitoringFiles.dashboard();
         assertThat(dashboard.path("uid").asText()).isEqualTo("tcpfleet");
-        assertThat(MonitoringFiles.dashboardQueries()).hasSizeGreaterThan(15).allSatisfy((panel, expr) ->
-                assertThat(expr).as(panel).isNotBlank());
+        assertThat(MonitoringFiles.dashboardQueries())
+                .hasSizeGreaterThan(15)
+                .allSatisfy((panel, expr) -> assertThat(expr).as(panel).isNotBlank());
         JsonNode rule = MonitoringFiles.rule();
         assertThat(rule.path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
         assertThat(rule.path("kind").asText()).isEqualTo("PrometheusRule");
-        assertThat(MonitoringFiles.alertExpressions().keySet()).containsExactlyInAnyOrder("TcpfleetConnectionsNearMax",
-                "TcpfleetConnectionsRefused", "TcpfleetDrainForcedCloses", "TcpfleetUpstreamCircuitOpen",
-                "TcpfleetCloseWaitPilingUp", "TcpServiceNotReady", "TcpfleetOperatorReconcileErrors");
+        assertThat(MonitoringFiles.alertExpressions().keySet())
+                .containsExactlyInAnyOrder(
+                        "TcpfleetConnectionsNearMax",
+                        "TcpfleetConnectionsRefused",
+                        "TcpfleetDrainForcedCloses",
+                        "TcpfleetUpstreamCircuitOpen",
+                        "TcpfleetCloseWaitPilingUp",
+                        "TcpServiceNotReady",
+                        "TcpfleetOperatorReconcileErrors");
         // The name extraction the exposure check relies on finds every family the files read (23).
-        assertThat(MonitoringFiles.queriedMetrics()).hasSize(23).contains("tcpfleet_sockets", "tcpfleet_connections_max",
-                "tcpfleet_connection_duration_seconds_bucket", "jvm_gc_pause_seconds_sum", "netty_allocator_memory_used",
-                "reconciliations_failure_total", "reconciliations_execution_duration_seconds_bucket",
-                "kube_tcpfleet_tcpservice_condition");
+        assertThat(MonitoringFiles.queriedMetrics())
+                .hasSize(23)
+                .contains(
+                        "tcpfleet_sockets",
+                        "tcpfleet_connections_max",
+                        "tcpfleet_connection_duration_seconds_bucket",
+                        "jvm_gc_pause_seconds_sum",
+                        "netty_allocator_memory_used",
+                        "reconciliations_failure_total",
+                        "reconciliations_execution_duration_seconds_bucket",
+                        "kube_tcpfleet_tcpservice_condition");
     }
 
     @Test
@@ -67,20 +82,33 @@ class MonitoringE2E {
         Processes.Result rendered = Processes.run(List.of("kubectl", "kustomize", MonitoringFiles.DIR.toString()));
         assertThat(rendered.exitCode()).as(rendered.stderr()).isZero();
         Set<String> objects = new TreeSet<>();
-        for (JsonNode doc : MonitoringFiles.YAML.readValues(MonitoringFiles.YAML.createParser(rendered.stdout()),
-                JsonNode.class).readAll()) {
-            objects.add(doc.path("kind").asText() + "/" + doc.path("metadata").path("name").asText());
-            if (doc.path("kind").asText().equals("ConfigMap") && doc.path("data").has("grafana-dashboard.json")) {
-                assertThat(doc.path("metadata").path("labels").path("grafana_dashboard").asText()).isEqualTo("1");
-                assertThat(MonitoringFiles.JSON.readTree(doc.path("data").path("grafana-dashboard.json").asText()))
+        for (JsonNode doc : MonitoringFiles.YAML
+                .readValues(MonitoringFiles.YAML.createParser(rendered.stdout()), JsonNode.class)
+                .readAll()) {
+            objects.add(doc.path("kind").asText() + "/"
+                    + doc.path("metadata").path("name").asText());
+            if (doc.path("kind").asText().equals("ConfigMap")
+                    && doc.path("data").has("grafana-dashboard.json")) {
+                assertThat(doc.path("metadata")
+                                .path("labels")
+                                .path("grafana_dashboard")
+                                .asText())
+                        .isEqualTo("1");
+                assertThat(MonitoringFiles.JSON.readTree(
+                                doc.path("data").path("grafana-dashboard.json").asText()))
                         .isEqualTo(MonitoringFiles.dashboard());
             }
         }
-        assertThat(objects).containsExactlyInAnyOrder("PrometheusRule/tcpfleet", "ServiceMonitor/tcpfleet-operator",
-                "ConfigMap/tcpfleet-grafana-dashboard", "ConfigMap/tcpfleet-kube-state-metrics",
-                "ClusterRole/tcpfleet-kube-state-metrics");
+        assertThat(objects)
+                .containsExactlyInAnyOrder(
+                        "PrometheusRule/tcpfleet",
+                        "ServiceMonitor/tcpfleet-operator",
+                        "ConfigMap/tcpfleet-grafana-dashboard",
+                        "ConfigMap/tcpfleet-kube-state-metrics",
+                        "ClusterRole/tcpfleet-kube-state-metrics");
         // The base must apply on clusters without the Prometheus Operator CRDs.
-        assertThat(Files.readString(RepoPaths.resolve("deploy/kustomization.yaml"))).doesNotContain("monitoring");
+        assertThat(Files.readString(RepoPaths.resolve("deploy/kustomization.yaml")))
+                .doesNotContain("monitoring");
     }
 
     @Test
@@ -106,7 +134,9 @@ class MonitoringE2E {
                 }
             }
         }
-        assertThat(firing).containsExactlyInAnyOrderElementsOf(MonitoringFiles.alertExpressions().keySet());
+        assertThat(firing)
+                .containsExactlyInAnyOrderElementsOf(
+                        MonitoringFiles.alertExpressions().keySet());
     }
 
     @Test
@@ -123,45 +153,94 @@ class MonitoringE2E {
         Set<String> missing = new TreeSet<>(MonitoringFiles.queriedMetrics());
         missing.removeAll(exposed);
         missing.removeAll(josdk);
-        assertThat(missing).as("queried but exposed by nothing; operator scrape had " + operator).isEmpty();
+        assertThat(missing)
+                .as("queried but exposed by nothing; operator scrape had " + operator)
+                .isEmpty();
         assertThat(josdk).contains("reconciliations_failure_total", "reconciliations_started_total");
-        assertThat(operator).as("operator /q/metrics").contains("reconciliations_started_total",
-                "reconciliations_success_total", "reconciliations_execution_duration_seconds_bucket", "reconciliations_queue");
+        assertThat(operator)
+                .as("operator /q/metrics")
+                .contains(
+                        "reconciliations_started_total",
+                        "reconciliations_success_total",
+                        "reconciliations_execution_duration_seconds_bucket",
+                        "reconciliations_queue");
     }
 
     private static Set<String> serverScrapeAfterTraffic(Path dir) throws Exception {
         int port = ScrapedProcess.freePort();
         int admin = ScrapedProcess.freePort();
-        List<String> command = List.of(java(), "-jar", SERVER_JAR.toString(), "--handler", "echo",
-                "--bind", "127.0.0.1", "--port", Integer.toString(port),
-                "--admin-bind", "127.0.0.1", "--admin-port", Integer.toString(admin),
-                "--plugins-dir", dir.resolve("no-plugins").toString());
-        try (ScrapedProcess server = ScrapedProcess.start(command, Map.of(), admin, dir.resolve("server.log"), "/health/ready")) {
+        List<String> command = List.of(
+                java(),
+                "-jar",
+                SERVER_JAR.toString(),
+                "--handler",
+                "echo",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port),
+                "--admin-bind",
+                "127.0.0.1",
+                "--admin-port",
+                Integer.toString(admin),
+                "--plugins-dir",
+                dir.resolve("no-plugins").toString());
+        try (ScrapedProcess server =
+                ScrapedProcess.start(command, Map.of(), admin, dir.resolve("server.log"), "/health/ready")) {
             for (int i = 0; i < 3; i++) {
                 try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
                     OutputStream out = client.getOutputStream();
                     out.write("ping\n".getBytes(StandardCharsets.US_ASCII));
                     InputStream in = client.getInputStream();
-                    assertThat(new String(in.readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("ping\n");
+                    assertThat(new String(in.readNBytes(5), StandardCharsets.US_ASCII))
+                            .isEqualTo("ping\n");
                 }
             }
-            Awaitility.await("closes counted").atMost(Duration.ofSeconds(30)).until(() ->
-                    server.get("/metrics").body().contains("tcpfleet_connections_closed_total{reason=\"client\"} 3.0"));
+            Awaitility.await("closes counted")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> server.get("/metrics")
+                            .body()
+                            .contains("tcpfleet_connections_closed_total{reason=\"client\"} 3.0"));
             return server.sampleNames("/metrics");
         }
     }
 
     private static Set<String> operatorScrape(String namespace, Path dir) throws Exception {
         Kubectl kubectl = new Kubectl(LocalCluster.shared().kubeconfig());
-        kubectl.ok("apply", "--server-side", "--force-conflicts", "-f", RepoPaths.resolve("crds").toString());
+        kubectl.ok(
+                "apply",
+                "--server-side",
+                "--force-conflicts",
+                "-f",
+                RepoPaths.resolve("crds").toString());
         int http = ScrapedProcess.freePort();
-        Map<String, String> env = Map.of("KUBECONFIG", LocalCluster.shared().kubeconfig().toString(),
-                "QUARKUS_HTTP_HOST", "127.0.0.1", "QUARKUS_HTTP_PORT", Integer.toString(http),
-                "POD_NAMESPACE", namespace, "QUARKUS_OPERATOR_SDK_NAMESPACES", namespace);
-        try (ScrapedProcess operator = ScrapedProcess.start(List.of(java(), "-Xmx256m", "-jar", OPERATOR_JAR.toString()),
-                env, http, dir.resolve("operator.log"), "/q/health/ready")) {
-            kubectl.ok("apply", "--server-side", "-n", namespace, "-f", RepoPaths.resolve("examples/echo.yaml").toString());
-            Awaitility.await("a reconcile counted").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+        Map<String, String> env = Map.of(
+                "KUBECONFIG",
+                LocalCluster.shared().kubeconfig().toString(),
+                "QUARKUS_HTTP_HOST",
+                "127.0.0.1",
+                "QUARKUS_HTTP_PORT",
+                Integer.toString(http),
+                "POD_NAMESPACE",
+                namespace,
+                "QUARKUS_OPERATOR_SDK_NAMESPACES",
+                namespace);
+        try (ScrapedProcess operator = ScrapedProcess.start(
+                List.of(java(), "-Xmx256m", "-jar", OPERATOR_JAR.toString()),
+                env,
+                http,
+                dir.resolve("operator.log"),
+                "/q/health/ready")) {
+            kubectl.ok(
+                    "apply",
+                    "--server-side",
+                    "-n",
+                    namespace,
+                    "-f",
+                    RepoPaths.resolve("examples/echo.yaml").toString());
+            Awaitility.await("a reconcile counted")
+                    .atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(500))
                     .until(() -> operator.sampleNames("/q/metrics").contains("reconciliations_success_total"));
             return operator.sampleNames("/q/metrics");
         }
@@ -172,11 +251,16 @@ class MonitoringE2E {
         Path lib = OPERATOR_JAR.resolveSibling("lib").resolve("main");
         Path jar;
         try (var files = Files.list(lib)) {
-            jar = files.filter(p -> p.getFileName().toString().contains("micrometer-support")).findFirst()
+            jar = files.filter(p -> p.getFileName().toString().contains("micrometer-support"))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException("no JOSDK micrometer-support jar in " + lib));
         }
-        Processes.Result javap = Processes.run(List.of(Path.of(System.getProperty("java.home"), "bin", "javap").toString(),
-                "-constants", "-cp", jar.toString(), "io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2"));
+        Processes.Result javap = Processes.run(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "javap").toString(),
+                "-constants",
+                "-cp",
+                jar.toString(),
+                "io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2"));
         assertThat(javap.exitCode()).as(javap.stderr()).isZero();
         Set<String> names = new TreeSet<>();
         Matcher m = JOSDK_CONSTANT.matcher(javap.stdout());

@@ -22,8 +22,7 @@ final class MonitoringFiles {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\(\\s*([a-zA-Z_:][a-zA-Z0-9_:]*)");
 
-    private MonitoringFiles() {
-    }
+    private MonitoringFiles() {}
 
     static JsonNode dashboard() {
         return read(JSON, "grafana-dashboard.json");
@@ -39,7 +38,9 @@ final class MonitoringFiles {
         for (JsonNode panel : dashboard().path("panels")) {
             int i = 0;
             for (JsonNode target : panel.path("targets")) {
-                queries.put(panel.path("title").asText() + " #" + i++, target.path("expr").asText());
+                queries.put(
+                        panel.path("title").asText() + " #" + i++,
+                        target.path("expr").asText());
             }
         }
         return queries;
@@ -62,7 +63,8 @@ final class MonitoringFiles {
         dashboardQueries().values().forEach(q -> names.addAll(PromQlNames.of(q)));
         alertExpressions().values().forEach(q -> names.addAll(PromQlNames.of(q)));
         for (JsonNode variable : dashboard().path("templating").path("list")) {
-            Matcher m = LABEL_VALUES.matcher(variable.path("query").path("query").asText());
+            Matcher m =
+                    LABEL_VALUES.matcher(variable.path("query").path("query").asText());
             if (m.find()) {
                 names.add(m.group(1));
             }
@@ -74,17 +76,22 @@ final class MonitoringFiles {
     static Set<String> kubeStateMetricsNames() {
         JsonNode configMap = null;
         try {
-            for (JsonNode doc : YAML.readValues(YAML.createParser(DIR.resolve("kube-state-metrics-tcpservice.yaml").toFile()),
-                    JsonNode.class).readAll()) {
+            for (JsonNode doc : YAML.readValues(
+                            YAML.createParser(DIR.resolve("kube-state-metrics-tcpservice.yaml")
+                                    .toFile()),
+                            JsonNode.class)
+                    .readAll()) {
                 if (doc.path("kind").asText().equals("ConfigMap")) {
                     configMap = doc;
                 }
             }
-            JsonNode config = YAML.readTree(configMap.path("data").path("config").asText());
+            JsonNode config =
+                    YAML.readTree(configMap.path("data").path("config").asText());
             Set<String> names = new TreeSet<>();
             for (JsonNode resource : config.path("spec").path("resources")) {
                 for (JsonNode metric : resource.path("metrics")) {
-                    names.add(resource.path("metricNamePrefix").asText() + "_" + metric.path("name").asText());
+                    names.add(resource.path("metricNamePrefix").asText() + "_"
+                            + metric.path("name").asText());
                 }
             }
             return names;

@@ -15,12 +15,13 @@ final class PromQlNames {
     private static final Pattern STRINGS = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
     private static final Pattern MATCHERS = Pattern.compile("\\{[^}]*}");
     private static final Pattern RANGES = Pattern.compile("\\[[^]]*]");
-    private static final Pattern GROUPING = Pattern.compile("\\b(?:by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
+    private static final Pattern GROUPING =
+            Pattern.compile("\\b(?:by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
     private static final Pattern IDENTIFIER = Pattern.compile("(?<![\\w$.])([a-zA-Z_:][a-zA-Z0-9_:]*)\\b(\\s*\\()?");
-    private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "by", "without", "inf", "nan");
+    private static final Set<String> KEYWORDS =
+            Set.of("and", "or", "unless", "bool", "offset", "by", "without", "inf", "nan");
 
-    private PromQlNames() {
-    }
+    private PromQlNames() {}
 
     static Set<String> of(String expr) {
         String rest = STRINGS.matcher(expr).replaceAll(" ");

@@ -19,7 +19,8 @@ import org.awaitility.Awaitility;
 /** A real process (server jar or packaged operator) on loopback whose HTTP metrics we scrape. */
 final class ScrapedProcess implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
     private final int httpPort;
@@ -31,13 +32,17 @@ final class ScrapedProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static ScrapedProcess start(List<String> command, Map<String, String> env, int httpPort, Path log, String readyPath) {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    static ScrapedProcess start(
+            List<String> command, Map<String, String> env, int httpPort, Path log, String readyPath) {
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
         try {
             ScrapedProcess started = new ScrapedProcess(builder.start(), httpPort, log);
-            Awaitility.await(command.get(command.size() - 1) + " ready, log " + log).atMost(Duration.ofMinutes(3))
-                    .pollInterval(Duration.ofMillis(300)).ignoreExceptionsInstanceOf(IOException.class)
+            Awaitility.await(command.get(command.size() - 1) + " ready, log " + log)
+                    .atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(300))
+                    .ignoreExceptionsInstanceOf(IOException.class)
                     .until(() -> {
                         if (!started.process.isAlive()) {
                             throw new IllegalStateException("exited " + started.process.exitValue() + ", see " + log);
@@ -51,8 +56,11 @@ final class ScrapedProcess implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** The sample names (no labels) of a Prometheus text scrape. */

@@ -26,8 +26,7 @@ class ReadmeReferenceTest {
     /** Kubernetes' own types and the conditions list: documented by Kubernetes, not expanded here. */
     private static final Set<String> NOT_EXPANDED = Set.of("spec.resources", "status.conditions");
 
-    record Row(String field, String type, String defaultValue, String meaning) {
-    }
+    record Row(String field, String type, String defaultValue, String meaning) {}
 
     @Test
     void tableListsExactlyTheFieldsOfTheCrd() throws IOException {
@@ -59,7 +58,8 @@ class ReadmeReferenceTest {
 
     @Test
     void everyRowSaysWhatTheFieldIsFor() throws IOException {
-        assertThat(rows().values()).allSatisfy(r -> assertThat(r.meaning()).as(r.field()).isNotBlank());
+        assertThat(rows().values())
+                .allSatisfy(r -> assertThat(r.meaning()).as(r.field()).isNotBlank());
     }
 
     /** The README rows, by field path. */

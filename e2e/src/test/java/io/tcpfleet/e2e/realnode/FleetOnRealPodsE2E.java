@@ -28,10 +28,10 @@ class FleetOnRealPodsE2E {
     private static final String NAME = "rollout";
     private static final int REPLICAS = 2;
     /** Think time over the server's drain quiet time (1 s), so the drain finds idle moments to close at. */
-    private static final LoadConfig LOAD = LoadConfig.defaults().withConnections(20).withPayloadBytes(512)
+    private static final LoadConfig LOAD = LoadConfig.defaults()
+            .withConnections(20)
+            .withPayloadBytes(512)
             .withThink(Duration.ofMillis(1200), Duration.ofMillis(1800));
-
-
 
     @Test
     void configChangeRollsThePodsUnderLoadThroughTheClusterIpLosingNothing(RealNode node) {
@@ -42,7 +42,8 @@ class FleetOnRealPodsE2E {
                       memory: 256Mi
                 """));
         awaitRolledOut(client, Duration.ofMinutes(3));
-        Service service = client.services().inNamespace(RealNode.FLEETS).withName(NAME).get();
+        Service service =
+                client.services().inNamespace(RealNode.FLEETS).withName(NAME).get();
         EndpointSet endpoints = new EndpointSet();
         endpoints.add(new InetSocketAddress(service.getSpec().getClusterIP(), 7000));
         String before = configHash(client);
@@ -52,9 +53,13 @@ class FleetOnRealPodsE2E {
         LoadCounters.Snapshot seen;
         try (LoadClient load = new LoadClient(LOAD, endpoints)) {
             load.start();
-            sampler.scheduleAtFixedRate(() -> fewestReady.accumulateAndGet(readyEndpoints(client), Math::min),
-                    0, 200, TimeUnit.MILLISECONDS);
-            await("every connection answered").atMost(Duration.ofSeconds(30))
+            sampler.scheduleAtFixedRate(
+                    () -> fewestReady.accumulateAndGet(readyEndpoints(client), Math::min),
+                    0,
+                    200,
+                    TimeUnit.MILLISECONDS);
+            await("every connection answered")
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> load.counters().requestsOk() >= LOAD.connections());
             // A new drain timeout is a new pod environment: the pods roll.
             node.tcpServices().apply(TcpServices.echo(NAME, REPLICAS, 7000, "3s", "21s", """
@@ -62,15 +67,25 @@ class FleetOnRealPodsE2E {
                         limits:
                           memory: 256Mi
                     """));
-            await().atMost(Duration.ofMinutes(1)).until(() -> !configHash(client).equals(before));
+            await().atMost(Duration.ofMinutes(1))
+                    .until(() -> !configHash(client).equals(before));
             awaitRolledOut(client, Duration.ofMinutes(4));
             // The Deployment counts a rollout done once the old pods are terminating; their drain
             // (drain.delay, then the closes) is what this test is about, so the load waits for it.
-            await("the old pods gone").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> client.pods().inNamespace(RealNode.FLEETS).withLabel("tcpfleet.io/service", NAME)
-                            .list().getItems().stream().noneMatch(p -> p.getMetadata().getDeletionTimestamp() != null));
+            await("the old pods gone")
+                    .atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> client
+                            .pods()
+                            .inNamespace(RealNode.FLEETS)
+                            .withLabel("tcpfleet.io/service", NAME)
+                            .list()
+                            .getItems()
+                            .stream()
+                            .noneMatch(p -> p.getMetadata().getDeletionTimestamp() != null));
             long answered = load.counters().requestsOk();
-            await("every connection answered by the new pods").atMost(Duration.ofSeconds(30))
+            await("every connection answered by the new pods")
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> load.counters().requestsOk() >= answered + LOAD.connections());
             sampler.shutdown();
             seen = load.stop(Duration.ofSeconds(30));
@@ -82,33 +97,65 @@ class FleetOnRealPodsE2E {
         assertThat(seen.requestsFailed()).as(seen.summary()).isZero();
         assertThat(seen.bytesLost()).as(seen.summary()).isZero();
         assertThat(seen.corruptResponses()).as(seen.summary()).isZero();
-        assertThat(seen.serverCloses()).as("the drain closed idle connections: " + seen.summary()).isPositive();
-        assertThat(fewestReady.get()).as("Ready endpoints behind the Service during the rollout").isGreaterThanOrEqualTo(REPLICAS);
-        assertThat(client.pods().inNamespace(RealNode.FLEETS).withLabel("tcpfleet.io/service", NAME).list().getItems())
-                .filteredOn(p -> p.getMetadata().getDeletionTimestamp() == null).hasSize(REPLICAS)
+        assertThat(seen.serverCloses())
+                .as("the drain closed idle connections: " + seen.summary())
+                .isPositive();
+        assertThat(fewestReady.get())
+                .as("Ready endpoints behind the Service during the rollout")
+                .isGreaterThanOrEqualTo(REPLICAS);
+        assertThat(client.pods()
+                        .inNamespace(RealNode.FLEETS)
+                        .withLabel("tcpfleet.io/service", NAME)
+                        .list()
+                        .getItems())
+                .filteredOn(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .hasSize(REPLICAS)
                 .allSatisfy(p -> assertThat(p.getSpec().getNodeName()).isEqualTo(RealNode.NODE));
     }
 
     private static void awaitRolledOut(KubernetesClient client, Duration atMost) {
-        await("Deployment " + NAME + " rolled out").atMost(atMost).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            Deployment d = client.apps().deployments().inNamespace(RealNode.FLEETS).withName(NAME).get();
-            return d != null && d.getStatus() != null && d.getMetadata().getGeneration().equals(d.getStatus().getObservedGeneration())
-                    && Integer.valueOf(REPLICAS).equals(d.getStatus().getUpdatedReplicas())
-                    && Integer.valueOf(REPLICAS).equals(d.getStatus().getReadyReplicas())
-                    && Integer.valueOf(REPLICAS).equals(d.getStatus().getReplicas());
-        });
+        await("Deployment " + NAME + " rolled out")
+                .atMost(atMost)
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    Deployment d = client.apps()
+                            .deployments()
+                            .inNamespace(RealNode.FLEETS)
+                            .withName(NAME)
+                            .get();
+                    return d != null
+                            && d.getStatus() != null
+                            && d.getMetadata()
+                                    .getGeneration()
+                                    .equals(d.getStatus().getObservedGeneration())
+                            && Integer.valueOf(REPLICAS).equals(d.getStatus().getUpdatedReplicas())
+                            && Integer.valueOf(REPLICAS).equals(d.getStatus().getReadyReplicas())
+                            && Integer.valueOf(REPLICAS).equals(d.getStatus().getReplicas());
+                });
     }
 
     private static String configHash(KubernetesClient client) {
-        Deployment d = client.apps().deployments().inNamespace(RealNode.FLEETS).withName(NAME).get();
+        Deployment d = client.apps()
+                .deployments()
+                .inNamespace(RealNode.FLEETS)
+                .withName(NAME)
+                .get();
         return d.getSpec().getTemplate().getMetadata().getAnnotations().get("tcpfleet.io/config-hash");
     }
 
     /** Ready, not terminating endpoints: what kube-proxy sends new connections to. */
     private static int readyEndpoints(KubernetesClient client) {
-        return (int) client.discovery().v1().endpointSlices().inNamespace(RealNode.FLEETS)
-                .withLabel("kubernetes.io/service-name", NAME).list().getItems().stream()
-                .map(EndpointSlice::getEndpoints).flatMap(java.util.List::stream)
+        return (int) client
+                .discovery()
+                .v1()
+                .endpointSlices()
+                .inNamespace(RealNode.FLEETS)
+                .withLabel("kubernetes.io/service-name", NAME)
+                .list()
+                .getItems()
+                .stream()
+                .map(EndpointSlice::getEndpoints)
+                .flatMap(java.util.List::stream)
                 .filter(e -> Boolean.TRUE.equals(e.getConditions().getReady())
                         && !Boolean.TRUE.equals(e.getConditions().getTerminating()))
                 .count();

@@ -9,7 +9,6 @@ import io.tcpfleet.e2e.rollout.TcpServices;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -38,18 +37,28 @@ class PodDeletionDrainE2E {
     @TempDir
     Path dir;
 
-
     @Test
     void deletedPodDrainsItsConnectionsAndIsGoneWithinItsGracePeriod(RealNode node) throws Exception {
         KubernetesClient client = node.client();
-        node.tcpServices().apply(TcpServices.echo(NAME, 1, 7000, DELAY.toSeconds() + "s", TIMEOUT.toSeconds() + "s", ""));
-        Pod pod = await("a Ready pod").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+        node.tcpServices()
+                .apply(TcpServices.echo(NAME, 1, 7000, DELAY.toSeconds() + "s", TIMEOUT.toSeconds() + "s", ""));
+        Pod pod = await("a Ready pod")
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(1))
                 .until(() -> readyPod(client), p -> p != null);
         String ip = pod.getStatus().getPodIP();
         long grace = pod.getSpec().getTerminationGracePeriodSeconds();
         Path log = dir.resolve("server.log");
-        Process logs = new ProcessBuilder(node.kubectl().command("logs", "-f", "-n", RealNode.FLEETS,
-                pod.getMetadata().getName())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process logs = new ProcessBuilder(node.kubectl()
+                        .command(
+                                "logs",
+                                "-f",
+                                "-n",
+                                RealNode.FLEETS,
+                                pod.getMetadata().getName()))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
 
         List<Socket> idle = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -58,42 +67,76 @@ class PodDeletionDrainE2E {
         Socket busy = echoed(new Socket(ip, 7000), "busy");
         CompletableFuture<Long> busyClosedAfter = CompletableFuture.supplyAsync(() -> keepBusy(busy));
         List<CompletableFuture<Long>> idleClosedAfter = idle.stream()
-                .map(s -> CompletableFuture.supplyAsync(() -> millisUntilClosed(s))).toList();
+                .map(s -> CompletableFuture.supplyAsync(() -> millisUntilClosed(s)))
+                .toList();
 
         long deleted = System.nanoTime();
-        client.pods().inNamespace(RealNode.FLEETS).withName(pod.getMetadata().getName()).delete();
+        client.pods()
+                .inNamespace(RealNode.FLEETS)
+                .withName(pod.getMetadata().getName())
+                .delete();
 
-        await("readiness turns 503").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+        await("readiness turns 503")
+                .atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> RealNode.httpStatus("http://" + ip + ":9090/health/ready") == 503);
         Socket late = echoed(new Socket(ip, 7000), "accepted during drain.delay");
         assertThat(elapsed(deleted)).as("connected within drain.delay").isLessThan(DELAY);
         late.close();
 
-        await("pod gone").atMost(Duration.ofSeconds(grace + 30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> client.pods().inNamespace(RealNode.FLEETS).withName(pod.getMetadata().getName()).get() == null);
+        await("pod gone")
+                .atMost(Duration.ofSeconds(grace + 30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> client.pods()
+                                .inNamespace(RealNode.FLEETS)
+                                .withName(pod.getMetadata().getName())
+                                .get()
+                        == null);
         Duration gone = elapsed(deleted);
         logs.waitFor();
 
         for (CompletableFuture<Long> closed : idleClosedAfter) {
-            assertThat(closed.get()).as("idle connection closed in order (FIN) after drain.delay, ms")
+            assertThat(closed.get())
+                    .as("idle connection closed in order (FIN) after drain.delay, ms")
                     .isBetween(DELAY.toMillis() - 500, DELAY.toMillis() + TIMEOUT.toMillis());
         }
-        assertThat(busyClosedAfter.get()).as("busy connection force-closed at drain.delay + drain.timeout, ms")
-                .isBetween(DELAY.plus(TIMEOUT).toMillis() - 1000, DELAY.plus(TIMEOUT).toMillis() + 5000);
-        assertThat(gone).as("pod gone within terminationGracePeriodSeconds " + grace).isLessThan(Duration.ofSeconds(grace));
-        assertThat(Files.readString(log)).contains("drain started", "drain closed the listener",
-                "drain timeout reached, force-closing", "drain finished");
-        assertThat(client.v1().events().inNamespace(RealNode.FLEETS)
-                .withField("involvedObject.name", pod.getMetadata().getName()).list().getItems())
-                .as("the kubelet saw the preStop hook exit 0").noneMatch(e -> "FailedPreStopHook".equals(e.getReason()));
+        assertThat(busyClosedAfter.get())
+                .as("busy connection force-closed at drain.delay + drain.timeout, ms")
+                .isBetween(
+                        DELAY.plus(TIMEOUT).toMillis() - 1000,
+                        DELAY.plus(TIMEOUT).toMillis() + 5000);
+        assertThat(gone)
+                .as("pod gone within terminationGracePeriodSeconds " + grace)
+                .isLessThan(Duration.ofSeconds(grace));
+        assertThat(Files.readString(log))
+                .contains(
+                        "drain started",
+                        "drain closed the listener",
+                        "drain timeout reached, force-closing",
+                        "drain finished");
+        assertThat(client.v1()
+                        .events()
+                        .inNamespace(RealNode.FLEETS)
+                        .withField("involvedObject.name", pod.getMetadata().getName())
+                        .list()
+                        .getItems())
+                .as("the kubelet saw the preStop hook exit 0")
+                .noneMatch(e -> "FailedPreStopHook".equals(e.getReason()));
     }
 
     private static Pod readyPod(KubernetesClient client) {
-        return client.pods().inNamespace(RealNode.FLEETS).withLabel("tcpfleet.io/service", NAME).list().getItems()
+        return client
+                .pods()
+                .inNamespace(RealNode.FLEETS)
+                .withLabel("tcpfleet.io/service", NAME)
+                .list()
+                .getItems()
                 .stream()
-                .filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getStatus().getConditions().stream()
-                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
-                .findFirst().orElse(null);
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null
+                        && p.getStatus().getConditions().stream()
+                                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
+                .findFirst()
+                .orElse(null);
     }
 
     private static Socket echoed(Socket socket, String line) throws IOException {
@@ -136,7 +179,6 @@ class PodDeletionDrainE2E {
             throw new AssertionError(e);
         }
     }
-
 
     private static Duration elapsed(long sinceNanos) {
         return Duration.ofNanos(System.nanoTime() - sinceNanos);

@@ -34,7 +34,6 @@ class PodFootprintE2E {
     private static final String LIMIT = "256Mi";
     private static final long CLOCK_TICKS_PER_SECOND = 100;
 
-
     @Test
     void serverAndItsPreStopJvmFitTheMemoryLimitOnAReadOnlyRoot(RealNode node) throws Exception {
         KubernetesClient client = node.client();
@@ -45,11 +44,19 @@ class PodFootprintE2E {
                     limits:
                       memory: %s
                 """.formatted(LIMIT)));
-        Pod pod = await("a scheduled pod with an IP").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
-                .until(() -> pods(client).stream().filter(p -> p.getStatus().getPodIP() != null).findFirst(),
-                        Optional::isPresent).get();
+        Pod pod = await("a scheduled pod with an IP")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(50))
+                .until(
+                        () -> pods(client).stream()
+                                .filter(p -> p.getStatus().getPodIP() != null)
+                                .findFirst(),
+                        Optional::isPresent)
+                .get();
         String ip = pod.getStatus().getPodIP();
-        await("/health/ready answers 200").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+        await("/health/ready answers 200")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> RealNode.httpStatus("http://" + ip + ":9090/health/ready") == 200);
         long readyAtTicks = uptimeTicks();
         long server = javaPid(pod, "tcpfleet-server.jar");
@@ -57,9 +64,15 @@ class PodFootprintE2E {
         long serverRssKib = statusKib(server, "VmRSS");
 
         String pod0 = pod.getMetadata().getName();
-        assertThat(pod.getSpec().getContainers().get(0).getResources().getLimits().get("memory")).hasToString(LIMIT);
-        Processes.Result write = node.kubectl().run("exec", "-n", RealNode.FLEETS, pod0, "--", "sh", "-c",
-                "echo x > /opt/tcpfleet/x");
+        assertThat(pod.getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getResources()
+                        .getLimits()
+                        .get("memory"))
+                .hasToString(LIMIT);
+        Processes.Result write =
+                node.kubectl().run("exec", "-n", RealNode.FLEETS, pod0, "--", "sh", "-c", "echo x > /opt/tcpfleet/x");
         assertThat(write.exitCode()).isNotZero();
         assertThat(write.stderr()).contains("Read-only file system");
         node.kubectl().ok("exec", "-n", RealNode.FLEETS, pod0, "--", "sh", "-c", "echo x > /tmp/x");
@@ -74,29 +87,51 @@ class PodFootprintE2E {
         sampler.get();
         long containerPeakBytes = containerMaxUsage(pod);
 
-        ContainerStatus restarted = await("the container restarted after its drain").atMost(Duration.ofMinutes(2))
+        ContainerStatus restarted = await("the container restarted after its drain")
+                .atMost(Duration.ofMinutes(2))
                 .pollInterval(Duration.ofMillis(500))
-                .until(() -> client.pods().inNamespace(RealNode.FLEETS).withName(pod0).get().getStatus()
-                        .getContainerStatuses().get(0), s -> s.getRestartCount() >= 1 && s.getLastState().getTerminated() != null);
+                .until(
+                        () -> client.pods()
+                                .inNamespace(RealNode.FLEETS)
+                                .withName(pod0)
+                                .get()
+                                .getStatus()
+                                .getContainerStatuses()
+                                .get(0),
+                        s -> s.getRestartCount() >= 1 && s.getLastState().getTerminated() != null);
         String report = """
                 server start (process start to /health/ready 200): %d ms
                 server RSS when Ready and idle: %.1f MiB
                 drain JVM: peak RSS %.1f MiB, kubectl exec of /opt/tcpfleet/bin/drain %d ms (drain.delay 1 s included)
                 container memory peak (cgroup memory.max_usage_in_bytes, server + drain JVM): %.1f MiB of %s
-                drain answer: %s""".formatted(startToReady.toMillis(), serverRssKib / 1024.0, drainPeakKib.get() / 1024.0,
-                drainRun.toMillis(), containerPeakBytes / 1048576.0, LIMIT, answer.strip());
+                drain answer: %s""".formatted(
+                        startToReady.toMillis(),
+                        serverRssKib / 1024.0,
+                        drainPeakKib.get() / 1024.0,
+                        drainRun.toMillis(),
+                        containerPeakBytes / 1048576.0,
+                        LIMIT,
+                        answer.strip());
         System.out.println(report);
         Files.writeString(Path.of("target", "real-pod-footprint.txt"), report);
 
         assertThat(answer).contains("\"forced\":0");
-        assertThat(restarted.getLastState().getTerminated().getExitCode()).as(report).isZero();
-        assertThat(restarted.getLastState().getTerminated().getReason()).as(report).isNotEqualTo("OOMKilled");
+        assertThat(restarted.getLastState().getTerminated().getExitCode())
+                .as(report)
+                .isZero();
+        assertThat(restarted.getLastState().getTerminated().getReason())
+                .as(report)
+                .isNotEqualTo("OOMKilled");
         assertThat(drainPeakKib.get()).as("the drain JVM was seen").isPositive();
         assertThat(containerPeakBytes).as(report).isLessThan(256L * 1024 * 1024);
     }
 
     private static List<Pod> pods(KubernetesClient client) {
-        return client.pods().inNamespace(RealNode.FLEETS).withLabel("tcpfleet.io/service", NAME).list().getItems();
+        return client.pods()
+                .inNamespace(RealNode.FLEETS)
+                .withLabel("tcpfleet.io/service", NAME)
+                .list()
+                .getItems();
     }
 
     /** Samples the peak RSS of the drain JVM in this pod (found on the host's /proc) until it exits. */
@@ -125,8 +160,9 @@ class PodFootprintE2E {
     }
 
     private static long javaPid(Pod pod, String marker) {
-        return findJava(pod, marker).orElseThrow(() -> new AssertionError("no java process with " + marker
-                + " in the cgroup of pod " + pod.getMetadata().getUid()));
+        return findJava(pod, marker)
+                .orElseThrow(() -> new AssertionError("no java process with " + marker + " in the cgroup of pod "
+                        + pod.getMetadata().getUid()));
     }
 
     /** A process of this pod (its cgroup path names the pod's UID) whose command line has marker. */
@@ -134,15 +170,18 @@ class PodFootprintE2E {
         String uid = pod.getMetadata().getUid().replace('-', '_');
         String uidDashes = pod.getMetadata().getUid();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            return procs.filter(p -> p.getFileName().toString().matches("\\d+")).filter(p -> {
-                try {
-                    String cmdline = Files.readString(p.resolve("cmdline"));
-                    String cgroup = Files.readString(p.resolve("cgroup"));
-                    return cmdline.contains(marker) && (cgroup.contains(uid) || cgroup.contains(uidDashes));
-                } catch (IOException e) {
-                    return false;
-                }
-            }).map(p -> Long.parseLong(p.getFileName().toString())).findFirst();
+            return procs.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .filter(p -> {
+                        try {
+                            String cmdline = Files.readString(p.resolve("cmdline"));
+                            String cgroup = Files.readString(p.resolve("cgroup"));
+                            return cmdline.contains(marker) && (cgroup.contains(uid) || cgroup.contains(uidDashes));
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    })
+                    .map(p -> Long.parseLong(p.getFileName().toString()))
+                    .findFirst();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -151,17 +190,21 @@ class PodFootprintE2E {
     private static long containerMaxUsage(Pod pod) throws IOException {
         String uid = pod.getMetadata().getUid();
         try (Stream<Path> dirs = Files.walk(Path.of("/sys/fs/cgroup/memory"), 4)) {
-            Path podDir = dirs.filter(d -> d.getFileName().toString().equals("pod" + uid)).findFirst()
+            Path podDir = dirs.filter(d -> d.getFileName().toString().equals("pod" + uid))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("no memory cgroup of pod " + uid));
-            return Long.parseLong(Files.readString(podDir.resolve("memory.max_usage_in_bytes")).strip());
+            return Long.parseLong(Files.readString(podDir.resolve("memory.max_usage_in_bytes"))
+                    .strip());
         }
     }
 
     private static long statusKib(long pid, String field) {
         try {
             return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
-                    .filter(l -> l.startsWith(field + ":")).map(l -> Long.parseLong(l.replaceAll("\\D", "")))
-                    .findFirst().orElse(0L);
+                    .filter(l -> l.startsWith(field + ":"))
+                    .map(l -> Long.parseLong(l.replaceAll("\\D", "")))
+                    .findFirst()
+                    .orElse(0L);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -174,6 +217,7 @@ class PodFootprintE2E {
     }
 
     private static long uptimeTicks() throws IOException {
-        return (long) (Double.parseDouble(Files.readString(Path.of("/proc/uptime")).split(" ")[0]) * CLOCK_TICKS_PER_SECOND);
+        return (long)
+                (Double.parseDouble(Files.readString(Path.of("/proc/uptime")).split(" ")[0]) * CLOCK_TICKS_PER_SECOND);
     }
 }

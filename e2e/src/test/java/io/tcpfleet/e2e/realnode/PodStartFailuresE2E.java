@@ -23,10 +23,12 @@ class PodStartFailuresE2E {
 
     private static final Duration WITHIN = Duration.ofMinutes(1);
 
-
     @Test
     void anImageThatDoesNotExistIsReportedAsAnImagePullFailure(RealNode node) {
-        String why = failureOf(node, "no-image", "  image: ghcr.io/tcpfleet/no-such-image:0.0.0\n",
+        String why = failureOf(
+                node,
+                "no-image",
+                "  image: ghcr.io/tcpfleet/no-such-image:0.0.0\n",
                 Set.of("ErrImagePull", "ImagePullBackOff"));
 
         assertThat(why).contains("no-such-image");
@@ -35,7 +37,8 @@ class PodStartFailuresE2E {
     @Test
     void aServerThatExitsAtStartIsReportedWithItsExitCodeAndError(RealNode node) {
         // Admitted (a handler may name a plugin), but the image has no such plugin: the server exits 2.
-        String why = failureOf(node, "crash", "", Set.of("CrashLoopBackOff", "ContainerRestarted")).replace('\n', ' ');
+        String why = failureOf(node, "crash", "", Set.of("CrashLoopBackOff", "ContainerRestarted"))
+                .replace('\n', ' ');
 
         assertThat(why).contains("exit code 2").contains("no-such-plugin");
     }
@@ -47,18 +50,33 @@ class PodStartFailuresE2E {
     private String failureOf(RealNode node, String name, String extra, Set<String> reasons) {
         KubernetesClient client = node.client();
         String yaml = TcpServices.echo(name, 1, 7000, "1s", "2s", extra);
-        node.tcpServices().apply(name.equals("crash") ? yaml.replace("handler: echo", "handler: no-such-plugin") : yaml);
+        node.tcpServices()
+                .apply(name.equals("crash") ? yaml.replace("handler: echo", "handler: no-such-plugin") : yaml);
 
-        Map<String, Object> degraded = await(name + " Degraded=True").atMost(WITHIN).pollInterval(Duration.ofSeconds(1))
-                .until(() -> condition(client, name, "Degraded"),
+        Map<String, Object> degraded = await(name + " Degraded=True")
+                .atMost(WITHIN)
+                .pollInterval(Duration.ofSeconds(1))
+                .until(
+                        () -> condition(client, name, "Degraded"),
                         c -> c != null && "True".equals(c.get("status")) && reasons.contains(c.get("reason")));
         Map<String, Object> ready = condition(client, name, "Ready");
-        List<Event> warnings = await(name + " Warning Event").atMost(Duration.ofSeconds(20))
-                .until(() -> client.v1().events().inNamespace(RealNode.FLEETS)
-                        .withField("involvedObject.name", name).list().getItems().stream()
-                        .filter(e -> "Warning".equals(e.getType()) && "TcpService".equals(e.getInvolvedObject().getKind())
-                                && reasons.contains(e.getReason()))
-                        .toList(), l -> !l.isEmpty());
+        List<Event> warnings = await(name + " Warning Event")
+                .atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> client
+                                .v1()
+                                .events()
+                                .inNamespace(RealNode.FLEETS)
+                                .withField("involvedObject.name", name)
+                                .list()
+                                .getItems()
+                                .stream()
+                                .filter(e -> "Warning".equals(e.getType())
+                                        && "TcpService"
+                                                .equals(e.getInvolvedObject().getKind())
+                                        && reasons.contains(e.getReason()))
+                                .toList(),
+                        l -> !l.isEmpty());
 
         assertThat(ready).containsEntry("status", "False");
         assertThat((String) ready.get("message")).contains("0/1 replicas ready").contains(name + "-");
@@ -68,13 +86,18 @@ class PodStartFailuresE2E {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> condition(KubernetesClient client, String name, String type) {
-        GenericKubernetesResource tcps = client.genericKubernetesResources(TcpServices.TCPS).inNamespace(RealNode.FLEETS)
-                .withName(name).get();
+        GenericKubernetesResource tcps = client.genericKubernetesResources(TcpServices.TCPS)
+                .inNamespace(RealNode.FLEETS)
+                .withName(name)
+                .get();
         Object status = tcps == null ? null : tcps.getAdditionalProperties().get("status");
         if (!(status instanceof Map<?, ?> s) || !(s.get("conditions") instanceof List<?> conditions)) {
             return null;
         }
-        return conditions.stream().map(c -> (Map<String, Object>) c).filter(c -> type.equals(c.get("type")))
-                .findFirst().orElse(null);
+        return conditions.stream()
+                .map(c -> (Map<String, Object>) c)
+                .filter(c -> type.equals(c.get("type")))
+                .findFirst()
+                .orElse(null);
     }
 }

@@ -2,14 +2,14 @@ package io.tcpfleet.e2e.realnode;
 
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tcpfleet.e2e.rollout.TcpServices;
 import io.tcpfleet.e2e.support.Kubectl;
@@ -50,7 +50,8 @@ public final class RealNode {
     public static final String OPERATOR = "tcpfleet-operator";
     /** What e2e/cluster/node.sh's real_node_annotations say: this namespace's pods go to the real node. */
     static final Map<String, String> ON_REAL_NODE = Map.of(
-            "scheduler.alpha.kubernetes.io/node-selector", "tcpfleet.io/node=real",
+            "scheduler.alpha.kubernetes.io/node-selector",
+            "tcpfleet.io/node=real",
             "scheduler.alpha.kubernetes.io/defaultTolerations",
             "[{\"key\":\"tcpfleet.io/real-node\",\"operator\":\"Exists\",\"effect\":\"NoSchedule\"}]");
 
@@ -78,31 +79,45 @@ public final class RealNode {
         KubernetesClient client = LocalCluster.shared().newClient();
         Kubectl kubectl = new Kubectl(LocalCluster.shared().kubeconfig());
         Node node = client.nodes().withName(NODE).get();
-        if (node == null || node.getStatus().getConditions().stream()
-                .noneMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))) {
+        if (node == null
+                || node.getStatus().getConditions().stream()
+                        .noneMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))) {
             throw new IllegalStateException("the local control plane has no Ready real node " + NODE
                     + ": e2e/cluster/build.sh builds it and up.sh starts it (as root; logs in"
                     + " e2e/cluster/.state/logs/node/)");
         }
-        kubectl.ok("apply", "--server-side", "--force-conflicts", "-f", RepoPaths.resolve("crds").toString());
+        kubectl.ok(
+                "apply",
+                "--server-side",
+                "--force-conflicts",
+                "-f",
+                RepoPaths.resolve("crds").toString());
         kubectl.ok("wait", "--for=condition=Established", "--timeout=60s", "crd/tcpservices.tcpfleet.io");
         for (String name : List.of(SYSTEM, FLEETS)) {
             client.namespaces().resource(realNodeNamespace(name)).serverSideApply();
         }
         String rendered = kubectl.ok("kustomize", RepoPaths.resolve("deploy").toString());
-        for (HasMetadata o : client.load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8))).items()) {
+        for (HasMetadata o : client.load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8)))
+                .items()) {
             if (o instanceof Namespace) {
                 continue;
             }
             if (o instanceof ClusterRoleBinding binding) {
-                binding.getMetadata().setName("tcpfleet-real-" + binding.getMetadata().getName());
+                binding.getMetadata()
+                        .setName("tcpfleet-real-" + binding.getMetadata().getName());
                 binding.getSubjects().forEach(s -> s.setNamespace(SYSTEM));
             }
             if (o instanceof RoleBinding binding) {
                 binding.getSubjects().forEach(s -> s.setNamespace(SYSTEM));
             }
             if (o instanceof Deployment deployment) {
-                deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
+                deployment
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getEnv()
                         .add(new EnvVar("QUARKUS_OPERATOR_SDK_NAMESPACES", FLEETS, null));
             }
             if (o.getMetadata().getNamespace() != null) {
@@ -110,27 +125,39 @@ public final class RealNode {
             }
             client.resource(o).fieldManager("real-node-e2e").forceConflicts().serverSideApply();
         }
-        await("the operator's pods Ready on the real node").atMost(Duration.ofMinutes(3))
+        await("the operator's pods Ready on the real node")
+                .atMost(Duration.ofMinutes(3))
                 .pollInterval(Duration.ofSeconds(1))
                 .until(() -> {
-                    Deployment d = client.apps().deployments().inNamespace(SYSTEM).withName(OPERATOR).get();
-                    return d.getStatus() != null && Integer.valueOf(2).equals(d.getStatus().getReadyReplicas());
+                    Deployment d = client.apps()
+                            .deployments()
+                            .inNamespace(SYSTEM)
+                            .withName(OPERATOR)
+                            .get();
+                    return d.getStatus() != null
+                            && Integer.valueOf(2).equals(d.getStatus().getReadyReplicas());
                 });
         return new RealNode(client, kubectl);
     }
 
     /** Restricted Pod Security, as deploy/'s namespace, and the real node for every pod. */
     static Namespace realNodeNamespace(String name) {
-        return new NamespaceBuilder().withNewMetadata().withName(name)
+        return new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(name)
                 .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
                 .addToLabels("pod-security.kubernetes.io/warn", "restricted")
                 .addToLabels("tcpfleet.io/test", "true")
                 .addToAnnotations(ON_REAL_NODE)
-                .endMetadata().build();
+                .endMetadata()
+                .build();
     }
 
     private void uninstall() {
-        client.rbac().clusterRoleBindings().withName("tcpfleet-real-" + OPERATOR).delete();
+        client.rbac()
+                .clusterRoleBindings()
+                .withName("tcpfleet-real-" + OPERATOR)
+                .delete();
         client.namespaces().withName(FLEETS).delete();
         client.namespaces().withName(SYSTEM).delete();
         client.close();
@@ -139,8 +166,13 @@ public final class RealNode {
     /** GET url from this machine (a pod's admin port, say); -1 when nothing answers within a second. */
     public static int httpStatus(String url) {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(1))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -162,14 +194,21 @@ public final class RealNode {
 
         @Override
         public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-            return store(context).computeIfAbsent(Installed.class, k -> new Installed(install()), Installed.class).node();
+            return store(context)
+                    .computeIfAbsent(Installed.class, k -> new Installed(install()), Installed.class)
+                    .node();
         }
 
         @Override
         public void afterEach(ExtensionContext context) {
             Installed installed = store(context).get(Installed.class, Installed.class);
             if (installed != null) {
-                installed.node().client().genericKubernetesResources(TcpServices.TCPS).inNamespace(FLEETS).delete();
+                installed
+                        .node()
+                        .client()
+                        .genericKubernetesResources(TcpServices.TCPS)
+                        .inNamespace(FLEETS)
+                        .delete();
             }
         }
 

@@ -41,11 +41,16 @@ class ConnectionLimitsE2E {
     void floodAtTwiceMaxIsRefusedAndCountedWhileExistingConnectionsCarryOn(KubernetesClient client, TestNamespace ns)
             throws IOException {
         int max = 20;
-        PodTemplate template = Scenario.template(client, ns, TcpServices.echo("flood", 1, Loopback.freePort(), "1s", "2s", "")
-                .replace("max: 1000", "max: " + max));
-        LoadConfig existing = LoadConfig.defaults().withConnections(10).withThink(Duration.ofMillis(20), Duration.ofMillis(50));
+        PodTemplate template = Scenario.template(
+                client,
+                ns,
+                TcpServices.echo("flood", 1, Loopback.freePort(), "1s", "2s", "")
+                        .replace("max: 1000", "max: " + max));
+        LoadConfig existing =
+                LoadConfig.defaults().withConnections(10).withThink(Duration.ofMillis(20), Duration.ofMillis(50));
         List<Socket> flood = new ArrayList<>();
-        try (Fleet fleet = Scenario.fleet("flood"); LoadClient load = new LoadClient(existing, fleet.endpoints())) {
+        try (Fleet fleet = Scenario.fleet("flood");
+                LoadClient load = new LoadClient(existing, fleet.endpoints())) {
             TcpfleetReplica server = (TcpfleetReplica) fleet.surge(template);
             load.start();
             Scenario.awaitMoreOk(load, 100);
@@ -57,24 +62,34 @@ class ConnectionLimitsE2E {
                 flood.add(Scenario.connect(server.endpoint()));
             }
             int expectRefused = 2 * max - max;
-            Awaitility.await("server counts the excess as refused").atMost(Duration.ofSeconds(30))
+            Awaitility.await("server counts the excess as refused")
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> server.metric(REFUSED, "") - refusedBefore >= expectRefused);
-            long cut = flood.stream().filter(s -> Scenario.closedByPeerWithin(s, Duration.ofMillis(300))).count();
+            long cut = flood.stream()
+                    .filter(s -> Scenario.closedByPeerWithin(s, Duration.ofMillis(300)))
+                    .count();
             Scenario.awaitMoreOk(load, 100);
             long rssAfter = server.residentBytes();
             double active = server.metric(ACTIVE, "");
             double refused = server.metric(REFUSED, "") - refusedBefore;
             LoadCounters.Snapshot seen = load.stop(Duration.ofSeconds(30));
-            Results.record("connection flood at 2x max", "max " + max + ", " + existing.connections() + " busy connections, then "
-                    + attempts + " more opened", "refused (server metric) " + (long) refused + ", cut (client) " + cut
-                    + ", active " + (long) active + ", RSS " + rssBefore / 1048576 + " -> " + rssAfter / 1048576
-                    + " MiB; existing: " + seen.summary());
+            Results.record(
+                    "connection flood at 2x max",
+                    "max " + max + ", " + existing.connections() + " busy connections, then " + attempts
+                            + " more opened",
+                    "refused (server metric) " + (long) refused + ", cut (client) " + cut
+                            + ", active " + (long) active + ", RSS " + rssBefore / 1048576 + " -> " + rssAfter / 1048576
+                            + " MiB; existing: " + seen.summary());
 
             assertThat(refused).isEqualTo(expectRefused);
-            assertThat(cut).as("the client sees exactly the refused ones closed").isEqualTo(expectRefused);
+            assertThat(cut)
+                    .as("the client sees exactly the refused ones closed")
+                    .isEqualTo(expectRefused);
             assertThat(active).isEqualTo(max);
             assertThat(rssAfter - rssBefore).as("memory bounded").isLessThan(64L * 1024 * 1024);
-            assertThat(seen.requestsFailed() + seen.resets() + seen.serverCloses()).as(seen.summary()).isZero();
+            assertThat(seen.requestsFailed() + seen.resets() + seen.serverCloses())
+                    .as(seen.summary())
+                    .isZero();
         } finally {
             for (Socket s : flood) {
                 s.close();
@@ -83,27 +98,39 @@ class ConnectionLimitsE2E {
     }
 
     @Test
-    void clientsThatConnectAndSendNothingAreCutByTheIdleTimeout(KubernetesClient client, TestNamespace ns) throws IOException {
-        PodTemplate template = Scenario.template(client, ns, TcpServices.echo("silent", 1, Loopback.freePort(), "1s", "2s", "")
-                .replace("idleTimeout: 60s", "idleTimeout: 2s"));
-        LoadConfig active = LoadConfig.defaults().withConnections(5).withThink(Duration.ofMillis(200), Duration.ofMillis(400));
+    void clientsThatConnectAndSendNothingAreCutByTheIdleTimeout(KubernetesClient client, TestNamespace ns)
+            throws IOException {
+        PodTemplate template = Scenario.template(
+                client,
+                ns,
+                TcpServices.echo("silent", 1, Loopback.freePort(), "1s", "2s", "")
+                        .replace("idleTimeout: 60s", "idleTimeout: 2s"));
+        LoadConfig active =
+                LoadConfig.defaults().withConnections(5).withThink(Duration.ofMillis(200), Duration.ofMillis(400));
         List<Socket> silent = new ArrayList<>();
-        try (Fleet fleet = Scenario.fleet("idle-timeout"); LoadClient load = new LoadClient(active, fleet.endpoints())) {
+        try (Fleet fleet = Scenario.fleet("idle-timeout");
+                LoadClient load = new LoadClient(active, fleet.endpoints())) {
             TcpfleetReplica server = (TcpfleetReplica) fleet.surge(template);
             load.start();
             for (int i = 0; i < 10; i++) {
                 silent.add(Scenario.connect(server.endpoint()));
             }
-            long cut = silent.stream().filter(s -> Scenario.closedByPeerWithin(s, Duration.ofSeconds(15))).count();
+            long cut = silent.stream()
+                    .filter(s -> Scenario.closedByPeerWithin(s, Duration.ofSeconds(15)))
+                    .count();
             Scenario.awaitMoreOk(load, 20);
             double idleClosed = server.metric(CLOSED, "reason=\"idle\"");
             LoadCounters.Snapshot seen = load.stop(Duration.ofSeconds(30));
-            Results.record("silent clients", "10 connections that send nothing, idleTimeout 2s, beside 5 active ones",
+            Results.record(
+                    "silent clients",
+                    "10 connections that send nothing, idleTimeout 2s, beside 5 active ones",
                     "cut " + cut + "/10, closed{reason=idle} " + (long) idleClosed + "; active: " + seen.summary());
 
             assertThat(cut).isEqualTo(10);
             assertThat(idleClosed).isGreaterThanOrEqualTo(10);
-            assertThat(seen.serverCloses() + seen.requestsFailed()).as("active clients untouched: " + seen.summary()).isZero();
+            assertThat(seen.serverCloses() + seen.requestsFailed())
+                    .as("active clients untouched: " + seen.summary())
+                    .isZero();
         } finally {
             for (Socket s : silent) {
                 s.close();
@@ -114,9 +141,13 @@ class ConnectionLimitsE2E {
     @Test
     void aClientThatNeverReadsMakesTheServerStopReadingAndIsCutWhenIdle(KubernetesClient client, TestNamespace ns)
             throws Exception {
-        PodTemplate template = Scenario.template(client, ns, TcpServices.echo("slow", 1, Loopback.freePort(), "1s", "2s", "")
-                .replace("idleTimeout: 60s", "idleTimeout: 3s"));
-        try (Fleet fleet = Scenario.fleet("slow-reader"); Socket greedy = new Socket()) {
+        PodTemplate template = Scenario.template(
+                client,
+                ns,
+                TcpServices.echo("slow", 1, Loopback.freePort(), "1s", "2s", "")
+                        .replace("idleTimeout: 60s", "idleTimeout: 3s"));
+        try (Fleet fleet = Scenario.fleet("slow-reader");
+                Socket greedy = new Socket()) {
             TcpfleetReplica server = (TcpfleetReplica) fleet.surge(template);
             greedy.setReceiveBufferSize(4096);
             greedy.connect(server.endpoint(), 2000);
@@ -124,7 +155,8 @@ class ConnectionLimitsE2E {
             CompletableFuture<String> writer = CompletableFuture.supplyAsync(() -> writeUntilCut(greedy, written));
 
             AtomicReference<Double> last = new AtomicReference<>(-1.0);
-            Awaitility.await("server stops reading: bytes received stop growing").atMost(Duration.ofSeconds(60))
+            Awaitility.await("server stops reading: bytes received stop growing")
+                    .atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(700))
                     .until(() -> {
                         double now = server.metric(RECEIVED, "");
@@ -135,16 +167,25 @@ class ConnectionLimitsE2E {
             long writtenAtPlateau = written.get();
             String cut = writer.get(30, java.util.concurrent.TimeUnit.SECONDS);
             // The reset reaches the client as the socket closes; the close is counted a loop task later.
-            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                    server.metric(CLOSED, "reason=\"idle\"")).as("cut as idle once it stopped being read").isGreaterThanOrEqualTo(1));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(server.metric(CLOSED, "reason=\"idle\""))
+                            .as("cut as idle once it stopped being read")
+                            .isGreaterThanOrEqualTo(1));
             double idleClosed = server.metric(CLOSED, "reason=\"idle\"");
             long rss = server.residentBytes();
-            Results.record("client that never reads", "1 connection writing 16 KiB chunks, receive buffer 4 KiB, idleTimeout 3s",
+            Results.record(
+                    "client that never reads",
+                    "1 connection writing 16 KiB chunks, receive buffer 4 KiB, idleTimeout 3s",
                     "server received " + (long) plateau + " B then stopped (client had written " + writtenAtPlateau
-                            + " B); cut: " + cut + "; closed{reason=idle} " + (long) idleClosed + "; RSS " + rss / 1048576 + " MiB");
+                            + " B); cut: " + cut + "; closed{reason=idle} " + (long) idleClosed + "; RSS "
+                            + rss / 1048576 + " MiB");
 
-            assertThat(plateau).as("bounded: watermarks and socket buffers, not the stream").isLessThan(32.0 * 1024 * 1024);
-            // Cut as idle (no inbound bytes for 3 s) while the client never stopped writing: the server had stopped reading.
+            assertThat(plateau)
+                    .as("bounded: watermarks and socket buffers, not the stream")
+                    .isLessThan(32.0 * 1024 * 1024);
+            // Cut as idle (no inbound bytes for 3 s) while the client never stopped writing: the server had stopped
+            // reading.
             assertThat(idleClosed).as("cut as idle once it stopped being read").isGreaterThanOrEqualTo(1);
             assertThat(cut).as("the writer was cut, not finished").isNotEqualTo("never cut");
         }

@@ -33,11 +33,12 @@ class DrainDeadlineE2E {
 
     @Test
     void idleLongLivedConnectionsAreClosedEarlyAndTheClientReconnects(KubernetesClient client, TestNamespace ns) {
-        PodTemplate template = Scenario.template(client, ns,
-                TcpServices.echo("idle", 2, Loopback.freePort(), "1s", "20s", ""));
-        LoadConfig idleClients = LoadConfig.defaults().withConnections(20)
-                .withThink(Duration.ofSeconds(4), Duration.ofSeconds(6));
-        try (Fleet fleet = Scenario.fleet("drain-idle"); LoadClient load = new LoadClient(idleClients, fleet.endpoints())) {
+        PodTemplate template =
+                Scenario.template(client, ns, TcpServices.echo("idle", 2, Loopback.freePort(), "1s", "20s", ""));
+        LoadConfig idleClients =
+                LoadConfig.defaults().withConnections(20).withThink(Duration.ofSeconds(4), Duration.ofSeconds(6));
+        try (Fleet fleet = Scenario.fleet("drain-idle");
+                LoadClient load = new LoadClient(idleClients, fleet.endpoints())) {
             fleet.scaleTo(template, 2);
             load.start();
             Scenario.awaitMoreOk(load, 20);
@@ -45,14 +46,20 @@ class DrainDeadlineE2E {
             Fleet.Termination end = fleet.terminate(fleet.replicas().get(0), template.gracePeriod());
             Scenario.awaitMoreOk(load, 20);
             LoadCounters.Snapshot seen = load.stop(Duration.ofSeconds(30));
-            Results.record("idle connections during drain", "1 of 2 replicas drained (delay 1s, timeout 20s) with "
-                    + idleClients.connections() + " mostly idle connections; old replica: " + end.describe(), seen.summary());
+            Results.record(
+                    "idle connections during drain",
+                    "1 of 2 replicas drained (delay 1s, timeout 20s) with " + idleClients.connections()
+                            + " mostly idle connections; old replica: " + end.describe(),
+                    seen.summary());
 
             assertThat(end.cleanWithinGrace()).as(end.toString()).isTrue();
             assertThat(end.preStopExit()).as("preStop drain hook: " + end).hasValue(0);
-            assertThat(end.elapsed()).as("idle connections do not wait for drain.timeout").isLessThan(Duration.ofSeconds(10));
+            assertThat(end.elapsed())
+                    .as("idle connections do not wait for drain.timeout")
+                    .isLessThan(Duration.ofSeconds(10));
             assertThat(seen.serverCloses()).as(seen.summary()).isPositive();
-            assertThat(seen.connects()).as("closed connections came back: " + seen.summary())
+            assertThat(seen.connects())
+                    .as("closed connections came back: " + seen.summary())
                     .isGreaterThan(idleClients.connections());
             assertThat(seen.requestsFailed()).as(seen.summary()).isZero();
             assertThat(seen.refusals()).as(seen.summary()).isZero();
@@ -60,10 +67,10 @@ class DrainDeadlineE2E {
     }
 
     @Test
-    void aConnectionThatNeverFinishesIsForceClosedAtTheDeadlineAndCountedForced(KubernetesClient client,
-                                                                                TestNamespace ns) throws Exception {
-        PodTemplate template = Scenario.template(client, ns,
-                TcpServices.echo("forced", 1, Loopback.freePort(), "1s", "2s", ""));
+    void aConnectionThatNeverFinishesIsForceClosedAtTheDeadlineAndCountedForced(
+            KubernetesClient client, TestNamespace ns) throws Exception {
+        PodTemplate template =
+                Scenario.template(client, ns, TcpServices.echo("forced", 1, Loopback.freePort(), "1s", "2s", ""));
         try (Fleet fleet = Scenario.fleet("drain-forced")) {
             TcpfleetReplica server = (TcpfleetReplica) fleet.surge(template);
             try (Socket busy = Scenario.connect(server.endpoint())) {
@@ -73,14 +80,18 @@ class DrainDeadlineE2E {
                 Fleet.Termination end = fleet.terminate(server, template.gracePeriod());
                 long cutMillis = cutAfter.get(30, TimeUnit.SECONDS) - TimeUnit.NANOSECONDS.toMillis(start);
                 String drainAnswer = Files.readString(Path.of(server.log() + ".prestop"));
-                Results.record("never-finishing connection", "1 connection echoing a byte every 100 ms through a drain"
-                        + " (delay 1s, timeout 2s)", "cut " + cutMillis + "ms after the drain began; /drain answered "
-                        + drainAnswer.strip().replace('\n', ' ') + "; old replica: " + end.describe());
+                Results.record(
+                        "never-finishing connection",
+                        "1 connection echoing a byte every 100 ms through a drain" + " (delay 1s, timeout 2s)",
+                        "cut " + cutMillis + "ms after the drain began; /drain answered "
+                                + drainAnswer.strip().replace('\n', ' ') + "; old replica: " + end.describe());
 
                 assertThat(cutMillis).as("kept until delay + timeout").isGreaterThanOrEqualTo(2_900);
                 assertThat(end.cleanWithinGrace()).as(end.toString()).isTrue();
                 assertThat(end.preStopExit()).as("preStop drain hook: " + end).hasValue(0);
-                assertThat(drainAnswer).as("the server's forced count (its /metrics counter)").contains("\"forced\":1");
+                assertThat(drainAnswer)
+                        .as("the server's forced count (its /metrics counter)")
+                        .contains("\"forced\":1");
             }
         }
     }

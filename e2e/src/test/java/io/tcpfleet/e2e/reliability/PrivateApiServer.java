@@ -45,8 +45,9 @@ final class PrivateApiServer implements AutoCloseable {
         }
         try {
             String pid = Files.readString(pidFile).strip();
-            List<String> shared = Arrays.asList(Files.readString(Path.of("/proc", pid, "cmdline"), StandardCharsets.UTF_8)
-                    .split("\0"));
+            List<String> shared =
+                    Arrays.asList(Files.readString(Path.of("/proc", pid, "cmdline"), StandardCharsets.UTF_8)
+                            .split("\0"));
             int port = Loopback.freePort();
             List<String> mine = new ArrayList<>();
             String sharedPort = null;
@@ -60,9 +61,12 @@ final class PrivateApiServer implements AutoCloseable {
             Path dir = RepoPaths.resolve("e2e/target/reliability/apiserver");
             Files.createDirectories(dir);
             Path kubeconfig = dir.resolve("kubeconfig");
-            Files.writeString(kubeconfig, Files.readString(LocalCluster.shared().kubeconfig())
-                    .replace("https://127.0.0.1:" + sharedPort, "https://127.0.0.1:" + port));
-            PrivateApiServer api = new PrivateApiServer(List.copyOf(mine), kubeconfig, dir.resolve("kube-apiserver.log"));
+            Files.writeString(
+                    kubeconfig,
+                    Files.readString(LocalCluster.shared().kubeconfig())
+                            .replace("https://127.0.0.1:" + sharedPort, "https://127.0.0.1:" + port));
+            PrivateApiServer api =
+                    new PrivateApiServer(List.copyOf(mine), kubeconfig, dir.resolve("kube-apiserver.log"));
             api.start();
             return api;
         } catch (IOException e) {
@@ -83,18 +87,26 @@ final class PrivateApiServer implements AutoCloseable {
 
     private void start() {
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         Kubectl kubectl = new Kubectl(kubeconfig);
-        Awaitility.await("private kube-apiserver /readyz (" + log + ")").atMost(Duration.ofMinutes(3))
-                .pollInterval(Duration.ofMillis(500)).until(() -> {
+        Awaitility.await("private kube-apiserver /readyz (" + log + ")")
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
                     if (!process.isAlive()) {
-                        throw new IllegalStateException("kube-apiserver exited " + process.exitValue() + ", see " + log);
+                        throw new IllegalStateException(
+                                "kube-apiserver exited " + process.exitValue() + ", see " + log);
                     }
-                    return "ok".equals(kubectl.run("get", "--raw", "/readyz").stdout().strip());
+                    return "ok"
+                            .equals(kubectl.run("get", "--raw", "/readyz")
+                                    .stdout()
+                                    .strip());
                 });
     }
 

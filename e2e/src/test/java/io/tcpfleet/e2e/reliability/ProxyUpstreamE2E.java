@@ -34,13 +34,15 @@ class ProxyUpstreamE2E {
     private static final String ACTIVE = "tcpfleet_connections_active";
 
     @Test
-    void upstreamKilledAndRestartedFailsFastWhileOpenThenRecoversWithNoStuckConnections(KubernetesClient client,
-                                                                                       TestNamespace ns) throws Exception {
+    void upstreamKilledAndRestartedFailsFastWhileOpenThenRecoversWithNoStuckConnections(
+            KubernetesClient client, TestNamespace ns) throws Exception {
         InetAddress upstreamIp = Loopback.nextAddress();
         int upstreamPort = Loopback.freePort();
         // The upstream is not ours to run in a pod: a plain Go echo server at a fixed address.
-        PodTemplate upstreamPod = new PodTemplate(null, Map.of(), List.of(), Duration.ofSeconds(1), "/", 0, upstreamPort);
-        PodTemplate proxy = Scenario.template(client, ns, """
+        PodTemplate upstreamPod =
+                new PodTemplate(null, Map.of(), List.of(), Duration.ofSeconds(1), "/", 0, upstreamPort);
+        PodTemplate proxy = Scenario.template(
+                client, ns, """
                 apiVersion: tcpfleet.io/v1alpha1
                 kind: TcpService
                 metadata:
@@ -57,11 +59,14 @@ class ProxyUpstreamE2E {
                     delay: 1s
                     timeout: 2s
                 """.formatted(Loopback.freePort(), upstreamIp.getHostAddress(), upstreamPort));
-        LoadConfig load = LoadConfig.defaults().withConnections(10).withThink(Duration.ofMillis(50), Duration.ofMillis(100))
+        LoadConfig load = LoadConfig.defaults()
+                .withConnections(10)
+                .withThink(Duration.ofMillis(50), Duration.ofMillis(100))
                 .withRequestTimeout(Duration.ofSeconds(2));
         Replica upstream = GoEchoReplica.start(upstreamPod, upstreamIp, Results.logDir("proxy"));
         Replica restarted = null;
-        try (Fleet fleet = Scenario.fleet("proxy"); LoadClient clients = new LoadClient(load, fleet.endpoints())) {
+        try (Fleet fleet = Scenario.fleet("proxy");
+                LoadClient clients = new LoadClient(load, fleet.endpoints())) {
             Awaitility.await("upstream up").atMost(Duration.ofSeconds(30)).until(upstream::ready);
             TcpfleetReplica server = (TcpfleetReplica) fleet.surge(proxy);
             clients.start();
@@ -70,7 +75,9 @@ class ProxyUpstreamE2E {
 
             upstream.kill();
             upstream.awaitExit(Duration.ofSeconds(10));
-            Awaitility.await("breaker opens").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+            Awaitility.await("breaker opens")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> server.metric(CIRCUIT_OPEN, "") == 1.0);
             double failuresWhenOpened = server.metric(UPSTREAM_FAILURES, "");
             long probeStart = System.nanoTime();
@@ -85,17 +92,26 @@ class ProxyUpstreamE2E {
             LoadCounters.Snapshot duringOutage = clients.counters();
 
             restarted = GoEchoReplica.start(upstreamPod, upstreamIp, Results.logDir("proxy"));
-            Awaitility.await("breaker closes after the upstream is back").atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(200)).until(() -> server.metric(CIRCUIT_OPEN, "") == 0.0);
+            Awaitility.await("breaker closes after the upstream is back")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> server.metric(CIRCUIT_OPEN, "") == 0.0);
             Scenario.awaitMoreOk(clients, 100);
             LoadCounters.Snapshot seen = clients.stop(Duration.ofSeconds(30));
-            Awaitility.await("no connection left open at the proxy").atMost(Duration.ofSeconds(30))
+            Awaitility.await("no connection left open at the proxy")
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> server.metric(ACTIVE, "") == 0.0);
-            Results.record("proxy, upstream killed and restarted", "10 connections through the proxy; upstream SIGKILLed,"
-                    + " restarted after the breaker opened", "probe while open cut after " + probeMillis + "ms"
-                    + (stillOpen ? " (breaker still open, " + (long) failuresWhileOpen + " upstream attempts meanwhile)" : "")
-                    + "; failed during outage " + (duringOutage.requestsFailed() - beforeOutage.requestsFailed())
-                    + "; final: " + seen.summary() + "; active at proxy after stop: 0");
+            Results.record(
+                    "proxy, upstream killed and restarted",
+                    "10 connections through the proxy; upstream SIGKILLed," + " restarted after the breaker opened",
+                    "probe while open cut after " + probeMillis + "ms"
+                            + (stillOpen
+                                    ? " (breaker still open, " + (long) failuresWhileOpen
+                                            + " upstream attempts meanwhile)"
+                                    : "")
+                            + "; failed during outage "
+                            + (duringOutage.requestsFailed() - beforeOutage.requestsFailed())
+                            + "; final: " + seen.summary() + "; active at proxy after stop: 0");
 
             assertThat(probeCut).isTrue();
             if (stillOpen) {

@@ -20,8 +20,7 @@ import org.awaitility.Awaitility;
 /** What the fault scenarios share: a TcpService made by the real operator, its template, a fleet of it. */
 final class Scenario {
 
-    private Scenario() {
-    }
+    private Scenario() {}
 
     /** Applies the TcpService and returns the pod template the operator made of it. */
     static PodTemplate template(KubernetesClient client, TestNamespace ns, String yaml) {
@@ -37,8 +36,10 @@ final class Scenario {
 
     static void awaitMoreOk(LoadClient load, long more) {
         long target = load.counters().requestsOk() + more;
-        Awaitility.await("load client gets " + more + " more answers").atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(200)).until(() -> load.counters().requestsOk() >= target);
+        Awaitility.await("load client gets " + more + " more answers")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> load.counters().requestsOk() >= target);
     }
 
     static Socket connect(InetSocketAddress endpoint) throws IOException {
@@ -65,7 +66,12 @@ final class Scenario {
     }
 
     private static String nameOf(String yaml) {
-        return yaml.lines().map(String::trim).filter(l -> l.startsWith("name:")).findFirst()
-                .orElseThrow().substring("name:".length()).trim();
+        return yaml.lines()
+                .map(String::trim)
+                .filter(l -> l.startsWith("name:"))
+                .findFirst()
+                .orElseThrow()
+                .substring("name:".length())
+                .trim();
     }
 }

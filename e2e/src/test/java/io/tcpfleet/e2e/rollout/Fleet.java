@@ -29,8 +29,13 @@ public final class Fleet implements AutoCloseable {
     }
 
     /** How one old replica ended. */
-    public record Termination(long pid, OptionalInt preStopExit, OptionalInt exitCode, Duration elapsed, Duration grace,
-                       boolean killedAtGrace) {
+    public record Termination(
+            long pid,
+            OptionalInt preStopExit,
+            OptionalInt exitCode,
+            Duration elapsed,
+            Duration grace,
+            boolean killedAtGrace) {
         /** For reports: "preStop 0, exit 0 after 3108ms" (or "killed at the grace period"). */
         public String describe() {
             return "preStop " + (preStopExit.isPresent() ? preStopExit.getAsInt() : "cut") + ", exit "
@@ -77,10 +82,12 @@ public final class Fleet implements AutoCloseable {
         Replica r = factory.start(template, Loopback.nextAddress(), logDir);
         everStarted.add(r);
         Awaitility.await("replica " + r.endpoint() + " ready")
-                .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> {
                     if (r.awaitExit(Duration.ZERO).isPresent()) {
-                        throw new IllegalStateException("replica " + r.endpoint() + " exited before it was ready, see " + logDir);
+                        throw new IllegalStateException(
+                                "replica " + r.endpoint() + " exited before it was ready, see " + logDir);
                     }
                     return r.ready();
                 });
@@ -97,7 +104,8 @@ public final class Fleet implements AutoCloseable {
         List<CompletableFuture<Termination>> ends = new ArrayList<>();
         for (Replica old : List.copyOf(replicas)) {
             surge(next);
-            ends.add(CompletableFuture.supplyAsync(() -> terminate(old, old.template().gracePeriod())));
+            ends.add(CompletableFuture.supplyAsync(
+                    () -> terminate(old, old.template().gracePeriod())));
         }
         return ends.stream().map(CompletableFuture::join).toList();
     }

@@ -40,8 +40,11 @@ public final class GoEchoReplica implements Replica {
         try {
             Files.createDirectories(logDir);
             Path log = logDir.resolve("goecho-" + podIp.getHostAddress() + ".log");
-            Process p = new ProcessBuilder(build().toString(), "-listen", podIp.getHostAddress() + ":" + template.tcpPort())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process p = new ProcessBuilder(
+                            build().toString(), "-listen", podIp.getHostAddress() + ":" + template.tcpPort())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             return new GoEchoReplica(template, endpoint, p);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -52,8 +55,11 @@ public final class GoEchoReplica implements Replica {
     public static synchronized Path build() {
         if (binary == null) {
             Path out = RepoPaths.resolve("e2e/target/goecho/goecho");
-            Processes.run(List.of("go", "build", "-C", SOURCE.toString(), "-o", out.toString(), "."),
-                    Map.of("GOTOOLCHAIN", "local", "CGO_ENABLED", "0"), 300).requireSuccess();
+            Processes.run(
+                            List.of("go", "build", "-C", SOURCE.toString(), "-o", out.toString(), "."),
+                            Map.of("GOTOOLCHAIN", "local", "CGO_ENABLED", "0"),
+                            300)
+                    .requireSuccess();
             binary = out;
         }
         return binary;

@@ -17,8 +17,7 @@ public final class Loopback {
 
     private static final AtomicInteger NEXT = new AtomicInteger();
 
-    private Loopback() {
-    }
+    private Loopback() {}
 
     /** A loopback address not handed out before in this JVM. */
     public static InetAddress nextAddress() {

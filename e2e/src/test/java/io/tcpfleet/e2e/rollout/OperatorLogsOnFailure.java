@@ -17,7 +17,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
 public final class OperatorLogsOnFailure implements BeforeEachCallback, TestWatcher {
 
     private static final int LINES = 40;
-    private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(OperatorLogsOnFailure.class);
+    private static final ExtensionContext.Namespace STORE =
+            ExtensionContext.Namespace.create(OperatorLogsOnFailure.class);
 
     @Override
     public void beforeEach(ExtensionContext context) {
@@ -31,11 +32,14 @@ public final class OperatorLogsOnFailure implements BeforeEachCallback, TestWatc
             return;
         }
         try (Stream<Path> logs = Files.list(OperatorUnderTest.LOG_DIR)) {
-            for (Path log : logs.filter(p -> p.getFileName().toString().matches("operator-\\d+\\.log")).sorted().toList()) {
+            for (Path log : logs.filter(p -> p.getFileName().toString().matches("operator-\\d+\\.log"))
+                    .sorted()
+                    .toList()) {
                 if (Files.getLastModifiedTime(log).toMillis() >= start) {
                     List<String> lines = Files.readAllLines(log);
                     System.out.println("---- last " + Math.min(LINES, lines.size()) + " lines of " + log);
-                    lines.subList(Math.max(0, lines.size() - LINES), lines.size()).forEach(System.out::println);
+                    lines.subList(Math.max(0, lines.size() - LINES), lines.size())
+                            .forEach(System.out::println);
                 }
             }
         } catch (IOException e) {

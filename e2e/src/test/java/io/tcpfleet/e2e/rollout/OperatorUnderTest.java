@@ -27,6 +27,7 @@ public final class OperatorUnderTest implements AutoCloseable {
     public static final String LEASE_NAMESPACE = "tcpfleet-e2e-reliability";
     /** Where each started operator writes its log, operator-N.log. */
     public static final Path LOG_DIR = RepoPaths.resolve("e2e/target/reliability");
+
     private static final Path JAR = RepoPaths.resolve("operator/target/quarkus-app/quarkus-run.jar");
     private static final AtomicInteger STARTS = new AtomicInteger();
     private static OperatorUnderTest shared;
@@ -69,7 +70,11 @@ public final class OperatorUnderTest implements AutoCloseable {
 
     public static void installCrd() {
         Kubectl kubectl = new Kubectl(LocalCluster.shared().kubeconfig());
-        kubectl.ok("apply", "--server-side", "--force-conflicts", "-f",
+        kubectl.ok(
+                "apply",
+                "--server-side",
+                "--force-conflicts",
+                "-f",
                 RepoPaths.resolve("crds/tcpservices.tcpfleet.io-v1.yml").toString());
         kubectl.ok("wait", "--for=condition=Established", "--timeout=60s", "crd/tcpservices.tcpfleet.io");
         kubectl.run("create", "namespace", LEASE_NAMESPACE); // already there on the second run: fine
@@ -88,11 +93,16 @@ public final class OperatorUnderTest implements AutoCloseable {
             Path log = LOG_DIR.resolve("operator-" + STARTS.incrementAndGet() + ".log");
             Files.createDirectories(log.getParent());
             ProcessBuilder pb = new ProcessBuilder(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                    "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
-                    "-Dtcpfleet.operator.namespace=" + leaseNamespace,
-                    "-jar", JAR.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-Xmx256m",
+                            "-Dquarkus.http.host=127.0.0.1",
+                            "-Dquarkus.http.port=" + port,
+                            "-Dtcpfleet.operator.namespace=" + leaseNamespace,
+                            "-jar",
+                            JAR.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             pb.environment().put("KUBECONFIG", kubeconfig.toString());
             if (watchNamespace != null) {
                 pb.environment().put("QUARKUS_OPERATOR_SDK_CONTROLLERS_TCPSERVICE_NAMESPACES", watchNamespace);
@@ -107,26 +117,39 @@ public final class OperatorUnderTest implements AutoCloseable {
 
     private void awaitReady() {
         HttpClient http = HttpClient.newHttpClient();
-        Awaitility.await("operator ready (" + log + ")").atMost(Duration.ofMinutes(3))
-                .pollInterval(Duration.ofMillis(500)).ignoreExceptionsInstanceOf(IOException.class)
+        Awaitility.await("operator ready (" + log + ")")
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptionsInstanceOf(IOException.class)
                 .until(() -> {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("operator exited " + process.exitValue() + ", see " + log);
                     }
-                    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"))
-                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding())
-                            .statusCode() == 200;
+                    return http.send(
+                                            HttpRequest.newBuilder(URI.create(
+                                                            "http://127.0.0.1:" + httpPort + "/q/health/ready"))
+                                                    .timeout(Duration.ofSeconds(5))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 200;
                 });
     }
 
     /** Reconciles this operator has run (its own /q/metrics), NaN when it does not answer. */
     public double reconciliations() {
         try {
-            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + httpPort + "/q/metrics")).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            return body.lines().filter(l -> l.startsWith("reconciliations_execution_duration_seconds_count{"))
-                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+            String body = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/metrics"))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            return body.lines()
+                    .filter(l -> l.startsWith("reconciliations_execution_duration_seconds_count{"))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                    .sum();
         } catch (IOException e) {
             return Double.NaN;
         } catch (InterruptedException e) {
@@ -161,6 +184,8 @@ public final class OperatorUnderTest implements AutoCloseable {
     }
 
     public static List<String> describe() {
-        return shared == null ? List.of("no operator") : List.of("operator pid " + shared.process.pid(), shared.log.toString());
+        return shared == null
+                ? List.of("no operator")
+                : List.of("operator pid " + shared.process.pid(), shared.log.toString());
     }
 }

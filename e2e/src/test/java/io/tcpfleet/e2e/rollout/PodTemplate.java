@@ -17,8 +17,14 @@ import java.util.Map;
  * server container's environment, its preStop command, readiness probe, ports and the pod's
  * termination grace period. Nothing here is invented; every field is read from the template.
  */
-public record PodTemplate(String configHash, Map<String, String> env, List<String> preStop, Duration gracePeriod,
-                   String readinessPath, int readinessPort, int tcpPort) {
+public record PodTemplate(
+        String configHash,
+        Map<String, String> env,
+        List<String> preStop,
+        Duration gracePeriod,
+        String readinessPath,
+        int readinessPort,
+        int tcpPort) {
 
     public static PodTemplate of(Deployment deployment) {
         PodTemplateSpec template = deployment.getSpec().getTemplate();
@@ -26,7 +32,8 @@ public record PodTemplate(String configHash, Map<String, String> env, List<Strin
         Map<String, String> env = new LinkedHashMap<>();
         for (EnvVar v : c.getEnv()) {
             if (v.getValueFrom() != null) {
-                throw new IllegalStateException("env " + v.getName() + " uses valueFrom: the harness has no kubelet to resolve it");
+                throw new IllegalStateException(
+                        "env " + v.getName() + " uses valueFrom: the harness has no kubelet to resolve it");
             }
             env.put(v.getName(), v.getValue());
         }
@@ -46,8 +53,10 @@ public record PodTemplate(String configHash, Map<String, String> env, List<Strin
         if (port.getIntVal() != null) {
             return port.getIntVal();
         }
-        return c.getPorts().stream().filter(p -> port.getStrVal().equals(p.getName()))
-                .map(ContainerPort::getContainerPort).findFirst()
+        return c.getPorts().stream()
+                .filter(p -> port.getStrVal().equals(p.getName()))
+                .map(ContainerPort::getContainerPort)
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no container port named " + port.getStrVal()));
     }
 }

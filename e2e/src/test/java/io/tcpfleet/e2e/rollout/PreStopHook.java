@@ -36,7 +36,9 @@ public final class PreStopHook {
     public OptionalInt run(Duration budget) {
         try {
             ProcessBuilder pb = new ProcessBuilder(translate(command))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.resolveSibling(log.getFileName() + ".prestop").toFile()));
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            log.resolveSibling(log.getFileName() + ".prestop").toFile()));
             pb.environment().keySet().removeIf(k -> k.startsWith("TCPFLEET_"));
             pb.environment().putAll(env);
             Process hook = pb.start();
@@ -64,7 +66,8 @@ public final class PreStopHook {
         }
         Path root = imageRoot();
         Path local = root.resolve(cmd.get(0).substring(IMAGE_ROOT.length() + 1));
-        return Stream.concat(Stream.of("sh", local.toString()), cmd.stream().skip(1)).toList();
+        return Stream.concat(Stream.of("sh", local.toString()), cmd.stream().skip(1))
+                .toList();
     }
 
     private static synchronized Path imageRoot() throws IOException {

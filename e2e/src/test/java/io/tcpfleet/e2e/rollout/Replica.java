@@ -37,7 +37,8 @@ public interface Replica extends AutoCloseable {
     default OptionalInt awaitExit(Duration timeout) {
         try {
             return process().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    ? OptionalInt.of(process().exitValue()) : OptionalInt.empty();
+                    ? OptionalInt.of(process().exitValue())
+                    : OptionalInt.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return OptionalInt.empty();

@@ -14,8 +14,7 @@ import java.time.Instant;
  */
 public final class Results {
 
-    private Results() {
-    }
+    private Results() {}
 
     public static void record(String scenario, String done, String seen) {
         Path file = RepoPaths.resolve("e2e/target/reliability/results.md");

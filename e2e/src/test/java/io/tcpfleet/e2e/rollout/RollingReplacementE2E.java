@@ -23,7 +23,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RollingReplacementE2E {
 
     /** Longer than the server's drain quiet time (1 s): every connection offers an idle moment to close at. */
-    static final LoadConfig LOAD = LoadConfig.defaults().withConnections(30).withPayloadBytes(512)
+    static final LoadConfig LOAD = LoadConfig.defaults()
+            .withConnections(30)
+            .withPayloadBytes(512)
             .withThink(Duration.ofMillis(1200), Duration.ofMillis(1800));
     /**
      * From "pod deleted" to "kube-proxy stopped sending new connections there": the endpoints
@@ -37,16 +39,24 @@ class RollingReplacementE2E {
         Outcome o = rollOut(client, ns, "drain", TcpfleetReplica::start);
 
         assertThat(o.ends()).hasSize(3).allSatisfy(end -> {
-            assertThat(end.preStopExit()).as("the preStop drain hook succeeded: %s", end).hasValue(0);
-            assertThat(end.cleanWithinGrace()).as("old replica exits 0 before its grace period: %s", end).isTrue();
+            assertThat(end.preStopExit())
+                    .as("the preStop drain hook succeeded: %s", end)
+                    .hasValue(0);
+            assertThat(end.cleanWithinGrace())
+                    .as("old replica exits 0 before its grace period: %s", end)
+                    .isTrue();
         });
         LoadCounters.Snapshot seen = o.seen();
         assertThat(seen.requestsFailed()).as(seen.summary()).isZero();
         assertThat(seen.bytesLost()).as(seen.summary()).isZero();
         assertThat(seen.corruptResponses()).as(seen.summary()).isZero();
         assertThat(seen.bytesVerified()).as(seen.summary()).isEqualTo(seen.requestsOk() * LOAD.payloadBytes());
-        assertThat(seen.refusals()).as("no connection refused: " + seen.summary()).isZero();
-        assertThat(seen.serverCloses()).as("drain closed idle connections: " + seen.summary()).isPositive();
+        assertThat(seen.refusals())
+                .as("no connection refused: " + seen.summary())
+                .isZero();
+        assertThat(seen.serverCloses())
+                .as("drain closed idle connections: " + seen.summary())
+                .isPositive();
     }
 
     @Test
@@ -54,17 +64,20 @@ class RollingReplacementE2E {
         Outcome o = rollOut(client, ns, "no-drain", GoEchoReplica::start);
 
         LoadCounters.Snapshot seen = o.seen();
-        assertThat(o.ends()).hasSize(3).allSatisfy(end -> assertThat(end.exitCode()).as("died of SIGTERM")
-                .hasValue(143));
+        assertThat(o.ends())
+                .hasSize(3)
+                .allSatisfy(
+                        end -> assertThat(end.exitCode()).as("died of SIGTERM").hasValue(143));
         assertThat(seen.refusals() + seen.resets() + seen.requestsFailed())
-                .as("a server without drain refuses or breaks connections: " + seen.summary()).isPositive();
+                .as("a server without drain refuses or breaks connections: " + seen.summary())
+                .isPositive();
         assertThat(seen.corruptResponses()).as(seen.summary()).isZero();
     }
 
-    record Outcome(List<Fleet.Termination> ends, LoadCounters.Snapshot seen) {
-    }
+    record Outcome(List<Fleet.Termination> ends, LoadCounters.Snapshot seen) {}
 
-    private static Outcome rollOut(KubernetesClient client, TestNamespace ns, String scenario, Fleet.ReplicaFactory servers) {
+    private static Outcome rollOut(
+            KubernetesClient client, TestNamespace ns, String scenario, Fleet.ReplicaFactory servers) {
         OperatorUnderTest.shared();
         TcpServices tcps = new TcpServices(client, ns.name());
         int port = Loopback.freePort();
@@ -72,7 +85,7 @@ class RollingReplacementE2E {
         PodTemplate v1 = tcps.awaitTemplate("echo", null);
 
         try (Fleet fleet = new Fleet(servers, PROPAGATION, Results.logDir(scenario));
-             LoadClient load = new LoadClient(LOAD, fleet.endpoints())) {
+                LoadClient load = new LoadClient(LOAD, fleet.endpoints())) {
             fleet.scaleTo(v1, 3);
             load.start();
             awaitMoreOk(load, 60);
@@ -83,7 +96,8 @@ class RollingReplacementE2E {
             List<Fleet.Termination> ends = fleet.rollingUpdate(v2);
             awaitMoreOk(load, 60);
             LoadCounters.Snapshot seen = load.stop(Duration.ofSeconds(30));
-            Results.record("rolling replacement, " + scenario,
+            Results.record(
+                    "rolling replacement, " + scenario,
                     "3 replicas replaced one by one under " + LOAD.connections() + " connections; old replicas: "
                             + ends.stream().map(Fleet.Termination::describe).toList(),
                     seen.summary());
@@ -93,7 +107,9 @@ class RollingReplacementE2E {
 
     private static void awaitMoreOk(LoadClient load, long more) {
         long target = load.counters().requestsOk() + more;
-        Awaitility.await("load client gets " + more + " more answers").atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(200)).until(() -> load.counters().requestsOk() >= target);
+        Awaitility.await("load client gets " + more + " more answers")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> load.counters().requestsOk() >= target);
     }
 }

@@ -15,8 +15,12 @@ import org.awaitility.Awaitility;
 public final class TcpServices {
 
     public static final ResourceDefinitionContext TCPS = new ResourceDefinitionContext.Builder()
-            .withGroup("tcpfleet.io").withVersion("v1alpha1").withKind("TcpService").withPlural("tcpservices")
-            .withNamespaced(true).build();
+            .withGroup("tcpfleet.io")
+            .withVersion("v1alpha1")
+            .withKind("TcpService")
+            .withPlural("tcpservices")
+            .withNamespaced(true)
+            .build();
 
     private final KubernetesClient client;
     private final String namespace;
@@ -29,19 +33,30 @@ public final class TcpServices {
     /** Creates or replaces a TcpService from YAML (its metadata.namespace is set here). */
     public void apply(String yaml) {
         GenericKubernetesResource r = client.getKubernetesSerialization()
-                .unmarshal(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), GenericKubernetesResource.class);
+                .unmarshal(
+                        new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)),
+                        GenericKubernetesResource.class);
         r.getMetadata().setNamespace(namespace);
-        client.genericKubernetesResources(TCPS).inNamespace(namespace).resource(r)
-                .fieldManager("reliability-e2e").forceConflicts().serverSideApply();
+        client.genericKubernetesResources(TCPS)
+                .inNamespace(namespace)
+                .resource(r)
+                .fieldManager("reliability-e2e")
+                .forceConflicts()
+                .serverSideApply();
     }
 
     /** The Deployment's pod template once the operator has written one whose config hash is not {@code previousHash}. */
     public PodTemplate awaitTemplate(String name, String previousHash) {
         AtomicReference<PodTemplate> seen = new AtomicReference<>();
         Awaitility.await("operator writes Deployment " + namespace + "/" + name + " with a new pod template")
-                .atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(300))
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(300))
                 .until(() -> {
-                    Deployment d = client.apps().deployments().inNamespace(namespace).withName(name).get();
+                    Deployment d = client.apps()
+                            .deployments()
+                            .inNamespace(namespace)
+                            .withName(name)
+                            .get();
                     if (d == null) {
                         return false;
                     }
@@ -56,7 +71,8 @@ public final class TcpServices {
      * A TcpService of the echo handler for these tests: short drain so a rollout takes seconds.
      * {@code extra} is appended under spec (indented two spaces).
      */
-    public static String echo(String name, int replicas, int port, String drainDelay, String drainTimeout, String extra) {
+    public static String echo(
+            String name, int replicas, int port, String drainDelay, String drainTimeout, String extra) {
         return """
                 apiVersion: tcpfleet.io/v1alpha1
                 kind: TcpService

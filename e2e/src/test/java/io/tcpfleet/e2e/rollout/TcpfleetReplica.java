@@ -14,8 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The real server jar run as the operator's pod template says, with only what co-location on one
@@ -25,7 +25,8 @@ import java.util.Optional;
 public final class TcpfleetReplica implements Replica {
 
     public static final Path JAR = RepoPaths.resolve("server/target/tcpfleet-server.jar");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private final PodTemplate template;
     private final InetSocketAddress endpoint;
@@ -34,8 +35,13 @@ public final class TcpfleetReplica implements Replica {
     private final Process process;
     private final Path log;
 
-    private TcpfleetReplica(PodTemplate template, InetSocketAddress endpoint, Map<String, String> env, int adminPort,
-                            Process process, Path log) {
+    private TcpfleetReplica(
+            PodTemplate template,
+            InetSocketAddress endpoint,
+            Map<String, String> env,
+            int adminPort,
+            Process process,
+            Path log) {
         this.template = template;
         this.endpoint = endpoint;
         this.env = env;
@@ -62,13 +68,20 @@ public final class TcpfleetReplica implements Replica {
             Path log = logDir.resolve("tcpfleet-" + podIp.getHostAddress() + ".log");
             Files.deleteIfExists(log.resolveSibling(log.getFileName() + ".prestop")); // a new pod, a new hook log
             // Small heap and C1 only: four JVMs start side by side on two loaded cores.
-            ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-XX:-UsePerfData", "-jar", JAR.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder pb = new ProcessBuilder(
+                            javaBin(),
+                            "-Xmx96m",
+                            "-XX:+UseSerialGC",
+                            "-XX:TieredStopAtLevel=1",
+                            "-XX:-UsePerfData",
+                            "-jar",
+                            JAR.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             pb.environment().keySet().removeIf(k -> k.startsWith("TCPFLEET_"));
             pb.environment().putAll(env);
-            return new TcpfleetReplica(template, new InetSocketAddress(podIp, template.tcpPort()), env, adminPort,
-                    pb.start(), log);
+            return new TcpfleetReplica(
+                    template, new InetSocketAddress(podIp, template.tcpPort()), env, adminPort, pb.start(), log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -86,14 +99,18 @@ public final class TcpfleetReplica implements Replica {
 
     @Override
     public boolean ready() {
-        return adminGet(template.readinessPath()).map(r -> r.statusCode() == 200).orElse(false);
+        return adminGet(template.readinessPath())
+                .map(r -> r.statusCode() == 200)
+                .orElse(false);
     }
 
     /** GET on the admin port (status and body), empty while nothing answers there. */
     public Optional<HttpResponse<String>> adminGet(String path) {
         try {
-            return Optional.of(HTTP.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + adminPort + path)).timeout(Duration.ofSeconds(2)).build(),
+            return Optional.of(HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+                            .timeout(Duration.ofSeconds(2))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString()));
         } catch (IOException e) {
             return Optional.empty();
@@ -112,7 +129,9 @@ public final class TcpfleetReplica implements Replica {
         if (r.isEmpty() || r.get().statusCode() != 200) {
             return Double.NaN;
         }
-        return r.get().body().lines()
+        return r.get()
+                .body()
+                .lines()
                 .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
                 .filter(l -> l.contains(labelFragment))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
@@ -124,7 +143,9 @@ public final class TcpfleetReplica implements Replica {
         try {
             return java.nio.file.Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream()
                     .filter(l -> l.startsWith("VmRSS:"))
-                    .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024).findFirst().orElse(0);
+                    .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024)
+                    .findFirst()
+                    .orElse(0);
         } catch (IOException e) {
             return 0;
         }

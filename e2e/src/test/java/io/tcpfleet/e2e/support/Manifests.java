@@ -24,7 +24,9 @@ public final class Manifests {
     /** Renders the kustomization in dir (relative to the repository root). */
     public static Manifests kustomize(String dir) {
         Path path = RepoPaths.resolve(dir);
-        String yaml = Processes.run(List.of("kubectl", "kustomize", path.toString())).requireSuccess().stdout();
+        String yaml = Processes.run(List.of("kubectl", "kustomize", path.toString()))
+                .requireSuccess()
+                .stdout();
         return parse(yaml);
     }
 
@@ -56,20 +58,26 @@ public final class Manifests {
     }
 
     public List<JsonNode> ofKind(String kind) {
-        return objects.stream().filter(o -> kind.equals(o.path("kind").asText())).toList();
+        return objects.stream()
+                .filter(o -> kind.equals(o.path("kind").asText()))
+                .toList();
     }
 
     public Optional<JsonNode> find(String kind, String name) {
-        return ofKind(kind).stream().filter(o -> name.equals(o.path("metadata").path("name").asText())).findFirst();
+        return ofKind(kind).stream()
+                .filter(o -> name.equals(o.path("metadata").path("name").asText()))
+                .findFirst();
     }
 
     public JsonNode get(String kind, String name) {
-        return find(kind, name).orElseThrow(() -> new AssertionError("no " + kind + " " + name + " in "
-                + objects.stream().map(Manifests::describe).toList()));
+        return find(kind, name)
+                .orElseThrow(() -> new AssertionError("no " + kind + " " + name + " in "
+                        + objects.stream().map(Manifests::describe).toList()));
     }
 
     public static String describe(JsonNode o) {
         String ns = o.path("metadata").path("namespace").asText("");
-        return o.path("kind").asText() + " " + (ns.isEmpty() ? "" : ns + "/") + o.path("metadata").path("name").asText();
+        return o.path("kind").asText() + " " + (ns.isEmpty() ? "" : ns + "/")
+                + o.path("metadata").path("name").asText();
     }
 }

@@ -21,8 +21,7 @@ public final class NamespacedOperator {
     public static final String SYSTEM_NAMESPACE = "tcpfleet-system";
     public static final String ACCOUNT = "tcpfleet-operator";
 
-    private NamespacedOperator() {
-    }
+    private NamespacedOperator() {}
 
     /** The operator's kubeconfig: the ServiceAccount's TokenRequest token and nothing else. */
     public static Path kubeconfig(Kubectl admin, Path dir) {
@@ -43,7 +42,7 @@ public final class NamespacedOperator {
     }
 
     public static OperatorProcess start(String name, Path kubeconfig, String namespace) {
-        return OperatorProcess.start(name, kubeconfig,
-                Map.of("POD_NAMESPACE", namespace, "QUARKUS_OPERATOR_SDK_NAMESPACES", namespace));
+        return OperatorProcess.start(
+                name, kubeconfig, Map.of("POD_NAMESPACE", namespace, "QUARKUS_OPERATOR_SDK_NAMESPACES", namespace));
     }
 }

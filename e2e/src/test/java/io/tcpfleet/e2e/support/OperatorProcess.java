@@ -43,8 +43,13 @@ public final class OperatorProcess implements AutoCloseable {
             Path log = RepoPaths.resolve("e2e/target/operators/" + name + "-" + port + ".log");
             Files.createDirectories(log.getParent());
             ProcessBuilder builder = new ProcessBuilder(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", JAR.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-Xmx256m",
+                            "-jar",
+                            JAR.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             builder.environment().putAll(env);
             builder.environment().put("KUBECONFIG", kubeconfig.toString());
             builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
@@ -59,10 +64,13 @@ public final class OperatorProcess implements AutoCloseable {
 
     /** HTTP status of one of the operator's health endpoints, e.g. "ready". */
     public int health(String check) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/" + check))
-                        .timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/" + check))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     public String log() {
@@ -97,7 +105,9 @@ public final class OperatorProcess implements AutoCloseable {
     }
 
     private void awaitReady() {
-        await("operator ready, log " + log).atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+        await("operator ready, log " + log)
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500))
                 .ignoreExceptionsInstanceOf(IOException.class)
                 .until(() -> {
                     if (!process.isAlive()) {

@@ -17,15 +17,14 @@ public final class Processes {
 
         public Result requireSuccess() {
             if (exitCode != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " exited " + exitCode
-                        + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr);
+                throw new IllegalStateException(String.join(" ", command) + " exited " + exitCode + "\nstdout:\n"
+                        + stdout + "\nstderr:\n" + stderr);
             }
             return this;
         }
     }
 
-    private Processes() {
-    }
+    private Processes() {}
 
     public static Result run(List<String> command) {
         return run(command, Map.of(), 120);
@@ -45,11 +44,14 @@ public final class Processes {
                 Process process = start(builder, command);
                 if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
-                    throw new IllegalStateException(String.join(" ", command) + " still running after "
-                            + timeoutSeconds + "s");
+                    throw new IllegalStateException(
+                            String.join(" ", command) + " still running after " + timeoutSeconds + "s");
                 }
-                return new Result(command, process.exitValue(),
-                        Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+                return new Result(
+                        command,
+                        process.exitValue(),
+                        Files.readString(out, StandardCharsets.UTF_8),
+                        Files.readString(err, StandardCharsets.UTF_8));
             } finally {
                 Files.deleteIfExists(out);
                 Files.deleteIfExists(err);
@@ -66,8 +68,10 @@ public final class Processes {
         try {
             return builder.start();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot run '" + command.get(0) + "' (is it installed? .ci/run"
-                    + " installs the tools the tests need): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot run '" + command.get(0) + "' (is it installed? .ci/run"
+                            + " installs the tools the tests need): " + e.getMessage(),
+                    e);
         }
     }
 }

@@ -6,8 +6,7 @@ import java.nio.file.Path;
 /** Finds files of this repository from wherever Maven runs the tests (root or e2e/). */
 public final class RepoPaths {
 
-    private RepoPaths() {
-    }
+    private RepoPaths() {}
 
     /** The repository root: the nearest directory upwards holding both .ci/run and e2e/. */
     public static Path root() {

@@ -11,14 +11,20 @@ import java.nio.file.Path;
  */
 public final class ServiceAccountKubeconfig {
 
-    private ServiceAccountKubeconfig() {
-    }
+    private ServiceAccountKubeconfig() {}
 
     public static Path write(Kubectl admin, String namespace, String account, Path dir) {
-        String token = admin.ok("create", "token", account, "-n", namespace, "--duration=1h").trim();
+        String token = admin.ok("create", "token", account, "-n", namespace, "--duration=1h")
+                .trim();
         String server = admin.ok("config", "view", "--raw", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}");
-        String ca = admin.ok("config", "view", "--raw", "--minify", "--flatten",
-                "-o", "jsonpath={.clusters[0].cluster.certificate-authority-data}");
+        String ca = admin.ok(
+                "config",
+                "view",
+                "--raw",
+                "--minify",
+                "--flatten",
+                "-o",
+                "jsonpath={.clusters[0].cluster.certificate-authority-data}");
         String kubeconfig = """
                 apiVersion: v1
                 kind: Config

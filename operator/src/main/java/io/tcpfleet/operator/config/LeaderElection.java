@@ -27,7 +27,7 @@ public class LeaderElection extends LeaderElectionConfiguration {
     }
 
     static boolean jvmShuttingDown() {
-        Thread probe = new Thread(() -> { });
+        Thread probe = new Thread(() -> {});
         try {
             Runtime.getRuntime().addShutdownHook(probe);
             Runtime.getRuntime().removeShutdownHook(probe);

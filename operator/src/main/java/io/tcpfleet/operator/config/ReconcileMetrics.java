@@ -16,6 +16,8 @@ public class ReconcileMetrics {
     @Produces
     @Singleton
     Metrics reconcileMetrics(MeterRegistry registry) {
-        return new MicrometerMetricsV2.MicrometerMetricsV2Builder(registry).withNamespaceAsTag().build();
+        return new MicrometerMetricsV2.MicrometerMetricsV2Builder(registry)
+                .withNamespaceAsTag()
+                .build();
     }
 }

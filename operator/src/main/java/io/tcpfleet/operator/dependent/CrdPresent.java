@@ -22,8 +22,8 @@ abstract class CrdPresent<R extends HasMetadata> implements DetailedCondition<R,
     }
 
     @Override
-    public Result<Boolean> detailedIsMet(DependentResource<R, TcpService> dependent, TcpService tcps,
-            Context<TcpService> context) {
+    public Result<Boolean> detailedIsMet(
+            DependentResource<R, TcpService> dependent, TcpService tcps, Context<TcpService> context) {
         boolean present = OptionalCrds.established(context, crdName);
         return Result.withResult(present, present);
     }

@@ -1,8 +1,5 @@
 package io.tcpfleet.operator.dependent;
 
-import java.util.List;
-import java.util.Set;
-
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
@@ -13,6 +10,8 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.reconciler.ChildChanges;
+import java.util.List;
+import java.util.Set;
 
 /** A server-side-applied child that reports its creation and every correction (told as Events by ChildChanges). */
 abstract class EventfulDependent<R extends HasMetadata> extends CRUDKubernetesDependentResource<R, TcpService> {
@@ -27,26 +26,30 @@ abstract class EventfulDependent<R extends HasMetadata> extends CRUDKubernetesDe
      */
     @Override
     protected void addReferenceHandlingMetadata(R desired, TcpService tcps) {
-        desired.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder()
-                .withApiVersion(tcps.getApiVersion())
-                .withKind(tcps.getKind())
-                .withName(tcps.getMetadata().getName())
-                .withUid(tcps.getMetadata().getUid())
-                .withController(true)
-                .withBlockOwnerDeletion(true)
-                .build()));
+        desired.getMetadata()
+                .setOwnerReferences(List.of(new OwnerReferenceBuilder()
+                        .withApiVersion(tcps.getApiVersion())
+                        .withKind(tcps.getKind())
+                        .withName(tcps.getMetadata().getName())
+                        .withUid(tcps.getMetadata().getUid())
+                        .withController(true)
+                        .withBlockOwnerDeletion(true)
+                        .build()));
     }
 
     /** The informer caches each child with only the operator's own managedFields, where that is safe. */
     @Override
     protected InformerEventSource<R, TcpService> createEventSource(EventSourceContext<TcpService> context) {
         configuration().ifPresent(config -> {
-            Set<String> namespaces = config.informerConfig().getEffectiveNamespaces(context.getControllerConfiguration());
+            Set<String> namespaces =
+                    config.informerConfig().getEffectiveNamespaces(context.getControllerConfiguration());
             if (OwnManagedFieldsStore.fitsOneInformerFor(namespaces)) {
-                configureWith(new KubernetesDependentResourceConfig<>(config.useSSA(),
+                configureWith(new KubernetesDependentResourceConfig<>(
+                        config.useSSA(),
                         config.createResourceOnlyIfNotExistingWithSSA(),
                         InformerConfiguration.builder(config.informerConfig())
-                                .withItemStore(new OwnManagedFieldsStore<>()).build(),
+                                .withItemStore(new OwnManagedFieldsStore<>())
+                                .build(),
                         config.matcher()));
             }
         });

@@ -1,8 +1,5 @@
 package io.tcpfleet.operator.dependent;
 
-import java.util.Objects;
-import java.util.Set;
-
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -11,6 +8,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.model.PodProblems;
 import io.tcpfleet.operator.model.TcpServiceResources;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * Watches the pods of the fleets, so a TcpService can say why its replicas are not ready (see {@link PodProblems}).
@@ -22,8 +21,7 @@ public final class FleetPods {
 
     public static final String NAME = "fleet-pods";
 
-    private FleetPods() {
-    }
+    private FleetPods() {}
 
     public static InformerEventSource<Pod, TcpService> eventSource(EventSourceContext<TcpService> context) {
         var config = InformerEventSourceConfiguration.from(Pod.class, TcpService.class)
@@ -34,14 +32,16 @@ public final class FleetPods {
                 .withOnUpdateFilter(FleetPods::problemChanged)
                 .withOnDeleteFilter((pod, finalStateUnknown) -> showsProblem(pod));
         // The pods carry none of the operator's managedFields, so this store drops them all.
-        if (OwnManagedFieldsStore.fitsOneInformerFor(context.getControllerConfiguration().getEffectiveNamespaces())) {
+        if (OwnManagedFieldsStore.fitsOneInformerFor(
+                context.getControllerConfiguration().getEffectiveNamespaces())) {
             config.withItemStore(new OwnManagedFieldsStore<>());
         }
         return new InformerEventSource<>(config.build(), context);
     }
 
     static Set<ResourceID> tcpService(Pod pod) {
-        return Set.of(new ResourceID(pod.getMetadata().getLabels().get(TcpServiceResources.SERVICE_LABEL),
+        return Set.of(new ResourceID(
+                pod.getMetadata().getLabels().get(TcpServiceResources.SERVICE_LABEL),
                 pod.getMetadata().getNamespace()));
     }
 

@@ -23,9 +23,11 @@ public class MetricsServiceDependent extends EventfulDependent<Service> {
 
     /** Looked up by name in the shared informer's cache, as the owner reference may not be there yet. */
     private static boolean existingHasClusterIp(TcpService tcps, Context<TcpService> context) {
-        var services = (InformerEventSource<Service, TcpService>) context.eventSourceRetriever()
-                .getEventSourceFor(Service.class, TcpServiceReconciler.SERVICE);
-        return services.get(new ResourceID(TcpServiceResources.metricsServiceName(tcps), tcps.getMetadata().getNamespace()))
+        var services = (InformerEventSource<Service, TcpService>)
+                context.eventSourceRetriever().getEventSourceFor(Service.class, TcpServiceReconciler.SERVICE);
+        return services.get(new ResourceID(
+                        TcpServiceResources.metricsServiceName(tcps),
+                        tcps.getMetadata().getNamespace()))
                 .map(ServerServices::hasClusterIp)
                 .orElse(false);
     }

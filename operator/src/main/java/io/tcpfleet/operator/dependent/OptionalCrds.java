@@ -1,8 +1,5 @@
 package io.tcpfleet.operator.dependent;
 
-import java.util.Set;
-import java.util.stream.Collectors;
-
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -11,6 +8,8 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Watches the CRDs of optional kinds (ServiceMonitor, PrometheusRule), one informer per CRD name, so
@@ -21,12 +20,11 @@ import io.tcpfleet.operator.api.v1alpha1.TcpService;
  */
 public final class OptionalCrds {
 
-    private OptionalCrds() {
-    }
+    private OptionalCrds() {}
 
     /** The event source watching one CRD; it is named after the CRD. */
-    public static InformerEventSource<CustomResourceDefinition, TcpService> eventSource(String crdName,
-            EventSourceContext<TcpService> context) {
+    public static InformerEventSource<CustomResourceDefinition, TcpService> eventSource(
+            String crdName, EventSourceContext<TcpService> context) {
         var config = InformerEventSourceConfiguration.from(CustomResourceDefinition.class, TcpService.class)
                 .withName(crdName)
                 .withWatchAllNamespaces() // cluster-scoped, even when the operator watches some namespaces
@@ -40,9 +38,11 @@ public final class OptionalCrds {
 
     /** Whether the CRD is in the watch's cache and Established: its kind can be served and watched. */
     static boolean established(Context<TcpService> context, String crdName) {
-        var source = (InformerEventSource<CustomResourceDefinition, TcpService>) context.eventSourceRetriever()
-                .getEventSourceFor(CustomResourceDefinition.class, crdName);
-        return source.get(new ResourceID(crdName)).map(OptionalCrds::established).orElse(false);
+        var source = (InformerEventSource<CustomResourceDefinition, TcpService>)
+                context.eventSourceRetriever().getEventSourceFor(CustomResourceDefinition.class, crdName);
+        return source.get(new ResourceID(crdName))
+                .map(OptionalCrds::established)
+                .orElse(false);
     }
 
     /** Only a change of what the activation conditions see is worth reconciling every TcpService for. */
@@ -51,7 +51,8 @@ public final class OptionalCrds {
     }
 
     static boolean established(CustomResourceDefinition crd) {
-        return crd.getStatus() != null && crd.getStatus().getConditions() != null
+        return crd.getStatus() != null
+                && crd.getStatus().getConditions() != null
                 && crd.getStatus().getConditions().stream()
                         .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
     }

@@ -1,12 +1,11 @@
 package io.tcpfleet.operator.dependent;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Slims what the informers cache of a child: of {@code metadata.managedFields} only the entries of the
@@ -19,8 +18,7 @@ import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
  */
 final class OwnManagedFields {
 
-    private OwnManagedFields() {
-    }
+    private OwnManagedFields() {}
 
     /** Drops the managedFields entries of other managers and compacts the rest, in place; returns the resource. */
     static <R extends HasMetadata> R keep(R resource, String manager) {
@@ -28,10 +26,11 @@ final class OwnManagedFields {
         if (entries == null || entries.isEmpty()) {
             return resource;
         }
-        resource.getMetadata().setManagedFields(entries.stream()
-                .filter(e -> manager.equals(e.getManager()))
-                .map(OwnManagedFields::compacted)
-                .toList());
+        resource.getMetadata()
+                .setManagedFields(entries.stream()
+                        .filter(e -> manager.equals(e.getManager()))
+                        .map(OwnManagedFields::compacted)
+                        .toList());
         return resource;
     }
 
@@ -50,7 +49,8 @@ final class OwnManagedFields {
             return Map.of();
         }
         Map<String, Object> out = new LinkedHashMap<>((int) Math.ceil(tree.size() / 0.75), 0.75f);
-        tree.forEach((key, value) -> out.put(key, value instanceof Map<?, ?> m ? compacted((Map<String, Object>) m) : value));
+        tree.forEach((key, value) ->
+                out.put(key, value instanceof Map<?, ?> m ? compacted((Map<String, Object>) m) : value));
         return out;
     }
 }

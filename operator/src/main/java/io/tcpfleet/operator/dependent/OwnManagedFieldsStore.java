@@ -1,12 +1,11 @@
 package io.tcpfleet.operator.dependent;
 
-import java.util.Set;
-
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.tcpfleet.operator.model.TcpServiceResources;
+import java.util.Set;
 
 /**
  * The children's informer cache, holding each child with only the operator's own managedFields (see

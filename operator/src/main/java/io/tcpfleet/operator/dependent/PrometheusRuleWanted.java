@@ -11,8 +11,8 @@ import io.tcpfleet.operator.model.EffectiveSpec;
 public class PrometheusRuleWanted implements Condition<PrometheusRule, TcpService> {
 
     @Override
-    public boolean isMet(DependentResource<PrometheusRule, TcpService> dependent, TcpService tcps,
-            Context<TcpService> context) {
+    public boolean isMet(
+            DependentResource<PrometheusRule, TcpService> dependent, TcpService tcps, Context<TcpService> context) {
         return EffectiveSpec.of(tcps.getSpec()).prometheusRule();
     }
 }

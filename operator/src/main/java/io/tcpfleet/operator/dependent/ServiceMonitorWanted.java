@@ -11,8 +11,8 @@ import io.tcpfleet.operator.model.EffectiveSpec;
 public class ServiceMonitorWanted implements Condition<ServiceMonitor, TcpService> {
 
     @Override
-    public boolean isMet(DependentResource<ServiceMonitor, TcpService> dependent, TcpService tcps,
-            Context<TcpService> context) {
+    public boolean isMet(
+            DependentResource<ServiceMonitor, TcpService> dependent, TcpService tcps, Context<TcpService> context) {
         return EffectiveSpec.of(tcps.getSpec()).serviceMonitor();
     }
 }

@@ -1,9 +1,5 @@
 package io.tcpfleet.operator.model;
 
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.tcpfleet.operator.api.v1alpha1.Connections;
@@ -15,6 +11,9 @@ import io.tcpfleet.operator.api.v1alpha1.PodOverrides;
 import io.tcpfleet.operator.api.v1alpha1.ServiceSpec;
 import io.tcpfleet.operator.api.v1alpha1.TcpServiceSpec;
 import io.tcpfleet.operator.api.v1alpha1.Upstream;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The spec with the schema defaults filled in. The API server applies the same defaults, so in a

@@ -9,8 +9,7 @@ public final class GoDurations {
 
     private static final Pattern PART = Pattern.compile("([0-9]+)(ms|s|m|h)");
 
-    private GoDurations() {
-    }
+    private GoDurations() {}
 
     public static Duration parse(String field, String text) {
         if ("0".equals(text)) {
@@ -24,16 +23,18 @@ public final class GoDurations {
                 break;
             }
             long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            });
+            total = total.plus(
+                    switch (m.group(2)) {
+                        case "ms" -> Duration.ofMillis(n);
+                        case "s" -> Duration.ofSeconds(n);
+                        case "m" -> Duration.ofMinutes(n);
+                        default -> Duration.ofHours(n);
+                    });
             end = m.end();
         }
         if (end == 0 || end != text.length()) {
-            throw new IllegalArgumentException(field + ": '" + text + "' is not a duration like 250ms, 30s, 5m or 1h30m");
+            throw new IllegalArgumentException(
+                    field + ": '" + text + "' is not a duration like 250ms, 30s, 5m or 1h30m");
         }
         return total;
     }

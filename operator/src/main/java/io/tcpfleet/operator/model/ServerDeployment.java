@@ -1,10 +1,5 @@
 package io.tcpfleet.operator.model;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -24,6 +19,10 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.tcpfleet.operator.api.v1alpha1.PodOverrides;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.api.v1alpha1.TcpServiceSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** The server Deployment: drains before it dies, keeps capacity during rollouts, runs at restricted Pod Security. */
 public final class ServerDeployment {
@@ -34,8 +33,7 @@ public final class ServerDeployment {
     /** The image's non-root user; restricted Pod Security needs a numeric non-root UID. */
     public static final long RUN_AS_USER = 10001;
 
-    private ServerDeployment() {
-    }
+    private ServerDeployment() {}
 
     public static Deployment build(TcpService tcps, String defaultImage) {
         EffectiveSpec spec = EffectiveSpec.of(tcps.getSpec());
@@ -57,26 +55,31 @@ public final class ServerDeployment {
         return new DeploymentBuilder()
                 .withMetadata(TcpServiceResources.metadata(tcps, TcpServiceResources.deploymentName(tcps)))
                 .withNewSpec()
-                    .withReplicas(spec.replicas())
-                    .withSelector(new LabelSelectorBuilder().withMatchLabels(TcpServiceResources.selectorLabels(tcps)).build())
-                    .withNewStrategy()
-                        .withType("RollingUpdate")
-                        .withNewRollingUpdate()
-                            .withMaxUnavailable(new IntOrString(0))
-                            .withMaxSurge(new IntOrString(1))
-                        .endRollingUpdate()
-                    .endStrategy()
-                    .withNewTemplate()
-                        .withNewMetadata().withLabels(podLabels).withAnnotations(podAnnotations).endMetadata()
-                        .withSpec(podSpec(tcps, spec, env, spec.image().orElse(defaultImage)))
-                    .endTemplate()
+                .withReplicas(spec.replicas())
+                .withSelector(new LabelSelectorBuilder()
+                        .withMatchLabels(TcpServiceResources.selectorLabels(tcps))
+                        .build())
+                .withNewStrategy()
+                .withType("RollingUpdate")
+                .withNewRollingUpdate()
+                .withMaxUnavailable(new IntOrString(0))
+                .withMaxSurge(new IntOrString(1))
+                .endRollingUpdate()
+                .endStrategy()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(podLabels)
+                .withAnnotations(podAnnotations)
+                .endMetadata()
+                .withSpec(podSpec(tcps, spec, env, spec.image().orElse(defaultImage)))
+                .endTemplate()
                 .endSpec()
                 .build();
     }
 
     public static long terminationGracePeriodSeconds(EffectiveSpec spec) {
         return GoDurations.ceilSeconds(GoDurations.parse("spec.drain.delay", spec.drainDelay())
-                .plus(GoDurations.parse("spec.drain.timeout", spec.drainTimeout())))
+                        .plus(GoDurations.parse("spec.drain.timeout", spec.drainTimeout())))
                 + EXIT_MARGIN_SECONDS;
     }
 
@@ -90,10 +93,16 @@ public final class ServerDeployment {
                         .withRunAsNonRoot(true)
                         .withRunAsUser(RUN_AS_USER)
                         .withRunAsGroup(RUN_AS_USER)
-                        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                        .withNewSeccompProfile()
+                        .withType("RuntimeDefault")
+                        .endSeccompProfile()
                         .build())
                 .withContainers(container(spec, env, image))
-                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                .addNewVolume()
+                .withName("tmp")
+                .withNewEmptyDir()
+                .endEmptyDir()
+                .endVolume()
                 .withTopologySpreadConstraints(topologySpread(tcps, pod))
                 .withNodeSelector(pod.getNodeSelector())
                 .withTolerations(pod.getTolerations())
@@ -107,10 +116,16 @@ public final class ServerDeployment {
         return new ContainerBuilder()
                 .withName(TcpServiceResources.CONTAINER_NAME)
                 .withImage(image)
-                .addNewPort().withName(TcpServiceResources.TCP_PORT_NAME).withContainerPort(spec.port())
-                    .withProtocol("TCP").endPort()
-                .addNewPort().withName(TcpServiceResources.ADMIN_PORT_NAME).withContainerPort(TcpServiceSpec.ADMIN_PORT)
-                    .withProtocol("TCP").endPort()
+                .addNewPort()
+                .withName(TcpServiceResources.TCP_PORT_NAME)
+                .withContainerPort(spec.port())
+                .withProtocol("TCP")
+                .endPort()
+                .addNewPort()
+                .withName(TcpServiceResources.ADMIN_PORT_NAME)
+                .withContainerPort(TcpServiceSpec.ADMIN_PORT)
+                .withProtocol("TCP")
+                .endPort()
                 .withEnv(env)
                 .withResources(resources)
                 // A server that exits at start says why on stderr: the kubelet keeps it as the
@@ -118,22 +133,37 @@ public final class ServerDeployment {
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .withReadinessProbe(httpProbe("/health/ready", 1, 3))
                 .withLivenessProbe(httpProbe("/health/live", 10, 6))
-                .withNewLifecycle().withNewPreStop().withNewExec().withCommand(DRAIN_COMMAND).endExec().endPreStop()
-                    .endLifecycle()
+                .withNewLifecycle()
+                .withNewPreStop()
+                .withNewExec()
+                .withCommand(DRAIN_COMMAND)
+                .endExec()
+                .endPreStop()
+                .endLifecycle()
                 .withSecurityContext(new SecurityContextBuilder()
                         .withAllowPrivilegeEscalation(false)
                         .withReadOnlyRootFilesystem(true)
                         .withRunAsNonRoot(true)
-                        .withNewCapabilities().withDrop("ALL").endCapabilities()
-                        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                        .withNewCapabilities()
+                        .withDrop("ALL")
+                        .endCapabilities()
+                        .withNewSeccompProfile()
+                        .withType("RuntimeDefault")
+                        .endSeccompProfile()
                         .build())
-                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .addNewVolumeMount()
+                .withName("tmp")
+                .withMountPath("/tmp")
+                .endVolumeMount()
                 .build();
     }
 
     private static Probe httpProbe(String path, int periodSeconds, int failureThreshold) {
         return new ProbeBuilder()
-                .withNewHttpGet().withPath(path).withPort(new IntOrString(TcpServiceResources.ADMIN_PORT_NAME)).endHttpGet()
+                .withNewHttpGet()
+                .withPath(path)
+                .withPort(new IntOrString(TcpServiceResources.ADMIN_PORT_NAME))
+                .endHttpGet()
                 .withPeriodSeconds(periodSeconds)
                 .withFailureThreshold(failureThreshold)
                 .build();
@@ -141,14 +171,17 @@ public final class ServerDeployment {
 
     /** Soft spread across nodes unless the user gave their own constraints. */
     private static List<TopologySpreadConstraint> topologySpread(TcpService tcps, PodOverrides pod) {
-        if (pod.getTopologySpreadConstraints() != null && !pod.getTopologySpreadConstraints().isEmpty()) {
+        if (pod.getTopologySpreadConstraints() != null
+                && !pod.getTopologySpreadConstraints().isEmpty()) {
             return pod.getTopologySpreadConstraints();
         }
         return List.of(new TopologySpreadConstraintBuilder()
                 .withMaxSkew(1)
                 .withTopologyKey("kubernetes.io/hostname")
                 .withWhenUnsatisfiable("ScheduleAnyway")
-                .withLabelSelector(new LabelSelectorBuilder().withMatchLabels(TcpServiceResources.selectorLabels(tcps)).build())
+                .withLabelSelector(new LabelSelectorBuilder()
+                        .withMatchLabels(TcpServiceResources.selectorLabels(tcps))
+                        .build())
                 .build());
     }
 }

@@ -1,23 +1,22 @@
 package io.tcpfleet.operator.model;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.tcpfleet.operator.api.v1alpha1.TcpServiceSpec;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The server's TCPFLEET_* environment, one variable per setting of the server/operator contract. */
 public final class ServerEnvironment {
 
-    private ServerEnvironment() {
-    }
+    private ServerEnvironment() {}
 
     public static List<EnvVar> of(EffectiveSpec spec) {
         List<EnvVar> env = new ArrayList<>();
         add(env, "TCPFLEET_HANDLER", spec.handler());
         add(env, "TCPFLEET_PORT", String.valueOf(spec.port()));
         add(env, "TCPFLEET_ADMIN_PORT", String.valueOf(TcpServiceSpec.ADMIN_PORT));
-        // All interfaces: the Service, probes and Prometheus reach the pod IP. /drain stays loopback-only in the server.
+        // All interfaces: the Service, probes and Prometheus reach the pod IP. /drain stays loopback-only in the
+        // server.
         add(env, "TCPFLEET_BIND", "0.0.0.0");
         add(env, "TCPFLEET_ADMIN_BIND", "0.0.0.0");
         add(env, "TCPFLEET_MAX_CONNECTIONS", String.valueOf(spec.maxConnections()));

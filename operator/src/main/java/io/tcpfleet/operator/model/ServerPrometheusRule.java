@@ -1,15 +1,14 @@
 package io.tcpfleet.operator.model;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRuleBuilder;
 import io.fabric8.openshift.api.model.monitoring.v1.Rule;
 import io.fabric8.openshift.api.model.monitoring.v1.RuleBuilder;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The alerts of deploy/monitoring/prometheus-rule.yaml for one TcpService: the same expressions,
@@ -23,8 +22,7 @@ public final class ServerPrometheusRule {
     public static final String CRD_NAME = "prometheusrules.monitoring.coreos.com";
     public static final String GROUP_NAME_SUFFIX = ".tcpfleet";
 
-    private ServerPrometheusRule() {
-    }
+    private ServerPrometheusRule() {}
 
     public static PrometheusRule build(TcpService tcps) {
         EffectiveSpec spec = EffectiveSpec.of(tcps.getSpec());
@@ -33,10 +31,11 @@ public final class ServerPrometheusRule {
         return new PrometheusRuleBuilder()
                 .withMetadata(TcpServiceResources.metadata(tcps, TcpServiceResources.prometheusRuleName(tcps), labels))
                 .withNewSpec()
-                    .addNewGroup()
-                        .withName(tcps.getMetadata().getNamespace() + "." + tcps.getMetadata().getName() + GROUP_NAME_SUFFIX)
-                        .withRules(rules(tcps))
-                    .endGroup()
+                .addNewGroup()
+                .withName(tcps.getMetadata().getNamespace() + "."
+                        + tcps.getMetadata().getName() + GROUP_NAME_SUFFIX)
+                .withRules(rules(tcps))
+                .endGroup()
                 .endSpec()
                 .build();
     }
@@ -49,55 +48,68 @@ public final class ServerPrometheusRule {
 
     /** PromQL matchers for this TcpService's kube-state-metrics series. */
     static String objectScope(TcpService tcps) {
-        return "namespace=\"" + tcps.getMetadata().getNamespace() + "\",name=\"" + tcps.getMetadata().getName() + "\"";
+        return "namespace=\"" + tcps.getMetadata().getNamespace() + "\",name=\""
+                + tcps.getMetadata().getName() + "\"";
     }
 
     private static List<Rule> rules(TcpService tcps) {
         String s = serverScope(tcps);
         return List.of(
-                alert("TcpfleetConnectionsNearMax",
+                alert(
+                        "TcpfleetConnectionsNearMax",
                         "max by (namespace, service, pod) (tcpfleet_connections_active{" + s
                                 + "} / tcpfleet_connections_max{" + s + "}) > 0.9",
-                        "5m", "warning",
+                        "5m",
+                        "warning",
                         "{{ $labels.pod }} holds {{ $value | humanizePercentage }} of its connection limit",
                         "Above 90% of spec.connections.max for 5 minutes; new connections beyond max are refused."
                                 + " Scale the TcpService or raise spec.connections.max if memory allows."),
-                alert("TcpfleetConnectionsRefused",
+                alert(
+                        "TcpfleetConnectionsRefused",
                         "sum by (namespace, service, reason) (rate(tcpfleet_connections_refused_total{" + s
                                 + "}[5m])) > 1",
-                        "5m", "warning",
+                        "5m",
+                        "warning",
                         "{{ $labels.service }} refuses {{ $value | humanize }} connections/s (reason {{ $labels.reason }})",
                         "reason=limit: pods are at spec.connections.max, scale out. reason=drain: clients keep"
                                 + " reaching draining pods, check that they reconnect to the Service, not to pod IPs."),
-                alert("TcpfleetDrainForcedCloses",
+                alert(
+                        "TcpfleetDrainForcedCloses",
                         "sum by (namespace, service, pod) (increase(tcpfleet_connections_closed_total{reason=\"forced\","
                                 + s + "}[10m])) > 0",
-                        null, "warning",
+                        null,
+                        "warning",
                         "{{ $labels.pod }} force-closed connections at the end of its drain",
                         "Connections were still open after spec.drain.timeout and were cut. Raise"
                                 + " spec.drain.timeout, or make clients reconnect sooner."),
-                alert("TcpfleetUpstreamCircuitOpen",
+                alert(
+                        "TcpfleetUpstreamCircuitOpen",
                         "max by (namespace, service) (tcpfleet_upstream_circuit_open{" + s + "}) == 1",
-                        "1m", "critical",
+                        "1m",
+                        "critical",
                         "{{ $labels.service }}: the upstream circuit is open",
                         "The proxy pods cannot connect to spec.upstream and fail new connections fast. Check the"
                                 + " upstream's health, its Service and DNS name, and NetworkPolicies."),
-                alert("TcpfleetCloseWaitPilingUp",
+                alert(
+                        "TcpfleetCloseWaitPilingUp",
                         "max by (namespace, service, pod) (tcpfleet_sockets{state=\"close_wait\"," + s + "}) > 100",
-                        "15m", "warning",
+                        "15m",
+                        "warning",
                         "{{ $labels.pod }} holds {{ $value }} sockets in CLOSE_WAIT",
                         "Peers closed their side but the server did not close its own for 15 minutes. Take a"
                                 + " thread dump (/debug/threads); see README \"Reading the socket-state gauges\"."),
-                alert("TcpServiceNotReady",
+                alert(
+                        "TcpServiceNotReady",
                         "max by (namespace, name) (kube_tcpfleet_tcpservice_condition{type=\"Ready\","
                                 + objectScope(tcps) + "}) == 0",
-                        "10m", "warning",
+                        "10m",
+                        "warning",
                         "TcpService {{ $labels.namespace }}/{{ $labels.name }} has not been Ready for 10 minutes",
                         "Run kubectl describe tcps: the Ready condition's reason and the Warning Events name the cause."));
     }
 
-    private static Rule alert(String name, String expr, String forDuration, String severity, String summary,
-            String description) {
+    private static Rule alert(
+            String name, String expr, String forDuration, String severity, String summary, String description) {
         return new RuleBuilder()
                 .withAlert(name)
                 .withExpr(new IntOrString(expr))

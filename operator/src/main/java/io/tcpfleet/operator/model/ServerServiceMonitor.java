@@ -1,20 +1,18 @@
 package io.tcpfleet.operator.model;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitorBuilder;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The Prometheus Operator ServiceMonitor that scrapes the metrics Service. */
 public final class ServerServiceMonitor {
 
     public static final String CRD_NAME = "servicemonitors.monitoring.coreos.com";
 
-    private ServerServiceMonitor() {
-    }
+    private ServerServiceMonitor() {}
 
     public static ServiceMonitor build(TcpService tcps) {
         EffectiveSpec spec = EffectiveSpec.of(tcps.getSpec());
@@ -25,12 +23,13 @@ public final class ServerServiceMonitor {
         return new ServiceMonitorBuilder()
                 .withMetadata(TcpServiceResources.metadata(tcps, TcpServiceResources.serviceMonitorName(tcps), labels))
                 .withNewSpec()
-                    .withSelector(new LabelSelectorBuilder().withMatchLabels(selector).build())
-                    .addNewEndpoint()
-                        .withPort(TcpServiceResources.METRICS_PORT_NAME)
-                        .withPath("/metrics")
-                        .withInterval(spec.scrapeInterval())
-                    .endEndpoint()
+                .withSelector(
+                        new LabelSelectorBuilder().withMatchLabels(selector).build())
+                .addNewEndpoint()
+                .withPort(TcpServiceResources.METRICS_PORT_NAME)
+                .withPath("/metrics")
+                .withInterval(spec.scrapeInterval())
+                .endEndpoint()
                 .endSpec()
                 .build();
     }

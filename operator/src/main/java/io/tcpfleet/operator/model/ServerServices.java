@@ -1,22 +1,20 @@
 package io.tcpfleet.operator.model;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.tcpfleet.operator.api.v1alpha1.ServiceSpec;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.api.v1alpha1.TcpServiceSpec;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The two Services: one for clients (tcp only, never admin) and one for Prometheus (admin as metrics). */
 public final class ServerServices {
 
     public static final String HEADLESS = "None";
 
-    private ServerServices() {
-    }
+    private ServerServices() {}
 
     public static Service traffic(TcpService tcps) {
         EffectiveSpec spec = EffectiveSpec.of(tcps.getSpec());
@@ -28,15 +26,16 @@ public final class ServerServices {
         return new ServiceBuilder()
                 .withMetadata(meta)
                 .withNewSpec()
-                    .withType(spec.serviceType().name())
-                    .withSelector(TcpServiceResources.selectorLabels(tcps))
-                    .addNewPort()
-                        .withName(TcpServiceResources.TCP_PORT_NAME)
-                        .withProtocol("TCP")
-                        .withPort(spec.port())
-                        .withTargetPort(new IntOrString(TcpServiceResources.TCP_PORT_NAME))
-                    .endPort()
-                    .withExternalTrafficPolicy(external ? spec.externalTrafficPolicy().name() : null)
+                .withType(spec.serviceType().name())
+                .withSelector(TcpServiceResources.selectorLabels(tcps))
+                .addNewPort()
+                .withName(TcpServiceResources.TCP_PORT_NAME)
+                .withProtocol("TCP")
+                .withPort(spec.port())
+                .withTargetPort(new IntOrString(TcpServiceResources.TCP_PORT_NAME))
+                .endPort()
+                .withExternalTrafficPolicy(
+                        external ? spec.externalTrafficPolicy().name() : null)
                 .endSpec()
                 .build();
     }
@@ -52,15 +51,15 @@ public final class ServerServices {
         return new ServiceBuilder()
                 .withMetadata(TcpServiceResources.metadata(tcps, TcpServiceResources.metricsServiceName(tcps), labels))
                 .withNewSpec()
-                    .withType("ClusterIP")
-                    .withClusterIP(keepClusterIp ? null : HEADLESS)
-                    .withSelector(TcpServiceResources.selectorLabels(tcps))
-                    .addNewPort()
-                        .withName(TcpServiceResources.METRICS_PORT_NAME)
-                        .withProtocol("TCP")
-                        .withPort(TcpServiceSpec.ADMIN_PORT)
-                        .withTargetPort(new IntOrString(TcpServiceResources.ADMIN_PORT_NAME))
-                    .endPort()
+                .withType("ClusterIP")
+                .withClusterIP(keepClusterIp ? null : HEADLESS)
+                .withSelector(TcpServiceResources.selectorLabels(tcps))
+                .addNewPort()
+                .withName(TcpServiceResources.METRICS_PORT_NAME)
+                .withProtocol("TCP")
+                .withPort(TcpServiceSpec.ADMIN_PORT)
+                .withTargetPort(new IntOrString(TcpServiceResources.ADMIN_PORT_NAME))
+                .endPort()
                 .endSpec()
                 .build();
     }

@@ -1,11 +1,10 @@
 package io.tcpfleet.operator.model;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** Owns every name and label the operator puts on the children of a TcpService. */
 public final class TcpServiceResources {
@@ -27,8 +26,7 @@ public final class TcpServiceResources {
     public static final String METRICS_PORT_NAME = "metrics";
     public static final String METRICS_COMPONENT = "metrics";
 
-    private TcpServiceResources() {
-    }
+    private TcpServiceResources() {}
 
     public static String deploymentName(TcpService tcps) {
         return tcps.getMetadata().getName();

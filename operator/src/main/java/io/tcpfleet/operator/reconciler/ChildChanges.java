@@ -1,13 +1,12 @@
 package io.tcpfleet.operator.reconciler;
 
-import java.util.Set;
-import java.util.TreeSet;
-
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.managed.ManagedWorkflowAndDependentResourceContext;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The children one reconcile created or put back, told as one Event each way instead of one per child:
@@ -48,7 +47,8 @@ public final class ChildChanges {
             EventRecorder.normal(client, tcps, "Created", "created " + String.join(", ", created));
         }
         if (!updated.isEmpty()) {
-            EventRecorder.normal(client, tcps, "Updated", "updated " + String.join(", ", updated) + " to the desired state");
+            EventRecorder.normal(
+                    client, tcps, "Updated", "updated " + String.join(", ", updated) + " to the desired state");
         }
         created.clear();
         updated.clear();

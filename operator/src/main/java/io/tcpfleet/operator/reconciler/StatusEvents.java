@@ -1,11 +1,10 @@
 package io.tcpfleet.operator.reconciler;
 
+import io.tcpfleet.operator.api.v1alpha1.Condition;
+import io.tcpfleet.operator.api.v1alpha1.TcpServiceStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
-import io.tcpfleet.operator.api.v1alpha1.Condition;
-import io.tcpfleet.operator.api.v1alpha1.TcpServiceStatus;
 
 /** The Events a status change deserves: computed from the old and new status, so a restart re-emits nothing. */
 public final class StatusEvents {
@@ -20,8 +19,7 @@ public final class StatusEvents {
         }
     }
 
-    private StatusEvents() {
-    }
+    private StatusEvents() {}
 
     public static List<Event> between(TcpServiceStatus before, TcpServiceStatus after) {
         List<Event> events = new ArrayList<>();
@@ -43,16 +41,34 @@ public final class StatusEvents {
         if (changedTo(find(before, Condition.DEGRADED), degraded, Condition.TRUE)) {
             events.add(Event.warning(degraded.get().getReason(), degraded.get().getMessage()));
         }
-        optionalChild(before, after, Condition.MONITORING, TcpServiceStatusAggregator.SERVICE_MONITOR_CRD_MISSING,
-                "MonitoringSkipped", "MonitoringEnabled", events);
-        optionalChild(before, after, Condition.ALERTING, TcpServiceStatusAggregator.PROMETHEUS_RULE_CRD_MISSING,
-                "AlertingSkipped", "AlertingEnabled", events);
+        optionalChild(
+                before,
+                after,
+                Condition.MONITORING,
+                TcpServiceStatusAggregator.SERVICE_MONITOR_CRD_MISSING,
+                "MonitoringSkipped",
+                "MonitoringEnabled",
+                events);
+        optionalChild(
+                before,
+                after,
+                Condition.ALERTING,
+                TcpServiceStatusAggregator.PROMETHEUS_RULE_CRD_MISSING,
+                "AlertingSkipped",
+                "AlertingEnabled",
+                events);
         return events;
     }
 
     /** A Warning when an optional child is skipped for a missing CRD, a Normal Event once it is created after all. */
-    private static void optionalChild(TcpServiceStatus before, TcpServiceStatus after, String type, String crdMissing,
-            String skipped, String enabled, List<Event> events) {
+    private static void optionalChild(
+            TcpServiceStatus before,
+            TcpServiceStatus after,
+            String type,
+            String crdMissing,
+            String skipped,
+            String enabled,
+            List<Event> events) {
         Optional<Condition> old = find(before, type);
         Optional<Condition> now = find(after, type);
         if (reasonChanged(old, now)) {
@@ -66,18 +82,23 @@ public final class StatusEvents {
     }
 
     private static boolean became(Optional<Condition> before, Optional<Condition> after, String status) {
-        return after.isPresent() && status.equals(after.get().getStatus())
+        return after.isPresent()
+                && status.equals(after.get().getStatus())
                 && (before.isEmpty() || !status.equals(before.get().getStatus()));
     }
 
     /** Like became, but also when the reason changes while staying in that status (a new kind of failure). */
     private static boolean changedTo(Optional<Condition> before, Optional<Condition> after, String status) {
-        return became(before, after, status) || (after.isPresent() && status.equals(after.get().getStatus())
-                && !after.get().getReason().equals(before.get().getReason()));
+        return became(before, after, status)
+                || (after.isPresent()
+                        && status.equals(after.get().getStatus())
+                        && !after.get().getReason().equals(before.get().getReason()));
     }
 
     private static boolean reasonChanged(Optional<Condition> before, Optional<Condition> after) {
-        return after.isPresent() && (before.isEmpty() || !after.get().getReason().equals(before.get().getReason()));
+        return after.isPresent()
+                && (before.isEmpty()
+                        || !after.get().getReason().equals(before.get().getReason()));
     }
 
     private static Optional<Condition> find(TcpServiceStatus status, String type) {

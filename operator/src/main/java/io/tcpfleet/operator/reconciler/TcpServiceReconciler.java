@@ -1,10 +1,5 @@
 package io.tcpfleet.operator.reconciler;
 
-import java.net.HttpURLConnection;
-import java.time.Instant;
-import java.util.List;
-import java.util.function.UnaryOperator;
-
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -40,26 +35,42 @@ import io.tcpfleet.operator.model.EffectiveSpec;
 import io.tcpfleet.operator.model.ServerPrometheusRule;
 import io.tcpfleet.operator.model.ServerServiceMonitor;
 import io.tcpfleet.operator.model.TcpServiceResources;
+import java.net.HttpURLConnection;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
 /** Children come from the workflow; this class only turns what they show into status and Events. */
-@Workflow(dependents = {
-        @Dependent(name = TcpServiceReconciler.DEPLOYMENT, type = DeploymentDependent.class),
-        @Dependent(name = TcpServiceReconciler.SERVICE, type = ServiceDependent.class),
-        @Dependent(name = TcpServiceReconciler.METRICS_SERVICE, type = MetricsServiceDependent.class,
-                useEventSourceWithName = TcpServiceReconciler.SERVICE),
-        @Dependent(name = TcpServiceReconciler.PDB, type = PodDisruptionBudgetDependent.class),
-        @Dependent(name = TcpServiceReconciler.SERVICE_MONITOR, type = ServiceMonitorDependent.class,
-                activationCondition = ServiceMonitorCrdPresent.class,
-                reconcilePrecondition = ServiceMonitorWanted.class),
-        @Dependent(name = TcpServiceReconciler.PROMETHEUS_RULE, type = PrometheusRuleDependent.class,
-                activationCondition = PrometheusRuleCrdPresent.class,
-                reconcilePrecondition = PrometheusRuleWanted.class)
-})
+@Workflow(
+        dependents = {
+            @Dependent(name = TcpServiceReconciler.DEPLOYMENT, type = DeploymentDependent.class),
+            @Dependent(name = TcpServiceReconciler.SERVICE, type = ServiceDependent.class),
+            @Dependent(
+                    name = TcpServiceReconciler.METRICS_SERVICE,
+                    type = MetricsServiceDependent.class,
+                    useEventSourceWithName = TcpServiceReconciler.SERVICE),
+            @Dependent(name = TcpServiceReconciler.PDB, type = PodDisruptionBudgetDependent.class),
+            @Dependent(
+                    name = TcpServiceReconciler.SERVICE_MONITOR,
+                    type = ServiceMonitorDependent.class,
+                    activationCondition = ServiceMonitorCrdPresent.class,
+                    reconcilePrecondition = ServiceMonitorWanted.class),
+            @Dependent(
+                    name = TcpServiceReconciler.PROMETHEUS_RULE,
+                    type = PrometheusRuleDependent.class,
+                    activationCondition = PrometheusRuleCrdPresent.class,
+                    reconcilePrecondition = PrometheusRuleWanted.class)
+        })
 @ControllerConfiguration(name = TcpServiceReconciler.NAME, fieldManager = TcpServiceResources.OPERATOR_NAME)
 @RBACRule(apiGroups = "", resources = "events", verbs = RBACVerbs.CREATE)
-@RBACRule(apiGroups = "", resources = "pods", verbs = {RBACVerbs.GET, RBACVerbs.LIST, RBACVerbs.WATCH})
-@RBACRule(apiGroups = "apiextensions.k8s.io", resources = "customresourcedefinitions",
+@RBACRule(
+        apiGroups = "",
+        resources = "pods",
+        verbs = {RBACVerbs.GET, RBACVerbs.LIST, RBACVerbs.WATCH})
+@RBACRule(
+        apiGroups = "apiextensions.k8s.io",
+        resources = "customresourcedefinitions",
         resourceNames = {ServerServiceMonitor.CRD_NAME, ServerPrometheusRule.CRD_NAME},
         verbs = {RBACVerbs.GET, RBACVerbs.LIST, RBACVerbs.WATCH})
 public class TcpServiceReconciler implements Reconciler<TcpService> {
@@ -80,8 +91,8 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
         EffectiveSpec spec = EffectiveSpec.of(tcps.getSpec());
         MonitoringState monitoring = optionalState(spec.serviceMonitor(), SERVICE_MONITOR, context);
         MonitoringState alerting = optionalState(spec.prometheusRule(), PROMETHEUS_RULE, context);
-        TcpServiceStatus next = TcpServiceStatusAggregator.aggregate(tcps, deployment,
-                context.getSecondaryResources(Pod.class), monitoring, alerting, Instant.now());
+        TcpServiceStatus next = TcpServiceStatusAggregator.aggregate(
+                tcps, deployment, context.getSecondaryResources(Pod.class), monitoring, alerting, Instant.now());
         ChildChanges.of(context).tell(context.getClient(), tcps);
         patchIfChanged(tcps, next, context);
         // No requeue while a monitoring CRD is missing: its watch (OptionalCrds) brings every TcpService back.
@@ -90,30 +101,34 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
 
     @Override
     public List<EventSource<?, TcpService>> prepareEventSources(EventSourceContext<TcpService> context) {
-        return List.of(OptionalCrds.eventSource(ServerServiceMonitor.CRD_NAME, context),
+        return List.of(
+                OptionalCrds.eventSource(ServerServiceMonitor.CRD_NAME, context),
                 OptionalCrds.eventSource(ServerPrometheusRule.CRD_NAME, context),
                 FleetPods.eventSource(context));
     }
 
     @Override
-    public ErrorStatusUpdateControl<TcpService> updateErrorStatus(TcpService tcps, Context<TcpService> context,
-            Exception e) {
+    public ErrorStatusUpdateControl<TcpService> updateErrorStatus(
+            TcpService tcps, Context<TcpService> context, Exception e) {
         if (e instanceof KubernetesClientException k && k.getCode() == HttpURLConnection.HTTP_CONFLICT) {
             // reconcile()'s status patch lost its lock (see statusPatch): the TcpService changed while it ran.
             // Not a failure to show in status or Events: JOSDK logs the conflict and retries with the newer one.
             return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
         TcpServiceStatus next = TcpServiceStatusAggregator.withError(tcps, e, Instant.now());
-        ChildChanges.of(context).tell(context.getClient(), tcps);  // what the workflow did before it failed
+        ChildChanges.of(context).tell(context.getClient(), tcps); // what the workflow did before it failed
         try {
             patchIfChanged(tcps, next, context);
         } catch (KubernetesClientException patchFailed) {
             // 409: the TcpService changed meanwhile (see statusPatch); the retry reads it again.
-            LOG.logf(patchFailed.getCode() == HttpURLConnection.HTTP_CONFLICT ? Logger.Level.INFO : Logger.Level.WARN,
+            LOG.logf(
+                    patchFailed.getCode() == HttpURLConnection.HTTP_CONFLICT ? Logger.Level.INFO : Logger.Level.WARN,
                     "status of %s/%s not patched after a failed reconcile, retried with it: %s",
-                    tcps.getMetadata().getNamespace(), tcps.getMetadata().getName(), patchFailed.getMessage());
+                    tcps.getMetadata().getNamespace(),
+                    tcps.getMetadata().getName(),
+                    patchFailed.getMessage());
         }
-        return ErrorStatusUpdateControl.defaultErrorProcessing();  // JOSDK retries the reconcile
+        return ErrorStatusUpdateControl.defaultErrorProcessing(); // JOSDK retries the reconcile
     }
 
     private static void patchIfChanged(TcpService tcps, TcpServiceStatus next, Context<TcpService> context) {
@@ -127,8 +142,8 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
      * the API server refuses (409, see statusPatch) throws before any Event is written, so the retry that follows
      * tells each change once; Events written before the patch were written twice.
      */
-    public static void publish(KubernetesClient client, TcpService tcps, TcpServiceStatus next,
-            UnaryOperator<TcpService> applyStatus) {
+    public static void publish(
+            KubernetesClient client, TcpService tcps, TcpServiceStatus next, UnaryOperator<TcpService> applyStatus) {
         applyStatus.apply(statusPatch(tcps, next));
         for (StatusEvents.Event event : StatusEvents.between(tcps.getStatus(), next)) {
             EventRecorder.record(client, tcps, event.type(), event.reason(), event.message());
@@ -159,7 +174,8 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
         if (!wanted) {
             return MonitoringState.DISABLED;
         }
-        boolean crdPresent = context.managedWorkflowAndDependentResourceContext().getWorkflowReconcileResult()
+        boolean crdPresent = context.managedWorkflowAndDependentResourceContext()
+                .getWorkflowReconcileResult()
                 .flatMap(r -> r.getDependentConditionResult(dependent, Condition.Type.ACTIVATION, Boolean.class))
                 .orElse(Boolean.TRUE);
         return crdPresent ? MonitoringState.ACTIVE : MonitoringState.CRD_MISSING;

@@ -1,13 +1,5 @@
 package io.tcpfleet.operator.reconciler;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
-
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
@@ -17,6 +9,13 @@ import io.tcpfleet.operator.api.v1alpha1.TcpServiceStatus;
 import io.tcpfleet.operator.model.EffectiveSpec;
 import io.tcpfleet.operator.model.PodProblems;
 import io.tcpfleet.operator.model.TcpServiceResources;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The one place status is computed: from the TcpService (spec, generation, previous status) and
@@ -27,14 +26,18 @@ public final class TcpServiceStatusAggregator {
     static final String SERVICE_MONITOR_CRD_MISSING = "ServiceMonitorCrdMissing";
     static final String PROMETHEUS_RULE_CRD_MISSING = "PrometheusRuleCrdMissing";
 
-    private TcpServiceStatusAggregator() {
-    }
+    private TcpServiceStatusAggregator() {}
 
-    public static TcpServiceStatus aggregate(TcpService tcps, Deployment deployment, Collection<Pod> pods,
-            MonitoringState monitoring, MonitoringState alerting, Instant now) {
+    public static TcpServiceStatus aggregate(
+            TcpService tcps,
+            Deployment deployment,
+            Collection<Pod> pods,
+            MonitoringState monitoring,
+            MonitoringState alerting,
+            Instant now) {
         EffectiveSpec spec = EffectiveSpec.of(tcps.getSpec());
-        DeploymentStatus ds = deployment == null || deployment.getStatus() == null
-                ? new DeploymentStatus() : deployment.getStatus();
+        DeploymentStatus ds =
+                deployment == null || deployment.getStatus() == null ? new DeploymentStatus() : deployment.getStatus();
         int desired = spec.replicas();
         int replicas = nz(ds.getReplicas());
         int ready = nz(ds.getReadyReplicas());
@@ -50,28 +53,38 @@ public final class TcpServiceStatusAggregator {
         status.setEndpoint(TcpServiceResources.endpoint(tcps, spec.port()));
 
         List<Condition> next = new ArrayList<>();
-        boolean observed = deployment != null && deployment.getMetadata().getGeneration() != null
+        boolean observed = deployment != null
+                && deployment.getMetadata().getGeneration() != null
                 && Objects.equals(deployment.getMetadata().getGeneration(), ds.getObservedGeneration());
         boolean rolledOut = observed && updated == desired && replicas == desired && available >= desired;
 
         // Looked for only while replicas are missing: then Ready=False and Degraded say why.
-        Optional<PodProblems.Problem> podProblem = deployment == null || ready >= desired
-                ? Optional.empty() : PodProblems.first(pods);
+        Optional<PodProblems.Problem> podProblem =
+                deployment == null || ready >= desired ? Optional.empty() : PodProblems.first(pods);
         if (deployment == null) {
-            next.add(new Condition(Condition.READY, Condition.FALSE, "DeploymentMissing", "the Deployment does not exist yet"));
+            next.add(new Condition(
+                    Condition.READY, Condition.FALSE, "DeploymentMissing", "the Deployment does not exist yet"));
             next.add(new Condition(Condition.PROGRESSING, Condition.TRUE, "Creating", "creating the Deployment"));
         } else {
             next.add(ready(ready, desired, podProblem));
-            next.add(rolledOut
-                    ? new Condition(Condition.PROGRESSING, Condition.FALSE, "RolloutComplete",
-                            updated + "/" + desired + " replicas run the current pod template")
-                    : new Condition(Condition.PROGRESSING, Condition.TRUE, "RollingOut",
-                            updated + "/" + desired + " replicas updated, " + replicas + " running"));
+            next.add(
+                    rolledOut
+                            ? new Condition(
+                                    Condition.PROGRESSING,
+                                    Condition.FALSE,
+                                    "RolloutComplete",
+                                    updated + "/" + desired + " replicas run the current pod template")
+                            : new Condition(
+                                    Condition.PROGRESSING,
+                                    Condition.TRUE,
+                                    "RollingOut",
+                                    updated + "/" + desired + " replicas updated, " + replicas + " running"));
         }
         next.add(degraded(ds, podProblem));
         next.add(monitoring(monitoring));
         next.add(alerting(alerting));
-        status.setConditions(carryTransitionTimes(tcps.getStatus(), next, tcps.getMetadata().getGeneration(), now));
+        status.setConditions(
+                carryTransitionTimes(tcps.getStatus(), next, tcps.getMetadata().getGeneration(), now));
         return status;
     }
 
@@ -88,10 +101,12 @@ public final class TcpServiceStatusAggregator {
             }
         }
         if (previous.condition(Condition.READY).isEmpty()) {
-            next.add(new Condition(Condition.READY, Condition.UNKNOWN, "ReconcileFailed", "see the Degraded condition"));
+            next.add(
+                    new Condition(Condition.READY, Condition.UNKNOWN, "ReconcileFailed", "see the Degraded condition"));
         }
         next.add(new Condition(Condition.DEGRADED, Condition.TRUE, "ReconcileFailed", describe(error)));
-        status.setConditions(carryTransitionTimes(previous, next, tcps.getMetadata().getGeneration(), now));
+        status.setConditions(
+                carryTransitionTimes(previous, next, tcps.getMetadata().getGeneration(), now));
         return status;
     }
 
@@ -100,7 +115,8 @@ public final class TcpServiceStatusAggregator {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        String message =
+                root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
         return message.length() > 1024 ? message.substring(0, 1024) : message;
     }
 
@@ -108,25 +124,31 @@ public final class TcpServiceStatusAggregator {
     private static Condition ready(int ready, int desired, Optional<PodProblems.Problem> podProblem) {
         String replicasReady = ready + "/" + desired + " replicas ready";
         if (ready >= desired) {
-            return new Condition(Condition.READY, Condition.TRUE, desired == 0 ? "ScaledToZero" : "AllReplicasReady",
-                    replicasReady);
+            return new Condition(
+                    Condition.READY, Condition.TRUE, desired == 0 ? "ScaledToZero" : "AllReplicasReady", replicasReady);
         }
-        return new Condition(Condition.READY, Condition.FALSE, "ReplicasNotReady",
+        return new Condition(
+                Condition.READY,
+                Condition.FALSE,
+                "ReplicasNotReady",
                 podProblem.map(p -> replicasReady + ": " + p.message()).orElse(replicasReady));
     }
 
     /** ReplicaFailure (no pod can be created) outranks a pod's problem; ProgressDeadlineExceeded, their symptom, is last. */
     private static Condition degraded(DeploymentStatus ds, Optional<PodProblems.Problem> podProblem) {
         Optional<Condition> replicaFailure = deploymentCondition(ds, "ReplicaFailure", "True", "ReplicaFailure");
-        Optional<Condition> pods = podProblem.map(p -> new Condition(Condition.DEGRADED, Condition.TRUE, p.reason(),
-                p.message()));
-        return replicaFailure.or(() -> pods)
+        Optional<Condition> pods =
+                podProblem.map(p -> new Condition(Condition.DEGRADED, Condition.TRUE, p.reason(), p.message()));
+        return replicaFailure
+                .or(() -> pods)
                 .or(() -> deploymentCondition(ds, "Progressing", "False", "ProgressDeadlineExceeded"))
-                .orElseGet(() -> new Condition(Condition.DEGRADED, Condition.FALSE, "AsExpected", "no failures observed"));
+                .orElseGet(
+                        () -> new Condition(Condition.DEGRADED, Condition.FALSE, "AsExpected", "no failures observed"));
     }
 
     /** Degraded=True with this reason and the Deployment's message, if the Deployment has the condition in that status. */
-    private static Optional<Condition> deploymentCondition(DeploymentStatus ds, String type, String status, String reason) {
+    private static Optional<Condition> deploymentCondition(
+            DeploymentStatus ds, String type, String status, String reason) {
         return ds.getConditions().stream()
                 .filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()))
                 .findFirst()
@@ -135,35 +157,55 @@ public final class TcpServiceStatusAggregator {
 
     private static Condition monitoring(MonitoringState state) {
         return switch (state) {
-            case ACTIVE -> new Condition(Condition.MONITORING, Condition.TRUE, "ServiceMonitorApplied",
-                    "Prometheus scrapes the metrics Service through a ServiceMonitor");
-            case DISABLED -> new Condition(Condition.MONITORING, Condition.FALSE, "Disabled",
-                    "spec.monitoring.serviceMonitor is false");
-            case CRD_MISSING -> new Condition(Condition.MONITORING, Condition.FALSE, SERVICE_MONITOR_CRD_MISSING,
-                    "monitoring skipped: the ServiceMonitor CRD (monitoring.coreos.com/v1) is not installed;"
-                            + " the metrics Service exists and a ServiceMonitor follows once the CRD is installed");
+            case ACTIVE ->
+                new Condition(
+                        Condition.MONITORING,
+                        Condition.TRUE,
+                        "ServiceMonitorApplied",
+                        "Prometheus scrapes the metrics Service through a ServiceMonitor");
+            case DISABLED ->
+                new Condition(
+                        Condition.MONITORING, Condition.FALSE, "Disabled", "spec.monitoring.serviceMonitor is false");
+            case CRD_MISSING ->
+                new Condition(
+                        Condition.MONITORING,
+                        Condition.FALSE,
+                        SERVICE_MONITOR_CRD_MISSING,
+                        "monitoring skipped: the ServiceMonitor CRD (monitoring.coreos.com/v1) is not installed;"
+                                + " the metrics Service exists and a ServiceMonitor follows once the CRD is installed");
         };
     }
 
     private static Condition alerting(MonitoringState state) {
         return switch (state) {
-            case ACTIVE -> new Condition(Condition.ALERTING, Condition.TRUE, "PrometheusRuleApplied",
-                    "this service's alerts are in a PrometheusRule");
-            case DISABLED -> new Condition(Condition.ALERTING, Condition.FALSE, "Disabled",
-                    "spec.monitoring.prometheusRule is false");
-            case CRD_MISSING -> new Condition(Condition.ALERTING, Condition.FALSE, PROMETHEUS_RULE_CRD_MISSING,
-                    "monitoring skipped: the PrometheusRule CRD (monitoring.coreos.com/v1) is not installed;"
-                            + " a PrometheusRule follows once the CRD is installed");
+            case ACTIVE ->
+                new Condition(
+                        Condition.ALERTING,
+                        Condition.TRUE,
+                        "PrometheusRuleApplied",
+                        "this service's alerts are in a PrometheusRule");
+            case DISABLED ->
+                new Condition(
+                        Condition.ALERTING, Condition.FALSE, "Disabled", "spec.monitoring.prometheusRule is false");
+            case CRD_MISSING ->
+                new Condition(
+                        Condition.ALERTING,
+                        Condition.FALSE,
+                        PROMETHEUS_RULE_CRD_MISSING,
+                        "monitoring skipped: the PrometheusRule CRD (monitoring.coreos.com/v1) is not installed;"
+                                + " a PrometheusRule follows once the CRD is installed");
         };
     }
 
-    private static List<Condition> carryTransitionTimes(TcpServiceStatus previous, List<Condition> next,
-            Long generation, Instant now) {
+    private static List<Condition> carryTransitionTimes(
+            TcpServiceStatus previous, List<Condition> next, Long generation, Instant now) {
         String timestamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
         for (Condition c : next) {
             c.setObservedGeneration(generation);
-            Condition before = previous == null ? null : previous.condition(c.getType()).orElse(null);
-            boolean unchanged = before != null && c.getStatus().equals(before.getStatus())
+            Condition before =
+                    previous == null ? null : previous.condition(c.getType()).orElse(null);
+            boolean unchanged = before != null
+                    && c.getStatus().equals(before.getStatus())
                     && before.getLastTransitionTime() != null;
             c.setLastTransitionTime(unchanged ? before.getLastTransitionTime() : timestamp);
         }

@@ -12,8 +12,11 @@ class FleetPodsTest {
 
     @Test
     void aPodBelongsToTheTcpServiceItsLabelNamesInItsNamespace() {
-        Pod pod = new PodBuilder(TestPods.ready("echo-7d9-abc")).editMetadata()
-                .addToLabels("tcpfleet.io/service", "echo").endMetadata().build();
+        Pod pod = new PodBuilder(TestPods.ready("echo-7d9-abc"))
+                .editMetadata()
+                .addToLabels("tcpfleet.io/service", "echo")
+                .endMetadata()
+                .build();
 
         assertThat(FleetPods.tcpService(pod)).containsExactly(new ResourceID("echo", "apps"));
     }
@@ -26,10 +29,14 @@ class FleetPodsTest {
         assertThat(FleetPods.showsProblem(starting)).as("a new pod").isFalse();
         assertThat(FleetPods.showsProblem(pulling)).isTrue();
         assertThat(FleetPods.problemChanged(pulling, starting)).isTrue();
-        assertThat(FleetPods.problemChanged(TestPods.ready("echo-a"), pulling)).as("pulled at last").isTrue();
+        assertThat(FleetPods.problemChanged(TestPods.ready("echo-a"), pulling))
+                .as("pulled at last")
+                .isTrue();
         assertThat(FleetPods.problemChanged(TestPods.ready("echo-a"), starting))
-                .as("readiness comes through the Deployment's status").isFalse();
-        assertThat(FleetPods.problemChanged(TestPods.waiting("echo-a", "ImagePullBackOff", "Back-off pulling image \"x\""),
-                pulling)).isFalse();
+                .as("readiness comes through the Deployment's status")
+                .isFalse();
+        assertThat(FleetPods.problemChanged(
+                        TestPods.waiting("echo-a", "ImagePullBackOff", "Back-off pulling image \"x\""), pulling))
+                .isFalse();
     }
 }

@@ -2,13 +2,6 @@ package io.tcpfleet.operator.dependent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.lang.reflect.Proxy;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -21,6 +14,12 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.SSABasedGener
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.model.ServerDeployment;
 import io.tcpfleet.operator.model.TcpServiceResources;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,7 +46,8 @@ class OwnManagedFieldsTest {
     @Test
     void keepsOnlyTheOperatorsOwnEntryWithTheSameFieldsInTheSameOrder() {
         Deployment original = served();
-        assertThat(original.getMetadata().getManagedFields()).extracting(ManagedFieldsEntry::getManager)
+        assertThat(original.getMetadata().getManagedFields())
+                .extracting(ManagedFieldsEntry::getManager)
                 .containsExactly(TcpServiceResources.OPERATOR_NAME, "kube-controller-manager");
 
         Deployment cached = OwnManagedFields.keep(served(), TcpServiceResources.OPERATOR_NAME);
@@ -68,21 +68,27 @@ class OwnManagedFieldsTest {
         Deployment served = served();
         store.put(store.getKey(served), served);
         assertThat(store.get("bench-scale/echo-0000").getMetadata().getManagedFields())
-                .extracting(ManagedFieldsEntry::getManager).containsExactly(TcpServiceResources.OPERATOR_NAME);
+                .extracting(ManagedFieldsEntry::getManager)
+                .containsExactly(TcpServiceResources.OPERATOR_NAME);
     }
 
     @Test
     void theSlimStoreIsUsedOnlyWhereOneInformerWatches() {
-        assertThat(OwnManagedFieldsStore.fitsOneInformerFor(Set.of(Constants.WATCH_ALL_NAMESPACES))).isTrue();
+        assertThat(OwnManagedFieldsStore.fitsOneInformerFor(Set.of(Constants.WATCH_ALL_NAMESPACES)))
+                .isTrue();
         assertThat(OwnManagedFieldsStore.fitsOneInformerFor(Set.of("apps"))).isTrue();
-        assertThat(OwnManagedFieldsStore.fitsOneInformerFor(Set.of("apps", "db"))).isFalse();
+        assertThat(OwnManagedFieldsStore.fitsOneInformerFor(Set.of("apps", "db")))
+                .isFalse();
     }
 
     @Test
     void leavesAResourceWithoutManagedFieldsAsItIs() {
         Deployment bare = served();
         bare.getMetadata().setManagedFields(null);
-        assertThat(OwnManagedFields.keep(bare, TcpServiceResources.OPERATOR_NAME).getMetadata().getManagedFields()).isNull();
+        assertThat(OwnManagedFields.keep(bare, TcpServiceResources.OPERATOR_NAME)
+                        .getMetadata()
+                        .getManagedFields())
+                .isNull();
     }
 
     @Test
@@ -93,8 +99,11 @@ class OwnManagedFieldsTest {
 
     @Test
     void theServerSideApplyMatcherSeesNoDriftInTheSlimmedDeployment() {
-        assertThat(matcherSays(served())).as("the recorded Deployment matches its TcpService").isTrue();
-        assertThat(matcherSays(OwnManagedFields.keep(served(), TcpServiceResources.OPERATOR_NAME))).isTrue();
+        assertThat(matcherSays(served()))
+                .as("the recorded Deployment matches its TcpService")
+                .isTrue();
+        assertThat(matcherSays(OwnManagedFields.keep(served(), TcpServiceResources.OPERATOR_NAME)))
+                .isTrue();
     }
 
     @Test
@@ -108,17 +117,25 @@ class OwnManagedFieldsTest {
     private static boolean matcherSays(Deployment actual) {
         TcpService tcps = read("tcpservice.json", TcpService.class);
         Deployment desired = ServerDeployment.build(tcps, IMAGE);
-        desired.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder() // as EventfulDependent does
-                .withApiVersion(tcps.getApiVersion()).withKind(tcps.getKind()).withName(tcps.getMetadata().getName())
-                .withUid(tcps.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build()));
-        return SSABasedGenericKubernetesResourceMatcher.<Deployment>getInstance().matches(actual, desired, context());
+        desired.getMetadata()
+                .setOwnerReferences(List.of(
+                        new OwnerReferenceBuilder() // as EventfulDependent does
+                                .withApiVersion(tcps.getApiVersion())
+                                .withKind(tcps.getKind())
+                                .withName(tcps.getMetadata().getName())
+                                .withUid(tcps.getMetadata().getUid())
+                                .withController(true)
+                                .withBlockOwnerDeletion(true)
+                                .build()));
+        return SSABasedGenericKubernetesResourceMatcher.<Deployment>getInstance()
+                .matches(actual, desired, context());
     }
 
     /** The two things the matcher asks of its Context: the field manager and the client's serialization. */
     @SuppressWarnings("unchecked")
     private static Context<TcpService> context() {
-        ControllerConfiguration<TcpService> config = proxy(ControllerConfiguration.class,
-                Map.of("fieldManager", TcpServiceResources.OPERATOR_NAME));
+        ControllerConfiguration<TcpService> config =
+                proxy(ControllerConfiguration.class, Map.of("fieldManager", TcpServiceResources.OPERATOR_NAME));
         KubernetesClient client = proxy(KubernetesClient.class, Map.of("getKubernetesSerialization", JSON));
         return proxy(Context.class, Map.of("getControllerConfiguration", config, "getClient", client));
     }

@@ -1,21 +1,18 @@
 package io.tcpfleet.operator.it;
 
+import io.tcpfleet.testkit.LocalCluster;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.tcpfleet.testkit.LocalCluster;
-
 /** The real kubectl against the local control plane, as a user would type it. */
 final class Kubectl {
 
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 
-    private Kubectl() {
-    }
+    private Kubectl() {}
 
     static Result run(String... args) {
         List<String> cmd = new ArrayList<>();
@@ -23,7 +20,8 @@ final class Kubectl {
         cmd.addAll(List.of(args));
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            pb.environment().put("KUBECONFIG", LocalCluster.shared().kubeconfig().toString());
+            pb.environment()
+                    .put("KUBECONFIG", LocalCluster.shared().kubeconfig().toString());
             Process p = pb.start();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(5, TimeUnit.MINUTES)) {

@@ -4,8 +4,6 @@ import static io.tcpfleet.operator.it.TcpServices.await;
 import static io.tcpfleet.operator.it.TcpServices.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,6 +13,7 @@ import io.tcpfleet.operator.model.ServerServices;
 import io.tcpfleet.operator.model.TcpServiceResources;
 import io.tcpfleet.testkit.ClusterExtension;
 import io.tcpfleet.testkit.TestNamespace;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -29,9 +28,21 @@ class MetricsServiceIT {
         awaitCondition(client, ns.name(), "fresh", Condition.READY, Condition.TRUE);
         assertThat(metricsService(client, ns, "fresh").getSpec().getClusterIP()).isEqualTo("None");
         // What Prometheus reads for a ServiceMonitor: the endpoints of the metrics Service.
-        await("both pods behind fresh-metrics").until(() -> client.discovery().v1().endpointSlices()
-                .inNamespace(ns.name()).withLabel("kubernetes.io/service-name", "fresh-metrics").list().getItems()
-                .stream().mapToLong(slice -> slice.getEndpoints() == null ? 0 : slice.getEndpoints().size()).sum() == 2);
+        await("both pods behind fresh-metrics")
+                .until(() -> client
+                                .discovery()
+                                .v1()
+                                .endpointSlices()
+                                .inNamespace(ns.name())
+                                .withLabel("kubernetes.io/service-name", "fresh-metrics")
+                                .list()
+                                .getItems()
+                                .stream()
+                                .mapToLong(slice -> slice.getEndpoints() == null
+                                        ? 0
+                                        : slice.getEndpoints().size())
+                                .sum()
+                        == 2);
     }
 
     @Test
@@ -41,22 +52,35 @@ class MetricsServiceIT {
         OperatorProcess.restart(() -> {
             TcpService tcps = TcpServices.create(client, ns.name(), "legacy", s -> s.setReplicas(1));
             Service earlier = ServerServices.metrics(tcps, true);
-            earlier.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder()
-                    .withApiVersion(tcps.getApiVersion()).withKind(tcps.getKind())
-                    .withName("legacy").withUid(tcps.getMetadata().getUid())
-                    .withController(true).withBlockOwnerDeletion(true).build()));
-            client.resource(earlier).fieldManager(TcpServiceResources.OPERATOR_NAME).forceConflicts().serverSideApply();
+            earlier.getMetadata()
+                    .setOwnerReferences(List.of(new OwnerReferenceBuilder()
+                            .withApiVersion(tcps.getApiVersion())
+                            .withKind(tcps.getKind())
+                            .withName("legacy")
+                            .withUid(tcps.getMetadata().getUid())
+                            .withController(true)
+                            .withBlockOwnerDeletion(true)
+                            .build()));
+            client.resource(earlier)
+                    .fieldManager(TcpServiceResources.OPERATOR_NAME)
+                    .forceConflicts()
+                    .serverSideApply();
         });
         String clusterIp = metricsService(client, ns, "legacy").getSpec().getClusterIP();
         assertThat(clusterIp).isNotEqualTo("None");
 
         awaitCondition(client, ns.name(), "legacy", Condition.READY, Condition.TRUE);
         TcpService settled = awaitCondition(client, ns.name(), "legacy", Condition.PROGRESSING, Condition.FALSE);
-        assertThat(TcpServices.condition(settled, Condition.DEGRADED).getStatus()).isEqualTo(Condition.FALSE);
-        assertThat(metricsService(client, ns, "legacy").getSpec().getClusterIP()).isEqualTo(clusterIp);
+        assertThat(TcpServices.condition(settled, Condition.DEGRADED).getStatus())
+                .isEqualTo(Condition.FALSE);
+        assertThat(metricsService(client, ns, "legacy").getSpec().getClusterIP())
+                .isEqualTo(clusterIp);
     }
 
     private static Service metricsService(KubernetesClient client, TestNamespace ns, String tcps) {
-        return client.services().inNamespace(ns.name()).withName(tcps + "-metrics").get();
+        return client.services()
+                .inNamespace(ns.name())
+                .withName(tcps + "-metrics")
+                .get();
     }
 }

@@ -1,5 +1,6 @@
 package io.tcpfleet.operator.it;
 
+import io.tcpfleet.testkit.LocalCluster;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -14,8 +15,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import io.tcpfleet.testkit.LocalCluster;
 import org.awaitility.Awaitility;
 
 /**
@@ -87,9 +86,12 @@ final class OperatorProcess implements AutoCloseable {
                     // Every request as the operator's ServiceAccount: the committed RBAC is what is tested.
                     "-Dkubernetes.impersonate.username=" + OperatorRbac.USER,
                     "-Dtcpfleet.operator.server-image=" + TEST_IMAGE,
-                    "-jar", JAR.toString()));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().put("KUBECONFIG", LocalCluster.shared().kubeconfig().toString());
+                    "-jar",
+                    JAR.toString()));
+            ProcessBuilder pb =
+                    new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment()
+                    .put("KUBECONFIG", LocalCluster.shared().kubeconfig().toString());
             OperatorProcess op = new OperatorProcess(pb.start(), port, log);
             op.awaitReady();
             return op;
@@ -101,12 +103,15 @@ final class OperatorProcess implements AutoCloseable {
     private void awaitReady() {
         HttpClient http = HttpClient.newHttpClient();
         Awaitility.await("operator " + log + " ready on /q/health/ready")
-                .atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("operator exited " + process.exitValue() + ", see " + log);
                     }
-                    return get(http, "/q/health/ready").map(r -> r.statusCode() == 200).orElse(false);
+                    return get(http, "/q/health/ready")
+                            .map(r -> r.statusCode() == 200)
+                            .orElse(false);
                 });
     }
 
@@ -117,8 +122,11 @@ final class OperatorProcess implements AutoCloseable {
 
     private Optional<HttpResponse<String>> get(HttpClient http, String path) {
         try {
-            return Optional.of(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()));
+            return Optional.of(http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
         } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {

@@ -3,10 +3,6 @@ package io.tcpfleet.operator.it;
 import static io.tcpfleet.operator.it.TcpServices.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -15,6 +11,9 @@ import io.tcpfleet.operator.api.v1alpha1.Condition;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.testkit.ClusterExtension;
 import io.tcpfleet.testkit.TestNamespace;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -33,24 +32,36 @@ class OperatorRestartIT {
         try (Watch watch = TcpServices.get(client, ns.name(), "steady").watch(new Watcher<>() {
             @Override
             public void eventReceived(Action action, TcpService t) {
-                seen.add(String.valueOf(TcpServices.condition(t, Condition.READY).getStatus()));
+                seen.add(
+                        String.valueOf(TcpServices.condition(t, Condition.READY).getStatus()));
             }
 
             @Override
-            public void onClose(WatcherException cause) {
-            }
+            public void onClose(WatcherException cause) {}
         })) {
-            String settled = TcpServices.get(client, ns.name(), "steady").get().getMetadata().getResourceVersion();
-            OperatorProcess op = OperatorProcess.restart(() -> { });
-            assertThat(OperatorProcess.lastStopWasClean).as("the old operator exited on SIGTERM by itself").isTrue();
+            String settled = TcpServices.get(client, ns.name(), "steady")
+                    .get()
+                    .getMetadata()
+                    .getResourceVersion();
+            OperatorProcess op = OperatorProcess.restart(() -> {});
+            assertThat(OperatorProcess.lastStopWasClean)
+                    .as("the old operator exited on SIGTERM by itself")
+                    .isTrue();
             // The new operator reconciles every TcpService when it starts; finding the status it would
             // write already there, it must write nothing.
-            TcpServices.await("the new operator reconciled steady").until(() -> op.get("/q/metrics")
-                    .map(r -> r.body().lines().anyMatch(l -> l.startsWith("reconciliations_success_total")
-                            && l.contains("namespace=\"" + ns.name() + "\"")))
-                    .orElse(false));
-            assertThat(TcpServices.get(client, ns.name(), "steady").get().getMetadata().getResourceVersion())
-                    .as("status is patched only when it changed").isEqualTo(settled);
+            TcpServices.await("the new operator reconciled steady")
+                    .until(() -> op.get("/q/metrics")
+                            .map(r -> r.body()
+                                    .lines()
+                                    .anyMatch(l -> l.startsWith("reconciliations_success_total")
+                                            && l.contains("namespace=\"" + ns.name() + "\"")))
+                            .orElse(false));
+            assertThat(TcpServices.get(client, ns.name(), "steady")
+                            .get()
+                            .getMetadata()
+                            .getResourceVersion())
+                    .as("status is patched only when it changed")
+                    .isEqualTo(settled);
         }
         TcpService after = TcpServices.get(client, ns.name(), "steady").get();
         assertThat(seen).as("Ready as seen by a watcher across the restart").allMatch(Condition.TRUE::equals);
@@ -61,6 +72,8 @@ class OperatorRestartIT {
             transitions.add(c.getType() + "@" + now.getLastTransitionTime());
             assertThat(now.getLastTransitionTime()).as(c.getType()).isEqualTo(c.getLastTransitionTime());
         }
-        assertThat(transitions).as("Ready, Progressing, Degraded, Monitoring, Alerting").hasSize(5);
+        assertThat(transitions)
+                .as("Ready, Progressing, Degraded, Monitoring, Alerting")
+                .hasSize(5);
     }
 }

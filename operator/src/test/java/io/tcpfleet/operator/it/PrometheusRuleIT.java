@@ -4,15 +4,14 @@ import static io.tcpfleet.operator.it.TcpServices.await;
 import static io.tcpfleet.operator.it.TcpServices.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-import java.util.Map;
-
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tcpfleet.operator.api.v1alpha1.Condition;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.testkit.ClusterExtension;
 import io.tcpfleet.testkit.TestNamespace;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -31,11 +30,19 @@ class PrometheusRuleIT {
         TcpServices.create(client, ns.name(), "alerted", s -> s.setReplicas(1));
 
         TcpService skipped = awaitCondition(client, ns.name(), "alerted", Condition.READY, Condition.TRUE);
-        await("alerting reported skipped").until(() -> "PrometheusRuleCrdMissing".equals(
-                TcpServices.condition(TcpServices.get(client, ns.name(), "alerted").get(), Condition.ALERTING).getReason()));
-        assertThat(TcpServices.condition(TcpServices.get(client, ns.name(), "alerted").get(), Condition.ALERTING)
-                .getMessage()).startsWith("monitoring skipped");
-        await("Warning event").until(() -> TcpServiceLifecycleIT.events(ns.name(), "alerted").contains("AlertingSkipped"));
+        await("alerting reported skipped")
+                .until(() -> "PrometheusRuleCrdMissing"
+                        .equals(TcpServices.condition(
+                                        TcpServices.get(client, ns.name(), "alerted")
+                                                .get(),
+                                        Condition.ALERTING)
+                                .getReason()));
+        assertThat(TcpServices.condition(
+                                TcpServices.get(client, ns.name(), "alerted").get(), Condition.ALERTING)
+                        .getMessage())
+                .startsWith("monitoring skipped");
+        await("Warning event")
+                .until(() -> TcpServiceLifecycleIT.events(ns.name(), "alerted").contains("AlertingSkipped"));
         String readySince = TcpServices.condition(skipped, Condition.READY).getLastTransitionTime();
 
         TestCluster.installPrometheusRuleCrd(client);
@@ -46,25 +53,32 @@ class PrometheusRuleIT {
             assertThat(r.getName()).isEqualTo("alerted");
             assertThat(r.getController()).isTrue();
         });
-        assertThat(rule.getMetadata().getLabels()).containsEntry("tcpfleet.io/service", "alerted")
+        assertThat(rule.getMetadata().getLabels())
+                .containsEntry("tcpfleet.io/service", "alerted")
                 .containsEntry("app.kubernetes.io/managed-by", "tcpfleet-operator");
-        assertThat(expressions(rule)).isNotEmpty()
+        assertThat(expressions(rule))
+                .isNotEmpty()
                 .allSatisfy(e -> assertThat(e).contains("namespace=\"" + ns.name() + "\""));
         TcpService enabled = awaitCondition(client, ns.name(), "alerted", Condition.ALERTING, Condition.TRUE);
-        assertThat(TcpServices.condition(enabled, Condition.READY).getLastTransitionTime()).isEqualTo(readySince);
+        assertThat(TcpServices.condition(enabled, Condition.READY).getLastTransitionTime())
+                .isEqualTo(readySince);
         assertThat(TcpServiceLifecycleIT.events(ns.name(), "alerted")).contains("AlertingEnabled");
     }
 
     @SuppressWarnings("unchecked")
     private static List<String> expressions(GenericKubernetesResource rule) {
-        List<Map<String, Object>> groups = (List<Map<String, Object>>) ((Map<String, Object>) rule.getAdditionalProperties()
-                .get("spec")).get("groups");
-        return groups.stream().flatMap(g -> ((List<Map<String, Object>>) g.get("rules")).stream())
-                .map(r -> String.valueOf(r.get("expr"))).toList();
+        List<Map<String, Object>> groups = (List<Map<String, Object>>)
+                ((Map<String, Object>) rule.getAdditionalProperties().get("spec")).get("groups");
+        return groups.stream()
+                .flatMap(g -> ((List<Map<String, Object>>) g.get("rules")).stream())
+                .map(r -> String.valueOf(r.get("expr")))
+                .toList();
     }
 
     private static GenericKubernetesResource prometheusRule(KubernetesClient client, TestNamespace ns) {
         return client.genericKubernetesResources("monitoring.coreos.com/v1", "PrometheusRule")
-                .inNamespace(ns.name()).withName("alerted").get();
+                .inNamespace(ns.name())
+                .withName("alerted")
+                .get();
     }
 }

@@ -2,6 +2,10 @@ package io.tcpfleet.operator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.tcpfleet.testkit.LocalCluster;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -9,12 +13,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.tcpfleet.testkit.LocalCluster;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,21 +32,30 @@ class RbacIT {
     @Test
     void everyKindTheCodeTouchesIsGranted() throws IOException {
         Set<String> committed = kinds(OperatorRbac.load().stream()
-                .filter(ClusterRole.class::isInstance).map(ClusterRole.class::cast).toList());
+                .filter(ClusterRole.class::isInstance)
+                .map(ClusterRole.class::cast)
+                .toList());
         Set<String> generated;
-        try (KubernetesClient client = LocalCluster.shared().newClient(); InputStream in = Files.newInputStream(GENERATED)) {
+        try (KubernetesClient client = LocalCluster.shared().newClient();
+                InputStream in = Files.newInputStream(GENERATED)) {
             generated = kinds(client.load(in).items().stream()
-                    .filter(ClusterRole.class::isInstance).map(ClusterRole.class::cast)
-                    .filter(r -> r.getMetadata().getName().equals("tcpservice-cluster-role")).toList());
+                    .filter(ClusterRole.class::isInstance)
+                    .map(ClusterRole.class::cast)
+                    .filter(r -> r.getMetadata().getName().equals("tcpservice-cluster-role"))
+                    .toList());
         }
-        assertThat(generated).as("the role generated from the code, " + GENERATED).isNotEmpty();
+        assertThat(generated)
+                .as("the role generated from the code, " + GENERATED)
+                .isNotEmpty();
         assertThat(committed)
-                .as("deploy/rbac/clusterrole.yaml lacks kinds the code now touches: add them with the least verbs that work")
+                .as(
+                        "deploy/rbac/clusterrole.yaml lacks kinds the code now touches: add them with the least verbs that work")
                 .containsAll(generated);
     }
 
     private static Set<String> kinds(List<ClusterRole> roles) {
-        return roles.stream().flatMap(r -> r.getRules().stream())
+        return roles.stream()
+                .flatMap(r -> r.getRules().stream())
                 .flatMap((PolicyRule rule) -> rule.getApiGroups().stream()
                         .flatMap(g -> rule.getResources().stream().map(res -> g + "/" + res)))
                 .collect(Collectors.toSet());
@@ -56,42 +63,44 @@ class RbacIT {
 
     @ParameterizedTest(name = "{0} {1} in {2}: {3}")
     @CsvSource({
-            "watch, tcpservices.tcpfleet.io, apps, yes",
-            "patch, tcpservices.tcpfleet.io --subresource=status, apps, yes",
-            "create, deployments.apps, apps, yes",
-            "patch, deployments.apps, apps, yes",
-            "create, events, apps, yes",
-            "update, leases.coordination.k8s.io, tcpfleet-system, yes",
-            "update, tcpservices.tcpfleet.io, apps, no",
-            "delete, deployments.apps, apps, no",
-            "delete, services, apps, no",
-            "get, secrets, apps, no",
-            "get, pods, apps, yes",
-            "list, pods, apps, yes",
-            "watch, pods, apps, yes",
-            "create, pods, apps, no",
-            "delete, pods, apps, no",
-            "patch, pods --subresource=status, apps, no",
-            "get, pods --subresource=log, apps, no",
-            "update, leases.coordination.k8s.io, kube-system, no",
-            "get, customresourcedefinitions.apiextensions.k8s.io/tcpservices.tcpfleet.io, '', no",
-            "create, prometheusrules.monitoring.coreos.com, apps, yes",
-            "patch, prometheusrules.monitoring.coreos.com, apps, yes",
-            "delete, prometheusrules.monitoring.coreos.com, apps, yes",
-            "update, prometheusrules.monitoring.coreos.com, apps, no",
+        "watch, tcpservices.tcpfleet.io, apps, yes",
+        "patch, tcpservices.tcpfleet.io --subresource=status, apps, yes",
+        "create, deployments.apps, apps, yes",
+        "patch, deployments.apps, apps, yes",
+        "create, events, apps, yes",
+        "update, leases.coordination.k8s.io, tcpfleet-system, yes",
+        "update, tcpservices.tcpfleet.io, apps, no",
+        "delete, deployments.apps, apps, no",
+        "delete, services, apps, no",
+        "get, secrets, apps, no",
+        "get, pods, apps, yes",
+        "list, pods, apps, yes",
+        "watch, pods, apps, yes",
+        "create, pods, apps, no",
+        "delete, pods, apps, no",
+        "patch, pods --subresource=status, apps, no",
+        "get, pods --subresource=log, apps, no",
+        "update, leases.coordination.k8s.io, kube-system, no",
+        "get, customresourcedefinitions.apiextensions.k8s.io/tcpservices.tcpfleet.io, '', no",
+        "create, prometheusrules.monitoring.coreos.com, apps, yes",
+        "patch, prometheusrules.monitoring.coreos.com, apps, yes",
+        "delete, prometheusrules.monitoring.coreos.com, apps, yes",
+        "update, prometheusrules.monitoring.coreos.com, apps, no",
     })
     void theOperatorMayDoWhatItNeedsAndNoMore(String verb, String resource, String namespace, String expected) {
-        assertThat(canI(verb, resource, namespace)).as(String.join(" ", verb, resource, namespace)).isEqualTo(expected);
+        assertThat(canI(verb, resource, namespace))
+                .as(String.join(" ", verb, resource, namespace))
+                .isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "{0} {1}: {2}")
     @CsvSource({
-            "watch, customresourcedefinitions.apiextensions.k8s.io/servicemonitors.monitoring.coreos.com, yes",
-            "list, customresourcedefinitions.apiextensions.k8s.io/prometheusrules.monitoring.coreos.com, yes",
-            "get, customresourcedefinitions.apiextensions.k8s.io/servicemonitors.monitoring.coreos.com, yes",
-            "watch, customresourcedefinitions.apiextensions.k8s.io/alertmanagers.monitoring.coreos.com, no",
-            "list, customresourcedefinitions.apiextensions.k8s.io, no",
-            "watch, customresourcedefinitions.apiextensions.k8s.io, no",
+        "watch, customresourcedefinitions.apiextensions.k8s.io/servicemonitors.monitoring.coreos.com, yes",
+        "list, customresourcedefinitions.apiextensions.k8s.io/prometheusrules.monitoring.coreos.com, yes",
+        "get, customresourcedefinitions.apiextensions.k8s.io/servicemonitors.monitoring.coreos.com, yes",
+        "watch, customresourcedefinitions.apiextensions.k8s.io/alertmanagers.monitoring.coreos.com, no",
+        "list, customresourcedefinitions.apiextensions.k8s.io, no",
+        "watch, customresourcedefinitions.apiextensions.k8s.io, no",
     })
     void itMayWatchTheServiceMonitorAndPrometheusRuleCrdsButNoOtherCrd(String verb, String resource, String expected) {
         assertThat(canI(verb, resource, "")).as(verb + " " + resource).isEqualTo(expected);
@@ -106,7 +115,11 @@ class RbacIT {
         }
         args.add("--as=" + OperatorRbac.USER);
         Kubectl.Result r = Kubectl.run(args.toArray(String[]::new));
-        return r.output().lines().map(String::trim).filter(l -> l.equals("yes") || l.equals("no")).findFirst()
+        return r.output()
+                .lines()
+                .map(String::trim)
+                .filter(l -> l.equals("yes") || l.equals("no"))
+                .findFirst()
                 .orElse(r.output());
     }
 }

@@ -2,23 +2,6 @@ package io.tcpfleet.operator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.util.stream.Stream;
-
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -32,6 +15,21 @@ import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.api.v1alpha1.TcpServiceSpec;
 import io.tcpfleet.operator.api.v1alpha1.Upstream;
 import io.tcpfleet.operator.model.ServerDeployment;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,7 +47,7 @@ class ServerContractIT {
 
     static Stream<Arguments> specs() {
         return Stream.of(
-                Arguments.of("defaults", (Consumer<TcpServiceSpec>) s -> { }),
+                Arguments.of("defaults", (Consumer<TcpServiceSpec>) s -> {}),
                 Arguments.of("proxy", (Consumer<TcpServiceSpec>) s -> {
                     s.setHandler("proxy");
                     s.setUpstream(new Upstream("127.0.0.1", 6379, "250ms"));
@@ -83,19 +81,29 @@ class ServerContractIT {
     @MethodSource("specs")
     void theServerStartsWithTheOperatorsEnvironment(String name, Consumer<TcpServiceSpec> customize, @TempDir Path tmp)
             throws Exception {
-        assertThat(SERVER_JAR).as("built by the server module (mvn package -pl server)").exists();
+        assertThat(SERVER_JAR)
+                .as("built by the server module (mvn package -pl server)")
+                .exists();
         TcpService tcps = new TcpService();
-        tcps.setMetadata(new ObjectMetaBuilder().withName("contract").withNamespace("apps").build());
+        tcps.setMetadata(new ObjectMetaBuilder()
+                .withName("contract")
+                .withNamespace("apps")
+                .build());
         tcps.setSpec(new TcpServiceSpec());
         customize.accept(tcps.getSpec());
         Deployment d = ServerDeployment.build(tcps, "unused:1");
-        List<EnvVar> env = d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+        List<EnvVar> env =
+                d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
 
         int port = freePort();
         int adminPort = freePort();
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "-jar", SERVER_JAR.toString())
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("server.log").toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx64m",
+                        "-jar",
+                        SERVER_JAR.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("server.log").toFile());
         Map<String, String> processEnv = pb.environment();
         processEnv.keySet().removeIf(k -> k.startsWith("TCPFLEET_") || k.equals("JAVA_TOOL_OPTIONS"));
         for (EnvVar e : env) {
@@ -110,7 +118,8 @@ class ServerContractIT {
         Process server = pb.start();
         try {
             HttpClient http = HttpClient.newHttpClient();
-            Awaitility.await(name + ": server ready on /health/ready").atMost(Duration.ofMinutes(1))
+            Awaitility.await(name + ": server ready on /health/ready")
+                    .atMost(Duration.ofMinutes(1))
                     .pollInterval(Duration.ofMillis(200))
                     .until(() -> {
                         if (!server.isAlive()) {
@@ -118,9 +127,13 @@ class ServerContractIT {
                                     + Files.readString(tmp.resolve("server.log")));
                         }
                         try {
-                            return http.send(HttpRequest.newBuilder(
-                                    URI.create("http://127.0.0.1:" + adminPort + "/health/ready")).build(),
-                                    HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                            return http.send(
+                                                    HttpRequest.newBuilder(URI.create(
+                                                                    "http://127.0.0.1:" + adminPort + "/health/ready"))
+                                                            .build(),
+                                                    HttpResponse.BodyHandlers.ofString())
+                                            .statusCode()
+                                    == 200;
                         } catch (IOException notListeningYet) {
                             return false;
                         }

@@ -4,9 +4,6 @@ import static io.tcpfleet.operator.it.TcpServices.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.List;
-import java.util.UUID;
-
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -18,6 +15,8 @@ import io.tcpfleet.operator.model.TcpServiceResources;
 import io.tcpfleet.operator.reconciler.TcpServiceReconciler;
 import io.tcpfleet.testkit.ClusterExtension;
 import io.tcpfleet.testkit.TestNamespace;
+import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,9 +36,13 @@ class StatusPatchIT {
     }
 
     private static TcpService apply(KubernetesClient client, TcpService patch) {
-        return client.resource(patch).subresource("status").patch(new PatchContext.Builder()
-                .withPatchType(PatchType.SERVER_SIDE_APPLY).withForce(true)
-                .withFieldManager(TcpServiceResources.OPERATOR_NAME).build());
+        return client.resource(patch)
+                .subresource("status")
+                .patch(new PatchContext.Builder()
+                        .withPatchType(PatchType.SERVER_SIDE_APPLY)
+                        .withForce(true)
+                        .withFieldManager(TcpServiceResources.OPERATOR_NAME)
+                        .build());
     }
 
     private static TcpServiceStatus observed(long generation) {
@@ -58,18 +61,22 @@ class StatusPatchIT {
     @Test
     void aRefusedStatusPatchWritesNoEventSoTheRetryTellsTheChangeOnce(KubernetesClient client, TestNamespace ns) {
         TcpService read = TcpServices.create(client, ns.name(), "told", s -> s.setReplicas(1));
-        TcpServices.get(client, ns.name(), "told").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":2}}");
+        TcpServices.get(client, ns.name(), "told")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":2}}");
         String message = "told once " + UUID.randomUUID();
 
-        assertThatThrownBy(() -> TcpServiceReconciler.publish(client, read, degraded(1, message), p -> apply(client, p)))
-                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
+        assertThatThrownBy(
+                        () -> TcpServiceReconciler.publish(client, read, degraded(1, message), p -> apply(client, p)))
+                .isInstanceOfSatisfying(
+                        KubernetesClientException.class,
+                        e -> assertThat(e.getCode()).isEqualTo(409));
 
         // The retry reads the TcpService again (retried itself: an operator of another test may write meanwhile).
         await("status of the current TcpService published").until(() -> {
             TcpService now = TcpServices.get(client, ns.name(), "told").get();
             try {
-                TcpServiceReconciler.publish(client, now, degraded(now.getMetadata().getGeneration(), message),
-                        p -> apply(client, p));
+                TcpServiceReconciler.publish(
+                        client, now, degraded(now.getMetadata().getGeneration(), message), p -> apply(client, p));
                 return true;
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409) {
@@ -91,15 +98,21 @@ class StatusPatchIT {
     @Test
     void isRefusedOnceTheSpecChangedSinceTheReconcileReadIt(KubernetesClient client, TestNamespace ns) {
         TcpService read = TcpServices.create(client, ns.name(), "locked", s -> s.setReplicas(1));
-        TcpServices.get(client, ns.name(), "locked").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":2}}");
+        TcpServices.get(client, ns.name(), "locked")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":2}}");
 
         assertThatThrownBy(() -> apply(client, TcpServiceReconciler.statusPatch(read, observed(1))))
-                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
+                .isInstanceOfSatisfying(
+                        KubernetesClientException.class,
+                        e -> assertThat(e.getCode()).isEqualTo(409));
 
         // The TcpService as it is now takes the patch (retried: an operator of another test may write meanwhile).
         await("status patch of the current TcpService lands").until(() -> {
             TcpService now = TcpServices.get(client, ns.name(), "locked").get();
-            TcpService applied = apply(client, TcpServiceReconciler.statusPatch(now, observed(now.getMetadata().getGeneration())));
+            TcpService applied = apply(
+                    client,
+                    TcpServiceReconciler.statusPatch(
+                            now, observed(now.getMetadata().getGeneration())));
             return applied.getStatus().getObservedGeneration() == 2L;
         });
     }

@@ -4,16 +4,11 @@ import static io.tcpfleet.operator.it.TcpServices.await;
 import static io.tcpfleet.operator.it.TcpServices.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -25,6 +20,10 @@ import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.model.TcpServiceResources;
 import io.tcpfleet.testkit.ClusterExtension;
 import io.tcpfleet.testkit.TestNamespace;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,13 +59,35 @@ class TcpServiceLifecycleIT {
     @Test
     void createsEveryChildOwnedAndLabelled(KubernetesClient client, TestNamespace ns) {
         TcpService tcps = TcpServices.create(client, ns.name(), "echo", s -> s.setReplicas(2));
-        await("children of echo").until(() -> deployment(client, ns.name(), "echo") != null
-                && client.services().inNamespace(ns.name()).withName("echo-metrics").get() != null
-                && client.policy().v1().podDisruptionBudget().inNamespace(ns.name()).withName("echo").get() != null);
+        await("children of echo")
+                .until(() -> deployment(client, ns.name(), "echo") != null
+                        && client.services()
+                                        .inNamespace(ns.name())
+                                        .withName("echo-metrics")
+                                        .get()
+                                != null
+                        && client.policy()
+                                        .v1()
+                                        .podDisruptionBudget()
+                                        .inNamespace(ns.name())
+                                        .withName("echo")
+                                        .get()
+                                != null);
         assertOwnedAndLabelled(deployment(client, ns.name(), "echo"), tcps);
-        assertOwnedAndLabelled(client.services().inNamespace(ns.name()).withName("echo").get(), tcps);
-        assertOwnedAndLabelled(client.services().inNamespace(ns.name()).withName("echo-metrics").get(), tcps);
-        PodDisruptionBudget pdb = client.policy().v1().podDisruptionBudget().inNamespace(ns.name()).withName("echo").get();
+        assertOwnedAndLabelled(
+                client.services().inNamespace(ns.name()).withName("echo").get(), tcps);
+        assertOwnedAndLabelled(
+                client.services()
+                        .inNamespace(ns.name())
+                        .withName("echo-metrics")
+                        .get(),
+                tcps);
+        PodDisruptionBudget pdb = client.policy()
+                .v1()
+                .podDisruptionBudget()
+                .inNamespace(ns.name())
+                .withName("echo")
+                .get();
         assertOwnedAndLabelled(pdb, tcps);
         assertThat(pdb.getSpec().getUnhealthyPodEvictionPolicy()).isEqualTo("AlwaysAllow");
         Deployment d = deployment(client, ns.name(), "echo");
@@ -74,23 +95,37 @@ class TcpServiceLifecycleIT {
             assertThat(f.getManager()).isEqualTo("tcpfleet-operator");
             assertThat(f.getOperation()).isEqualTo("Apply");
         });
-        assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(OperatorProcess.TEST_IMAGE);
-        assertThat(client.services().inNamespace(ns.name()).withName("echo").get().getSpec().getPorts())
-                .extracting(p -> p.getName()).containsExactly("tcp");
+        assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo(OperatorProcess.TEST_IMAGE);
+        assertThat(client.services()
+                        .inNamespace(ns.name())
+                        .withName("echo")
+                        .get()
+                        .getSpec()
+                        .getPorts())
+                .extracting(p -> p.getName())
+                .containsExactly("tcp");
     }
 
     @Test
     void becomesReadyForKubectlWaitOncePodsAreReady(KubernetesClient client, TestNamespace ns) {
         TcpServices.create(client, ns.name(), "ready", s -> s.setReplicas(3));
-        Kubectl.Result wait = Kubectl.run("wait", "--for=condition=Ready", "tcps/ready", "-n", ns.name(), "--timeout=180s");
+        Kubectl.Result wait =
+                Kubectl.run("wait", "--for=condition=Ready", "tcps/ready", "-n", ns.name(), "--timeout=180s");
         assertThat(wait.exitCode()).as(wait.output()).isZero();
         TcpService tcps = TcpServices.get(client, ns.name(), "ready").get();
         assertThat(tcps.getStatus().getReadyReplicas()).isEqualTo(3);
-        assertThat(tcps.getStatus().getObservedGeneration()).isEqualTo(tcps.getMetadata().getGeneration());
+        assertThat(tcps.getStatus().getObservedGeneration())
+                .isEqualTo(tcps.getMetadata().getGeneration());
         assertThat(tcps.getStatus().getSelector()).isEqualTo("tcpfleet.io/service=ready");
         assertThat(tcps.getStatus().getEndpoint()).isEqualTo("ready." + ns.name() + ".svc:7000");
-        assertThat(client.pods().inNamespace(ns.name()).withLabel("tcpfleet.io/service", "ready").list().getItems())
-                .hasSize(3).allSatisfy(p -> assertThat(p.getStatus().getConditions())
+        assertThat(client.pods()
+                        .inNamespace(ns.name())
+                        .withLabel("tcpfleet.io/service", "ready")
+                        .list()
+                        .getItems())
+                .hasSize(3)
+                .allSatisfy(p -> assertThat(p.getStatus().getConditions())
                         .anySatisfy(c -> assertThat(c.getType() + c.getStatus()).isEqualTo("ReadyTrue")));
         Kubectl.Result get = Kubectl.run("get", "tcps", "ready", "-n", ns.name());
         assertThat(get.output()).contains("REPLICAS", "READY", "HANDLER", "PORT", "STATUS", "AGE", "AllReplicasReady");
@@ -102,13 +137,21 @@ class TcpServiceLifecycleIT {
         awaitCondition(client, ns.name(), "scaled", Condition.READY, Condition.TRUE);
         Kubectl.Result scale = Kubectl.run("scale", "tcps", "scaled", "--replicas=4", "-n", ns.name());
         assertThat(scale.exitCode()).as(scale.output()).isZero();
-        await("Deployment scaled to 4").until(() -> deployment(client, ns.name(), "scaled").getSpec().getReplicas() == 4);
+        await("Deployment scaled to 4")
+                .until(() -> deployment(client, ns.name(), "scaled").getSpec().getReplicas() == 4);
         await("status reports 4 ready").until(() -> {
             TcpService t = TcpServices.get(client, ns.name(), "scaled").get();
             return t.getStatus().getReadyReplicas() == 4 && TcpServices.has(t, Condition.READY, Condition.TRUE);
         });
-        Kubectl.Result read = Kubectl.run("get", "tcps", "scaled", "-n", ns.name(), "--subresource=scale",
-                "-o", "jsonpath={.status.replicas} {.status.selector}");
+        Kubectl.Result read = Kubectl.run(
+                "get",
+                "tcps",
+                "scaled",
+                "-n",
+                ns.name(),
+                "--subresource=scale",
+                "-o",
+                "jsonpath={.status.replicas} {.status.selector}");
         assertThat(read.output()).as(read.output()).isEqualTo("4 tcpfleet.io/service=scaled");
     }
 
@@ -117,7 +160,11 @@ class TcpServiceLifecycleIT {
         TcpServices.create(client, ns.name(), "roll", s -> s.setReplicas(2));
         TcpService before = awaitCondition(client, ns.name(), "roll", Condition.READY, Condition.TRUE);
         awaitCondition(client, ns.name(), "roll", Condition.PROGRESSING, Condition.FALSE);
-        String hash = deployment(client, ns.name(), "roll").getSpec().getTemplate().getMetadata().getAnnotations()
+        String hash = deployment(client, ns.name(), "roll")
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getAnnotations()
                 .get(TcpServiceResources.CONFIG_HASH_ANNOTATION);
         List<String> oldPods = podNames(client, ns.name(), "roll");
 
@@ -133,8 +180,7 @@ class TcpServiceLifecycleIT {
             }
 
             @Override
-            public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
-            }
+            public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
         })) {
             TcpServices.get(client, ns.name(), "roll").edit(t -> {
                 t.getSpec().setDrain(new Drain("2s", "20s"));
@@ -143,15 +189,25 @@ class TcpServiceLifecycleIT {
             await("rollout of generation 2 finished").until(() -> progressing.contains(Condition.FALSE));
             after = awaitCondition(client, ns.name(), "roll", Condition.READY, Condition.TRUE);
         }
-        assertThat(progressing).as("Progressing of generation 2, in order").startsWith(Condition.TRUE).endsWith(Condition.FALSE);
+        assertThat(progressing)
+                .as("Progressing of generation 2, in order")
+                .startsWith(Condition.TRUE)
+                .endsWith(Condition.FALSE);
 
         Deployment d = deployment(client, ns.name(), "roll");
-        assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations().get(TcpServiceResources.CONFIG_HASH_ANNOTATION))
+        assertThat(d.getSpec()
+                        .getTemplate()
+                        .getMetadata()
+                        .getAnnotations()
+                        .get(TcpServiceResources.CONFIG_HASH_ANNOTATION))
                 .isNotEqualTo(hash);
-        assertThat(d.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(2 + 20 + 10);
-        await("old pods replaced").until(() -> podNames(client, ns.name(), "roll").stream().noneMatch(oldPods::contains)
-                && podNames(client, ns.name(), "roll").size() == 2);
-        assertThat(after.getStatus().getObservedGeneration()).isGreaterThan(before.getStatus().getObservedGeneration());
+        assertThat(d.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
+                .isEqualTo(2 + 20 + 10);
+        await("old pods replaced")
+                .until(() -> podNames(client, ns.name(), "roll").stream().noneMatch(oldPods::contains)
+                        && podNames(client, ns.name(), "roll").size() == 2);
+        assertThat(after.getStatus().getObservedGeneration())
+                .isGreaterThan(before.getStatus().getObservedGeneration());
         assertThat(TcpServices.condition(after, Condition.READY).getLastTransitionTime())
                 .as("capacity never dropped, so Ready never flipped")
                 .isEqualTo(TcpServices.condition(before, Condition.READY).getLastTransitionTime());
@@ -170,17 +226,25 @@ class TcpServiceLifecycleIT {
         Random random = new Random();
         int edits = 25;
         for (int i = 1; i <= edits; i++) {
-            TcpServices.get(client, ns.name(), "burst").patch(PatchContext.of(PatchType.JSON_MERGE),
-                    "{\"spec\":{\"drain\":{\"delay\":\"1s\",\"timeout\":\"" + (2 + i) + "s\"}}}");
+            TcpServices.get(client, ns.name(), "burst")
+                    .patch(
+                            PatchContext.of(PatchType.JSON_MERGE),
+                            "{\"spec\":{\"drain\":{\"delay\":\"1s\",\"timeout\":\"" + (2 + i) + "s\"}}}");
             sleepMillis(random.nextInt(250)); // spacing, not a wait: edits land at different points of a reconcile
         }
-        long generation = TcpServices.get(client, ns.name(), "burst").get().getMetadata().getGeneration();
+        long generation =
+                TcpServices.get(client, ns.name(), "burst").get().getMetadata().getGeneration();
         await("burst reconciled up to generation " + generation).until(() -> {
             TcpService t = TcpServices.get(client, ns.name(), "burst").get();
-            return t.getStatus() != null && Long.valueOf(generation).equals(t.getStatus().getObservedGeneration());
+            return t.getStatus() != null
+                    && Long.valueOf(generation).equals(t.getStatus().getObservedGeneration());
         });
-        assertThat(deployment(client, ns.name(), "burst").getSpec().getTemplate().getSpec()
-                .getTerminationGracePeriodSeconds()).isEqualTo(1 + 2 + edits + 10);
+        assertThat(deployment(client, ns.name(), "burst")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getTerminationGracePeriodSeconds())
+                .isEqualTo(1 + 2 + edits + 10);
         TcpService last = TcpServices.get(client, ns.name(), "burst").get();
         assertThat(TcpServices.condition(last, Condition.DEGRADED).getStatus()).isEqualTo(Condition.FALSE);
         assertThat(events(ns.name(), "burst")).doesNotContain("ReconcileFailed");
@@ -198,7 +262,8 @@ class TcpServiceLifecycleIT {
     private static List<String> podNames(KubernetesClient client, String ns, String name) {
         return client.pods().inNamespace(ns).withLabel("tcpfleet.io/service", name).list().getItems().stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                .map((Pod p) -> p.getMetadata().getName()).toList();
+                .map((Pod p) -> p.getMetadata().getName())
+                .toList();
     }
 
     /**
@@ -207,14 +272,15 @@ class TcpServiceLifecycleIT {
      * informers keep: none of those comparisons may end in a re-apply.
      */
     @Test
-    void childrenAreAppliedOnceAndLeftAloneWhileTheControlPlaneWritesTheirStatus(KubernetesClient client,
-            TestNamespace ns) {
+    void childrenAreAppliedOnceAndLeftAloneWhileTheControlPlaneWritesTheirStatus(
+            KubernetesClient client, TestNamespace ns) {
         TcpServices.create(client, ns.name(), "settled", s -> s.setReplicas(2));
         awaitCondition(client, ns.name(), "settled", Condition.READY, Condition.TRUE);
         awaitCondition(client, ns.name(), "settled", Condition.PROGRESSING, Condition.FALSE);
         Deployment d = deployment(client, ns.name(), "settled");
         assertThat(d.getMetadata().getGeneration()).isEqualTo(1L);
-        assertThat(d.getMetadata().getManagedFields()).extracting(f -> f.getManager())
+        assertThat(d.getMetadata().getManagedFields())
+                .extracting(f -> f.getManager())
                 .contains("tcpfleet-operator", "kube-controller-manager");
         assertThat(events(ns.name(), "settled")).contains("Created").doesNotContain("Updated");
     }
@@ -223,14 +289,26 @@ class TcpServiceLifecycleIT {
     void handEditedDeploymentIsPutBack(KubernetesClient client, TestNamespace ns) {
         TcpServices.create(client, ns.name(), "drift", s -> s.setReplicas(1));
         awaitCondition(client, ns.name(), "drift", Condition.READY, Condition.TRUE);
-        Kubectl.Result edit = Kubectl.run("patch", "deployment", "drift", "-n", ns.name(), "--type=json", "-p",
+        Kubectl.Result edit = Kubectl.run(
+                "patch",
+                "deployment",
+                "drift",
+                "-n",
+                ns.name(),
+                "--type=json",
+                "-p",
                 "[{\"op\":\"replace\",\"path\":\"/spec/template/spec/terminationGracePeriodSeconds\",\"value\":1},"
                         + "{\"op\":\"replace\",\"path\":\"/spec/strategy/rollingUpdate/maxUnavailable\",\"value\":1}]");
         assertThat(edit.exitCode()).as(edit.output()).isZero();
         await("drift corrected").until(() -> {
             Deployment d = deployment(client, ns.name(), "drift");
             return d.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds() == 45
-                    && d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal() == 0;
+                    && d.getSpec()
+                                    .getStrategy()
+                                    .getRollingUpdate()
+                                    .getMaxUnavailable()
+                                    .getIntVal()
+                            == 0;
         });
         assertThat(events(ns.name(), "drift")).contains("Updated");
     }
@@ -240,10 +318,27 @@ class TcpServiceLifecycleIT {
         TcpServices.create(client, ns.name(), "gone", s -> s.setReplicas(1));
         awaitCondition(client, ns.name(), "gone", Condition.READY, Condition.TRUE);
         TcpServices.get(client, ns.name(), "gone").delete();
-        await("children collected").until(() -> deployment(client, ns.name(), "gone") == null
-                && client.services().inNamespace(ns.name()).withLabel("tcpfleet.io/service", "gone").list().getItems().isEmpty()
-                && client.policy().v1().podDisruptionBudget().inNamespace(ns.name()).withName("gone").get() == null
-                && client.pods().inNamespace(ns.name()).withLabel("tcpfleet.io/service", "gone").list().getItems().isEmpty());
+        await("children collected")
+                .until(() -> deployment(client, ns.name(), "gone") == null
+                        && client.services()
+                                .inNamespace(ns.name())
+                                .withLabel("tcpfleet.io/service", "gone")
+                                .list()
+                                .getItems()
+                                .isEmpty()
+                        && client.policy()
+                                        .v1()
+                                        .podDisruptionBudget()
+                                        .inNamespace(ns.name())
+                                        .withName("gone")
+                                        .get()
+                                == null
+                        && client.pods()
+                                .inNamespace(ns.name())
+                                .withLabel("tcpfleet.io/service", "gone")
+                                .list()
+                                .getItems()
+                                .isEmpty());
     }
 
     @Test
@@ -253,8 +348,8 @@ class TcpServiceLifecycleIT {
         await("events recorded").until(() -> events(ns.name(), "story").contains("Ready"));
         Kubectl.Result describe = Kubectl.run("describe", "tcps", "story", "-n", ns.name());
         assertThat(describe.exitCode()).as(describe.output()).isZero();
-        assertThat(describe.output()).contains("Events:", "Created", "created Deployment story", "Normal",
-                "tcpfleet-operator", "Ready");
+        assertThat(describe.output())
+                .contains("Events:", "Created", "created Deployment story", "Normal", "tcpfleet-operator", "Ready");
         assertThat(events(ns.name(), "story"))
                 .as("one Event names every child, and the first rollout is the creation, not a rollout")
                 .containsOnlyOnce("Created")
@@ -272,30 +367,48 @@ class TcpServiceLifecycleIT {
             return n;
         });
         TcpServices.create(client, ns.name(), "strict", s -> s.setReplicas(2));
-        Kubectl.Result wait = Kubectl.run("wait", "--for=condition=Ready", "tcps/strict", "-n", ns.name(), "--timeout=180s");
+        Kubectl.Result wait =
+                Kubectl.run("wait", "--for=condition=Ready", "tcps/strict", "-n", ns.name(), "--timeout=180s");
         assertThat(wait.exitCode()).as(wait.output()).isZero();
         TcpService t = TcpServices.get(client, ns.name(), "strict").get();
         assertThat(TcpServices.condition(t, Condition.DEGRADED).getStatus()).isEqualTo(Condition.FALSE);
-        assertThat(client.pods().inNamespace(ns.name()).withLabel("tcpfleet.io/service", "strict").list().getItems()).hasSize(2);
+        assertThat(client.pods()
+                        .inNamespace(ns.name())
+                        .withLabel("tcpfleet.io/service", "strict")
+                        .list()
+                        .getItems())
+                .hasSize(2);
     }
 
     @Test
     void aChildTheApiServerRefusesIsReportedAsDegradedUntilTheSpecIsFixed(KubernetesClient client, TestNamespace ns) {
         // The schema cannot see it, the Deployment validation does: a request above its limit.
-        TcpServices.create(client, ns.name(), "broken", s -> s.setResources(new ResourceRequirementsBuilder()
-                .addToRequests("cpu", new Quantity("2")).addToLimits("cpu", new Quantity("1")).build()));
+        TcpServices.create(
+                client,
+                ns.name(),
+                "broken",
+                s -> s.setResources(new ResourceRequirementsBuilder()
+                        .addToRequests("cpu", new Quantity("2"))
+                        .addToLimits("cpu", new Quantity("1"))
+                        .build()));
         TcpService degraded = awaitCondition(client, ns.name(), "broken", Condition.DEGRADED, Condition.TRUE);
-        assertThat(TcpServices.condition(degraded, Condition.DEGRADED).getReason()).isEqualTo("ReconcileFailed");
-        assertThat(TcpServices.condition(degraded, Condition.DEGRADED).getMessage()).contains("cpu");
+        assertThat(TcpServices.condition(degraded, Condition.DEGRADED).getReason())
+                .isEqualTo("ReconcileFailed");
+        assertThat(TcpServices.condition(degraded, Condition.DEGRADED).getMessage())
+                .contains("cpu");
         assertThat(TcpServices.condition(degraded, Condition.READY).getStatus()).isNotEqualTo(Condition.TRUE);
         await("Warning event").until(() -> events(ns.name(), "broken").contains("ReconcileFailed"));
         assertThat(events(ns.name(), "broken")).contains("Warning");
-        assertThat(createdEvent(ns.name(), "broken")).as("what the failed reconcile did create is still told")
+        assertThat(createdEvent(ns.name(), "broken"))
+                .as("what the failed reconcile did create is still told")
                 .contains("PodDisruptionBudget broken", "Service broken,", "Service broken-metrics")
                 .doesNotContain("Deployment");
 
         TcpServices.get(client, ns.name(), "broken").edit(t -> {
-            t.getSpec().setResources(new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("1")).build());
+            t.getSpec()
+                    .setResources(new ResourceRequirementsBuilder()
+                            .addToRequests("cpu", new Quantity("1"))
+                            .build());
             return t;
         });
         awaitCondition(client, ns.name(), "broken", Condition.DEGRADED, Condition.FALSE);
@@ -310,9 +423,12 @@ class TcpServiceLifecycleIT {
     void aPodThatCannotPullItsImageMakesTheTcpServiceDegradedWithAWarning(KubernetesClient client, TestNamespace ns) {
         TcpServices.create(client, ns.name(), "pull", s -> s.setReplicas(2));
         awaitCondition(client, ns.name(), "pull", Condition.READY, Condition.TRUE);
-        String pod = podNames(client, ns.name(), "pull").stream().sorted().findFirst().orElseThrow();
-        Kubectl.Result patch = Kubectl.run("patch", "pod", pod, "-n", ns.name(), "--subresource=status",
-                "--type=strategic", "-p", """
+        String pod = podNames(client, ns.name(), "pull").stream()
+                .sorted()
+                .findFirst()
+                .orElseThrow();
+        Kubectl.Result patch = Kubectl.run(
+                "patch", "pod", pod, "-n", ns.name(), "--subresource=status", "--type=strategic", "-p", """
                 {"status": {
                   "conditions": [
                     {"type": "Ready", "status": "False", "reason": "ContainersNotReady"},
@@ -320,13 +436,18 @@ class TcpServiceLifecycleIT {
                   "containerStatuses": [{"name": "server", "image": "%s", "imageID": "", "ready": false,
                     "restartCount": 0, "started": false, "state": {"waiting": {"reason": "ImagePullBackOff",
                     "message": "Back-off pulling image \\"%s\\""}}}]}}
-                """.formatted(OperatorProcess.TEST_IMAGE, OperatorProcess.TEST_IMAGE));
+                """.formatted(
+                                OperatorProcess.TEST_IMAGE, OperatorProcess.TEST_IMAGE));
         assertThat(patch.exitCode()).as(patch.output()).isZero();
 
-        Awaitility.await("Degraded=True and a Warning Event").atMost(Duration.ofMinutes(1))
-                .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .until(() -> TcpServices.has(TcpServices.get(client, ns.name(), "pull").get(), Condition.DEGRADED,
-                        Condition.TRUE) && events(ns.name(), "pull").lines()
+        Awaitility.await("Degraded=True and a Warning Event")
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .until(() -> TcpServices.has(
+                                TcpServices.get(client, ns.name(), "pull").get(), Condition.DEGRADED, Condition.TRUE)
+                        && events(ns.name(), "pull")
+                                .lines()
                                 .anyMatch(l -> l.startsWith("Warning") && l.contains("ImagePullBackOff")));
         TcpService t = TcpServices.get(client, ns.name(), "pull").get();
         String problem = "pod " + pod + " container server: ImagePullBackOff: Back-off pulling image \""
@@ -343,19 +464,35 @@ class TcpServiceLifecycleIT {
         assertThat(op.get("/q/health").orElseThrow().statusCode()).isEqualTo(200);
         TcpServices.create(client, ns.name(), "counted", s -> s.setReplicas(1));
         awaitCondition(client, ns.name(), "counted", Condition.READY, Condition.TRUE);
-        await("reconcile metrics on /q/metrics").until(() -> op.get("/q/metrics").orElseThrow().body()
-                .lines().anyMatch(l -> l.startsWith("reconciliations_started_total") && l.contains(ns.name())));
+        await("reconcile metrics on /q/metrics")
+                .until(() -> op.get("/q/metrics")
+                        .orElseThrow()
+                        .body()
+                        .lines()
+                        .anyMatch(l -> l.startsWith("reconciliations_started_total") && l.contains(ns.name())));
     }
 
     /** The message of the one Created Event on a TcpService, empty if there is none. */
     static String createdEvent(String ns, String name) {
-        return events(ns, name).lines().filter(l -> l.contains("Created")).findFirst().orElse("");
+        return events(ns, name)
+                .lines()
+                .filter(l -> l.contains("Created"))
+                .findFirst()
+                .orElse("");
     }
 
     /** The reasons of the Events on one TcpService, as `kubectl get events` shows them. */
     static String events(String ns, String name) {
-        return Kubectl.run("get", "events", "-n", ns, "--field-selector", "involvedObject.name=" + name,
-                "-o", "custom-columns=TYPE:.type,REASON:.reason,MESSAGE:.message").output();
+        return Kubectl.run(
+                        "get",
+                        "events",
+                        "-n",
+                        ns,
+                        "--field-selector",
+                        "involvedObject.name=" + name,
+                        "-o",
+                        "custom-columns=TYPE:.type,REASON:.reason,MESSAGE:.message")
+                .output();
     }
 
     static Map<String, String> labels(HasMetadata m) {

@@ -1,14 +1,13 @@
 package io.tcpfleet.operator.it;
 
-import java.time.Duration;
-import java.util.function.Consumer;
-
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.tcpfleet.operator.api.v1alpha1.Condition;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.api.v1alpha1.TcpServiceSpec;
+import java.time.Duration;
+import java.util.function.Consumer;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 
@@ -18,16 +17,19 @@ final class TcpServices {
     /** Generous: two cores are shared by four engineers' builds and clusters. */
     static final Duration PATIENCE = Duration.ofMinutes(3);
 
-    private TcpServices() {
-    }
+    private TcpServices() {}
 
     static ConditionFactory await(String what) {
-        return Awaitility.await(what).atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).ignoreExceptions();
+        return Awaitility.await(what)
+                .atMost(PATIENCE)
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions();
     }
 
     static TcpService create(KubernetesClient client, String namespace, String name, Consumer<TcpServiceSpec> spec) {
         TcpService tcps = new TcpService();
-        tcps.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+        tcps.setMetadata(
+                new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
         tcps.setSpec(new TcpServiceSpec());
         spec.accept(tcps.getSpec());
         return client.resource(tcps).create();
@@ -49,7 +51,8 @@ final class TcpServices {
         return c != null && status.equals(c.getStatus());
     }
 
-    static TcpService awaitCondition(KubernetesClient client, String namespace, String name, String type, String status) {
+    static TcpService awaitCondition(
+            KubernetesClient client, String namespace, String name, String type, String status) {
         await(namespace + "/" + name + " " + type + "=" + status)
                 .until(() -> has(get(client, namespace, name).get(), type, status));
         return get(client, namespace, name).get();

@@ -3,12 +3,11 @@ package io.tcpfleet.operator.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
-
 import io.tcpfleet.operator.api.v1alpha1.Durations;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class GoDurationsTest {
 
@@ -27,7 +26,8 @@ class GoDurationsTest {
     void refusesWhatTheSchemaRefuses(String text) {
         assertThat(text.matches(Durations.PATTERN)).isFalse();
         assertThatThrownBy(() -> GoDurations.parse("spec.drain.timeout", text))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("spec.drain.timeout");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("spec.drain.timeout");
     }
 
     @ParameterizedTest

@@ -3,9 +3,6 @@ package io.tcpfleet.operator.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.List;
-import java.util.Map;
-
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -19,6 +16,8 @@ import io.tcpfleet.operator.api.v1alpha1.Connections;
 import io.tcpfleet.operator.api.v1alpha1.Drain;
 import io.tcpfleet.operator.api.v1alpha1.PodOverrides;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ServerDeploymentTest {
@@ -30,14 +29,16 @@ class ServerDeploymentTest {
     }
 
     private static Map<String, String> env(Deployment d) {
-        return server(d).getEnv().stream().collect(java.util.stream.Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+        return server(d).getEnv().stream()
+                .collect(java.util.stream.Collectors.toMap(EnvVar::getName, EnvVar::getValue));
     }
 
     @Test
     void rollingUpdateNeverDropsCapacity() {
         Deployment d = ServerDeployment.build(TestTcpServices.named("echo"), IMAGE);
         assertThat(d.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
-        assertThat(d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable()).isEqualTo(new IntOrString(0));
+        assertThat(d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable())
+                .isEqualTo(new IntOrString(0));
         assertThat(d.getSpec().getStrategy().getRollingUpdate().getMaxSurge()).isEqualTo(new IntOrString(1));
     }
 
@@ -46,12 +47,14 @@ class ServerDeploymentTest {
         Deployment d = ServerDeployment.build(TestTcpServices.named("echo"), IMAGE);
         assertThat(d.getMetadata().getName()).isEqualTo("echo");
         assertThat(d.getMetadata().getNamespace()).isEqualTo("apps");
-        assertThat(d.getMetadata().getLabels()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "app.kubernetes.io/name", "tcpfleet-server",
-                "app.kubernetes.io/managed-by", "tcpfleet-operator",
-                "tcpfleet.io/service", "echo"));
+        assertThat(d.getMetadata().getLabels())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "app.kubernetes.io/name", "tcpfleet-server",
+                        "app.kubernetes.io/managed-by", "tcpfleet-operator",
+                        "tcpfleet.io/service", "echo"));
         assertThat(d.getSpec().getSelector().getMatchLabels()).isEqualTo(Map.of("tcpfleet.io/service", "echo"));
-        assertThat(d.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("tcpfleet.io/service", "echo")
+        assertThat(d.getSpec().getTemplate().getMetadata().getLabels())
+                .containsEntry("tcpfleet.io/service", "echo")
                 .doesNotContainKey("app.kubernetes.io/instance");
         assertThat(d.getMetadata().getLabels()).doesNotContainKey("app.kubernetes.io/instance");
     }
@@ -69,7 +72,8 @@ class ServerDeploymentTest {
         TcpService tcps = TestTcpServices.named("echo");
         tcps.getSpec().setPort(7100);
         Container c = server(ServerDeployment.build(tcps, IMAGE));
-        assertThat(c.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
+        assertThat(c.getPorts())
+                .extracting(p -> p.getName() + ":" + p.getContainerPort())
                 .containsExactly("tcp:7100", "admin:9090");
         assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health/ready");
         assertThat(c.getReadinessProbe().getHttpGet().getPort()).isEqualTo(new IntOrString("admin"));
@@ -86,14 +90,27 @@ class ServerDeploymentTest {
     @Test
     void gracePeriodCoversDrainDelayPlusTimeoutPlusTenSeconds() {
         TcpService tcps = TestTcpServices.named("echo");
-        assertThat(ServerDeployment.build(tcps, IMAGE).getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
+        assertThat(ServerDeployment.build(tcps, IMAGE)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getTerminationGracePeriodSeconds())
                 .isEqualTo(5 + 30 + 10);
         tcps.getSpec().setDrain(new Drain("1m", "1h30m"));
-        assertThat(ServerDeployment.build(tcps, IMAGE).getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
+        assertThat(ServerDeployment.build(tcps, IMAGE)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getTerminationGracePeriodSeconds())
                 .isEqualTo(60 + 5400 + 10);
         tcps.getSpec().setDrain(new Drain("250ms", "0"));
-        assertThat(ServerDeployment.build(tcps, IMAGE).getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
-                .as("a fraction of a second rounds up, never down").isEqualTo(1 + 10);
+        assertThat(ServerDeployment.build(tcps, IMAGE)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getTerminationGracePeriodSeconds())
+                .as("a fraction of a second rounds up, never down")
+                .isEqualTo(1 + 10);
     }
 
     @Test
@@ -108,7 +125,8 @@ class ServerDeploymentTest {
         assertThat(sc.getReadOnlyRootFilesystem()).isTrue();
         assertThat(sc.getCapabilities().getDrop()).containsExactly("ALL");
         assertThat(sc.getCapabilities().getAdd()).isEmpty();
-        assertThat(server(d).getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+        assertThat(server(d).getVolumeMounts())
+                .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
         assertThat(pod.getVolumes()).anySatisfy(v -> assertThat(v.getEmptyDir()).isNotNull());
     }
 
@@ -128,7 +146,8 @@ class ServerDeploymentTest {
         c.setIdleTimeout("0");
         tcps.getSpec().setConnections(c);
         Map<String, String> env = env(ServerDeployment.build(tcps, IMAGE));
-        assertThat(env).containsEntry("TCPFLEET_HANDLER", "echo")
+        assertThat(env)
+                .containsEntry("TCPFLEET_HANDLER", "echo")
                 .containsEntry("TCPFLEET_PORT", "7000")
                 .containsEntry("TCPFLEET_ADMIN_PORT", "9090")
                 .containsEntry("TCPFLEET_MAX_CONNECTIONS", "500")
@@ -147,7 +166,9 @@ class ServerDeploymentTest {
         String before = hash(ServerDeployment.build(tcps, IMAGE));
         assertThat(hash(ServerDeployment.build(tcps, IMAGE))).isEqualTo(before);
         tcps.getSpec().setReplicas(5);
-        assertThat(hash(ServerDeployment.build(tcps, IMAGE))).as("scaling is not a config change").isEqualTo(before);
+        assertThat(hash(ServerDeployment.build(tcps, IMAGE)))
+                .as("scaling is not a config change")
+                .isEqualTo(before);
         tcps.getSpec().setDrain(new Drain("5s", "45s"));
         assertThat(hash(ServerDeployment.build(tcps, IMAGE))).isNotEqualTo(before);
     }
@@ -159,18 +180,31 @@ class ServerDeploymentTest {
     @Test
     void spreadsSoftlyAcrossNodesUnlessTheUserSaysOtherwise() {
         TcpService tcps = TestTcpServices.named("echo");
-        var spread = ServerDeployment.build(tcps, IMAGE).getSpec().getTemplate().getSpec().getTopologySpreadConstraints();
+        var spread = ServerDeployment.build(tcps, IMAGE)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getTopologySpreadConstraints();
         assertThat(spread).singleElement().satisfies(t -> {
             assertThat(t.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
             assertThat(t.getWhenUnsatisfiable()).isEqualTo("ScheduleAnyway");
             assertThat(t.getLabelSelector().getMatchLabels()).containsEntry("tcpfleet.io/service", "echo");
         });
         PodOverrides pod = new PodOverrides();
-        pod.setTopologySpreadConstraints(List.of(new TopologySpreadConstraintBuilder().withMaxSkew(2)
-                .withTopologyKey("topology.kubernetes.io/zone").withWhenUnsatisfiable("DoNotSchedule").build()));
+        pod.setTopologySpreadConstraints(List.of(new TopologySpreadConstraintBuilder()
+                .withMaxSkew(2)
+                .withTopologyKey("topology.kubernetes.io/zone")
+                .withWhenUnsatisfiable("DoNotSchedule")
+                .build()));
         tcps.getSpec().setPod(pod);
-        spread = ServerDeployment.build(tcps, IMAGE).getSpec().getTemplate().getSpec().getTopologySpreadConstraints();
-        assertThat(spread).singleElement().satisfies(t -> assertThat(t.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone"));
+        spread = ServerDeployment.build(tcps, IMAGE)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getTopologySpreadConstraints();
+        assertThat(spread)
+                .singleElement()
+                .satisfies(t -> assertThat(t.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone"));
     }
 
     @Test
@@ -185,12 +219,17 @@ class ServerDeploymentTest {
         pod.setPriorityClassName("high");
         pod.setEnv(List.of(new EnvVar("JAVA_TOOL_OPTIONS", "-Xmx256m", null)));
         tcps.getSpec().setPod(pod);
-        tcps.getSpec().setResources(new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("250m")).build());
+        tcps.getSpec()
+                .setResources(new ResourceRequirementsBuilder()
+                        .addToRequests("cpu", new Quantity("250m"))
+                        .build());
         Deployment d = ServerDeployment.build(tcps, IMAGE);
         var template = d.getSpec().getTemplate();
-        assertThat(template.getMetadata().getLabels()).containsEntry("team", "net")
+        assertThat(template.getMetadata().getLabels())
+                .containsEntry("team", "net")
                 .containsEntry("app.kubernetes.io/name", "tcpfleet-server");
-        assertThat(template.getMetadata().getAnnotations()).containsEntry("example.com/note", "x")
+        assertThat(template.getMetadata().getAnnotations())
+                .containsEntry("example.com/note", "x")
                 .containsKey(TcpServiceResources.CONFIG_HASH_ANNOTATION);
         assertThat(template.getSpec().getNodeSelector()).isEqualTo(Map.of("disk", "ssd"));
         assertThat(template.getSpec().getTolerations()).containsExactly(t);
@@ -204,6 +243,7 @@ class ServerDeploymentTest {
         TcpService tcps = TestTcpServices.named("echo");
         tcps.getSpec().setDrain(new Drain("5 seconds", "30s"));
         assertThatThrownBy(() -> ServerDeployment.build(tcps, IMAGE))
-                .hasMessageContaining("spec.drain.delay").hasMessageContaining("5 seconds");
+                .hasMessageContaining("spec.drain.delay")
+                .hasMessageContaining("5 seconds");
     }
 }

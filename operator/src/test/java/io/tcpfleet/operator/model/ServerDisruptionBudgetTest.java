@@ -33,6 +33,7 @@ class ServerDisruptionBudgetTest {
     void maxUnavailableIsTakenAsGiven() {
         TcpService tcps = TestTcpServices.named("echo");
         tcps.getSpec().setDisruption(new Disruption(new IntOrString(2), null));
-        assertThat(ServerDisruptionBudget.build(tcps).getSpec().getMaxUnavailable()).isEqualTo(new IntOrString(2));
+        assertThat(ServerDisruptionBudget.build(tcps).getSpec().getMaxUnavailable())
+                .isEqualTo(new IntOrString(2));
     }
 }

@@ -2,14 +2,13 @@ package io.tcpfleet.operator.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
-import java.util.stream.Collectors;
-
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.tcpfleet.operator.api.v1alpha1.Keepalive;
 import io.tcpfleet.operator.api.v1alpha1.Connections;
+import io.tcpfleet.operator.api.v1alpha1.Keepalive;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.api.v1alpha1.Upstream;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class ServerEnvironmentTest {
@@ -24,7 +23,8 @@ class ServerEnvironmentTest {
         TcpService tcps = TestTcpServices.named("front");
         tcps.getSpec().setHandler("proxy");
         tcps.getSpec().setUpstream(new Upstream("redis.db.svc", 6379, "750ms"));
-        assertThat(env(tcps)).containsEntry("TCPFLEET_HANDLER", "proxy")
+        assertThat(env(tcps))
+                .containsEntry("TCPFLEET_HANDLER", "proxy")
                 .containsEntry("TCPFLEET_UPSTREAM", "redis.db.svc:6379")
                 .containsEntry("TCPFLEET_UPSTREAM_CONNECT_TIMEOUT", "750ms");
     }
@@ -47,7 +47,8 @@ class ServerEnvironmentTest {
         Connections c = new Connections();
         c.setKeepalive(k);
         tcps.getSpec().setConnections(c);
-        assertThat(env(tcps)).containsEntry("TCPFLEET_KEEPALIVE_IDLE", "2m")
+        assertThat(env(tcps))
+                .containsEntry("TCPFLEET_KEEPALIVE_IDLE", "2m")
                 .containsEntry("TCPFLEET_KEEPALIVE_INTERVAL", "15s")
                 .containsEntry("TCPFLEET_KEEPALIVE_COUNT", "9")
                 .containsEntry("TCPFLEET_MAX_CONNECTIONS", "10000")
@@ -59,11 +60,23 @@ class ServerEnvironmentTest {
         TcpService tcps = TestTcpServices.named("front");
         tcps.getSpec().setHandler("proxy");
         tcps.getSpec().setUpstream(new Upstream("backend", 80, "1s"));
-        assertThat(env(tcps).keySet()).isSubsetOf(
-                "TCPFLEET_HANDLER", "TCPFLEET_PORT", "TCPFLEET_ADMIN_PORT", "TCPFLEET_BIND", "TCPFLEET_ADMIN_BIND",
-                "TCPFLEET_MAX_CONNECTIONS", "TCPFLEET_IDLE_TIMEOUT", "TCPFLEET_KEEPALIVE_IDLE",
-                "TCPFLEET_KEEPALIVE_INTERVAL", "TCPFLEET_KEEPALIVE_COUNT", "TCPFLEET_DRAIN_DELAY",
-                "TCPFLEET_DRAIN_TIMEOUT", "TCPFLEET_UPSTREAM", "TCPFLEET_UPSTREAM_CONNECT_TIMEOUT",
-                "TCPFLEET_LOG_LEVEL", "TCPFLEET_PLUGINS_DIR");
+        assertThat(env(tcps).keySet())
+                .isSubsetOf(
+                        "TCPFLEET_HANDLER",
+                        "TCPFLEET_PORT",
+                        "TCPFLEET_ADMIN_PORT",
+                        "TCPFLEET_BIND",
+                        "TCPFLEET_ADMIN_BIND",
+                        "TCPFLEET_MAX_CONNECTIONS",
+                        "TCPFLEET_IDLE_TIMEOUT",
+                        "TCPFLEET_KEEPALIVE_IDLE",
+                        "TCPFLEET_KEEPALIVE_INTERVAL",
+                        "TCPFLEET_KEEPALIVE_COUNT",
+                        "TCPFLEET_DRAIN_DELAY",
+                        "TCPFLEET_DRAIN_TIMEOUT",
+                        "TCPFLEET_UPSTREAM",
+                        "TCPFLEET_UPSTREAM_CONNECT_TIMEOUT",
+                        "TCPFLEET_LOG_LEVEL",
+                        "TCPFLEET_PLUGINS_DIR");
     }
 }

@@ -2,20 +2,23 @@ package io.tcpfleet.operator.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-import java.util.Map;
-
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.Rule;
 import io.tcpfleet.operator.api.v1alpha1.Monitoring;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ServerPrometheusRuleTest {
 
-    private static final List<String> FLEET_RULE_ALERTS_PER_SERVICE = List.of("TcpfleetConnectionsNearMax",
-            "TcpfleetConnectionsRefused", "TcpfleetDrainForcedCloses", "TcpfleetUpstreamCircuitOpen",
-            "TcpfleetCloseWaitPilingUp", "TcpServiceNotReady");
+    private static final List<String> FLEET_RULE_ALERTS_PER_SERVICE = List.of(
+            "TcpfleetConnectionsNearMax",
+            "TcpfleetConnectionsRefused",
+            "TcpfleetDrainForcedCloses",
+            "TcpfleetUpstreamCircuitOpen",
+            "TcpfleetCloseWaitPilingUp",
+            "TcpServiceNotReady");
 
     @Test
     void namedAndLabelledLikeTheOtherChildrenWithTheMonitoringLabels() {
@@ -26,7 +29,8 @@ class ServerPrometheusRuleTest {
         PrometheusRule rule = ServerPrometheusRule.build(tcps);
         assertThat(rule.getMetadata().getName()).isEqualTo("echo");
         assertThat(rule.getMetadata().getNamespace()).isEqualTo("apps");
-        assertThat(rule.getMetadata().getLabels()).containsEntry("release", "prom")
+        assertThat(rule.getMetadata().getLabels())
+                .containsEntry("release", "prom")
                 .containsEntry("tcpfleet.io/service", "echo")
                 .containsEntry("app.kubernetes.io/managed-by", "tcpfleet-operator");
         // The dependent sets the controller reference; the builder stays owner-free.
@@ -36,43 +40,69 @@ class ServerPrometheusRuleTest {
     @Test
     void carriesTheFleetAlertsForThisServiceOnly() {
         PrometheusRule rule = ServerPrometheusRule.build(TestTcpServices.named("echo"));
-        List<Rule> rules = rule.getSpec().getGroups().stream().flatMap(g -> g.getRules().stream()).toList();
+        List<Rule> rules = rule.getSpec().getGroups().stream()
+                .flatMap(g -> g.getRules().stream())
+                .toList();
         assertThat(rules).extracting(Rule::getAlert).containsExactlyElementsOf(FLEET_RULE_ALERTS_PER_SERVICE);
         assertThat(rules).allSatisfy(r -> {
             assertThat(r.getExpr().getStrVal()).contains("namespace=\"apps\"");
             assertThat(r.getLabels()).containsKey("severity");
             assertThat(r.getAnnotations()).containsKeys("summary", "description");
         });
-        assertThat(rules).filteredOn(r -> r.getAlert().startsWith("Tcpfleet"))
+        assertThat(rules)
+                .filteredOn(r -> r.getAlert().startsWith("Tcpfleet"))
                 .allSatisfy(r -> assertThat(r.getExpr().getStrVal())
-                        .contains("service=\"" + TcpServiceResources.metricsServiceName(TestTcpServices.named("echo")) + "\""));
+                        .contains("service=\"" + TcpServiceResources.metricsServiceName(TestTcpServices.named("echo"))
+                                + "\""));
     }
 
     @Test
     void everyServerSeriesIsScopedNotJustTheFirst() {
         PrometheusRule rule = ServerPrometheusRule.build(TestTcpServices.named("echo"));
         Rule nearMax = rule.getSpec().getGroups().get(0).getRules().get(0);
-        assertThat(nearMax.getExpr().getStrVal()).isEqualTo(
-                "max by (namespace, service, pod) (tcpfleet_connections_active{namespace=\"apps\",service=\"echo-metrics\"}"
-                        + " / tcpfleet_connections_max{namespace=\"apps\",service=\"echo-metrics\"}) > 0.9");
+        assertThat(nearMax.getExpr().getStrVal())
+                .isEqualTo(
+                        "max by (namespace, service, pod) (tcpfleet_connections_active{namespace=\"apps\",service=\"echo-metrics\"}"
+                                + " / tcpfleet_connections_max{namespace=\"apps\",service=\"echo-metrics\"}) > 0.9");
         assertThat(nearMax.getFor()).isEqualTo("5m");
     }
 
     @Test
     void theReadinessAlertSelectsTheTcpServiceByName() {
-        Rule notReady = ServerPrometheusRule.build(TestTcpServices.named("echo")).getSpec().getGroups().get(0)
-                .getRules().stream().filter(r -> r.getAlert().equals("TcpServiceNotReady")).findFirst().orElseThrow();
-        assertThat(notReady.getExpr().getStrVal()).isEqualTo(
-                "max by (namespace, name) (kube_tcpfleet_tcpservice_condition{type=\"Ready\",namespace=\"apps\",name=\"echo\"}) == 0");
+        Rule notReady =
+                ServerPrometheusRule.build(TestTcpServices.named("echo"))
+                        .getSpec()
+                        .getGroups()
+                        .get(0)
+                        .getRules()
+                        .stream()
+                        .filter(r -> r.getAlert().equals("TcpServiceNotReady"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(notReady.getExpr().getStrVal())
+                .isEqualTo(
+                        "max by (namespace, name) (kube_tcpfleet_tcpservice_condition{type=\"Ready\",namespace=\"apps\",name=\"echo\"}) == 0");
         assertThat(notReady.getFor()).isEqualTo("10m");
     }
 
     @Test
     void twoServicesGetDistinctScopes() {
-        String a = ServerPrometheusRule.build(TestTcpServices.named("a")).getSpec().getGroups().get(0).getRules()
-                .get(1).getExpr().getStrVal();
-        String b = ServerPrometheusRule.build(TestTcpServices.named("b")).getSpec().getGroups().get(0).getRules()
-                .get(1).getExpr().getStrVal();
+        String a = ServerPrometheusRule.build(TestTcpServices.named("a"))
+                .getSpec()
+                .getGroups()
+                .get(0)
+                .getRules()
+                .get(1)
+                .getExpr()
+                .getStrVal();
+        String b = ServerPrometheusRule.build(TestTcpServices.named("b"))
+                .getSpec()
+                .getGroups()
+                .get(0)
+                .getRules()
+                .get(1)
+                .getExpr()
+                .getStrVal();
         assertThat(a).contains("service=\"a-metrics\"").doesNotContain("b-metrics");
         assertThat(b).contains("service=\"b-metrics\"");
     }

@@ -2,11 +2,10 @@ package io.tcpfleet.operator.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
-
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.tcpfleet.operator.api.v1alpha1.Monitoring;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ServerServiceMonitorTest {
@@ -20,7 +19,8 @@ class ServerServiceMonitorTest {
         tcps.getSpec().setMonitoring(m);
         ServiceMonitor sm = ServerServiceMonitor.build(tcps);
         assertThat(sm.getMetadata().getName()).isEqualTo("echo");
-        assertThat(sm.getMetadata().getLabels()).containsEntry("release", "prom")
+        assertThat(sm.getMetadata().getLabels())
+                .containsEntry("release", "prom")
                 .containsEntry("tcpfleet.io/service", "echo");
         assertThat(sm.getSpec().getSelector().getMatchLabels())
                 .isEqualTo(ServerServices.metricsLabels(tcps).entrySet().stream()
@@ -36,8 +36,10 @@ class ServerServiceMonitorTest {
     @Test
     void theTrafficServiceIsNotSelected() {
         TcpService tcps = TestTcpServices.named("echo");
-        Map<String, String> selector = ServerServiceMonitor.build(tcps).getSpec().getSelector().getMatchLabels();
-        Map<String, String> trafficLabels = ServerServices.traffic(tcps).getMetadata().getLabels();
+        Map<String, String> selector =
+                ServerServiceMonitor.build(tcps).getSpec().getSelector().getMatchLabels();
+        Map<String, String> trafficLabels =
+                ServerServices.traffic(tcps).getMetadata().getLabels();
         assertThat(trafficLabels.entrySet().containsAll(selector.entrySet())).isFalse();
     }
 }

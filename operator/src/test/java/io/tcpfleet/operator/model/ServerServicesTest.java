@@ -2,13 +2,12 @@ package io.tcpfleet.operator.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
-
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.tcpfleet.operator.api.v1alpha1.ServiceSpec;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ServerServicesTest {
@@ -26,7 +25,9 @@ class ServerServicesTest {
             assertThat(p.getTargetPort()).isEqualTo(new IntOrString("tcp"));
         });
         assertThat(s.getSpec().getSelector()).isEqualTo(Map.of("tcpfleet.io/service", "echo"));
-        assertThat(s.getSpec().getExternalTrafficPolicy()).as("not allowed on ClusterIP").isNull();
+        assertThat(s.getSpec().getExternalTrafficPolicy())
+                .as("not allowed on ClusterIP")
+                .isNull();
         assertThat(s.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "tcpfleet-operator");
     }
 
@@ -56,18 +57,31 @@ class ServerServicesTest {
             assertThat(p.getPort()).isEqualTo(9090);
             assertThat(p.getTargetPort()).isEqualTo(new IntOrString("admin"));
         });
-        assertThat(s.getMetadata().getLabels()).containsEntry("tcpfleet.io/component", "metrics")
+        assertThat(s.getMetadata().getLabels())
+                .containsEntry("tcpfleet.io/component", "metrics")
                 .containsEntry("tcpfleet.io/service", "echo");
     }
 
     @Test
     void aMetricsServiceThatHasAClusterIpKeepsIt() {
         Service s = ServerServices.metrics(TestTcpServices.named("echo"), true);
-        assertThat(s.getSpec().getClusterIP()).as("left out: the API server refuses to change it").isNull();
-        assertThat(ServerServices.hasClusterIp(new ServiceBuilder().withNewSpec().withClusterIP("10.0.3.7").endSpec().build()))
+        assertThat(s.getSpec().getClusterIP())
+                .as("left out: the API server refuses to change it")
+                .isNull();
+        assertThat(ServerServices.hasClusterIp(new ServiceBuilder()
+                        .withNewSpec()
+                        .withClusterIP("10.0.3.7")
+                        .endSpec()
+                        .build()))
                 .isTrue();
-        assertThat(ServerServices.hasClusterIp(new ServiceBuilder().withNewSpec().withClusterIP("None").endSpec().build()))
+        assertThat(ServerServices.hasClusterIp(new ServiceBuilder()
+                        .withNewSpec()
+                        .withClusterIP("None")
+                        .endSpec()
+                        .build()))
                 .isFalse();
-        assertThat(ServerServices.hasClusterIp(new ServiceBuilder().withNewSpec().endSpec().build())).isFalse();
+        assertThat(ServerServices.hasClusterIp(
+                        new ServiceBuilder().withNewSpec().endSpec().build()))
+                .isFalse();
     }
 }

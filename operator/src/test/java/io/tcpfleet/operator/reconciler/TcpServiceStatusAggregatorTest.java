@@ -2,9 +2,6 @@ package io.tcpfleet.operator.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
-import java.util.List;
-
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -14,6 +11,8 @@ import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.api.v1alpha1.TcpServiceStatus;
 import io.tcpfleet.operator.model.TestPods;
 import io.tcpfleet.operator.model.TestTcpServices;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TcpServiceStatusAggregatorTest {
@@ -23,9 +22,17 @@ class TcpServiceStatusAggregatorTest {
 
     static Deployment deployment(long generation, long observed, int replicas, int ready, int updated) {
         return new DeploymentBuilder()
-                .withNewMetadata().withName("echo").withGeneration(generation).endMetadata()
-                .withNewStatus().withObservedGeneration(observed).withReplicas(replicas).withReadyReplicas(ready)
-                    .withUpdatedReplicas(updated).withAvailableReplicas(ready).endStatus()
+                .withNewMetadata()
+                .withName("echo")
+                .withGeneration(generation)
+                .endMetadata()
+                .withNewStatus()
+                .withObservedGeneration(observed)
+                .withReplicas(replicas)
+                .withReadyReplicas(ready)
+                .withUpdatedReplicas(updated)
+                .withAvailableReplicas(ready)
+                .endStatus()
                 .build();
     }
 
@@ -42,7 +49,8 @@ class TcpServiceStatusAggregatorTest {
     @Test
     void firstReconcileAlreadyCarriesReadyFalseAndTheScaleFields() {
         TcpService tcps = withReplicas(3);
-        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(tcps, null, List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0);
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(
+                tcps, null, List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0);
         assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("False");
         assertThat(condition(s, Condition.PROGRESSING).getStatus()).isEqualTo("True");
         assertThat(condition(s, Condition.DEGRADED).getStatus()).isEqualTo("False");
@@ -58,8 +66,13 @@ class TcpServiceStatusAggregatorTest {
 
     @Test
     void readyAndRolledOutWhenEveryReplicaIsReadyAndCurrent() {
-        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(3), deployment(2, 2, 3, 3, 3),
-                List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0);
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(
+                withReplicas(3),
+                deployment(2, 2, 3, 3, 3),
+                List.of(),
+                MonitoringState.ACTIVE,
+                MonitoringState.ACTIVE,
+                T0);
         assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("True");
         assertThat(condition(s, Condition.READY).getReason()).isEqualTo("AllReplicasReady");
         assertThat(condition(s, Condition.PROGRESSING).getStatus()).isEqualTo("False");
@@ -69,25 +82,42 @@ class TcpServiceStatusAggregatorTest {
 
     @Test
     void progressingWhileOldPodsAreStillAround() {
-        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(3), deployment(3, 3, 4, 4, 1),
-                List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0);
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(
+                withReplicas(3),
+                deployment(3, 3, 4, 4, 1),
+                List.of(),
+                MonitoringState.ACTIVE,
+                MonitoringState.ACTIVE,
+                T0);
         assertThat(condition(s, Condition.PROGRESSING).getStatus()).isEqualTo("True");
         assertThat(condition(s, Condition.PROGRESSING).getReason()).isEqualTo("RollingOut");
-        assertThat(condition(s, Condition.READY).getStatus()).as("capacity is kept during a rollout").isEqualTo("True");
+        assertThat(condition(s, Condition.READY).getStatus())
+                .as("capacity is kept during a rollout")
+                .isEqualTo("True");
     }
 
     @Test
     void staysReadyButProgressingUntilTheDeploymentControllerHasSeenTheNewGeneration() {
-        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(3), deployment(4, 3, 3, 3, 3),
-                List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0);
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(
+                withReplicas(3),
+                deployment(4, 3, 3, 3, 3),
+                List.of(),
+                MonitoringState.ACTIVE,
+                MonitoringState.ACTIVE,
+                T0);
         assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("True");
         assertThat(condition(s, Condition.PROGRESSING).getStatus()).isEqualTo("True");
     }
 
     @Test
     void notReadyWhileScalingUpBeyondTheReadyPods() {
-        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(4), deployment(2, 2, 4, 2, 4),
-                List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0);
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(
+                withReplicas(4),
+                deployment(2, 2, 4, 2, 4),
+                List.of(),
+                MonitoringState.ACTIVE,
+                MonitoringState.ACTIVE,
+                T0);
         assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("False");
         assertThat(condition(s, Condition.READY).getMessage()).isEqualTo("2/4 replicas ready");
     }
@@ -95,14 +125,15 @@ class TcpServiceStatusAggregatorTest {
     @Test
     void transitionTimeMovesOnlyWhenTheStatusChanges() {
         TcpService tcps = withReplicas(3);
-        tcps.setStatus(TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 3, 1, 3), List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0));
-        TcpServiceStatus later = TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 3, 2, 3),
-                List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T1);
+        tcps.setStatus(TcpServiceStatusAggregator.aggregate(
+                tcps, deployment(1, 1, 3, 1, 3), List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0));
+        TcpServiceStatus later = TcpServiceStatusAggregator.aggregate(
+                tcps, deployment(1, 1, 3, 2, 3), List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T1);
         assertThat(condition(later, Condition.READY).getMessage()).isEqualTo("2/3 replicas ready");
         assertThat(condition(later, Condition.READY).getLastTransitionTime()).isEqualTo("2026-01-01T10:00:00Z");
         tcps.setStatus(later);
-        TcpServiceStatus ready = TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 3, 3, 3),
-                List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T1);
+        TcpServiceStatus ready = TcpServiceStatusAggregator.aggregate(
+                tcps, deployment(1, 1, 3, 3, 3), List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T1);
         assertThat(condition(ready, Condition.READY).getLastTransitionTime()).isEqualTo("2026-01-01T10:05:00Z");
         assertThat(condition(ready, Condition.DEGRADED).getLastTransitionTime()).isEqualTo("2026-01-01T10:00:00Z");
     }
@@ -110,15 +141,22 @@ class TcpServiceStatusAggregatorTest {
     @Test
     void sameObservationGivesAnEqualStatusSoNothingIsPatched() {
         TcpService tcps = withReplicas(2);
-        tcps.setStatus(TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 2, 2, 2), List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0));
-        assertThat(TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 2, 2, 2), List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T1))
+        tcps.setStatus(TcpServiceStatusAggregator.aggregate(
+                tcps, deployment(1, 1, 2, 2, 2), List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0));
+        assertThat(TcpServiceStatusAggregator.aggregate(
+                        tcps, deployment(1, 1, 2, 2, 2), List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T1))
                 .isEqualTo(tcps.getStatus());
     }
 
     @Test
     void missingServiceMonitorCrdIsReportedButStillReady() {
-        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(1), deployment(1, 1, 1, 1, 1),
-                List.of(), MonitoringState.CRD_MISSING, MonitoringState.ACTIVE, T0);
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(
+                withReplicas(1),
+                deployment(1, 1, 1, 1, 1),
+                List.of(),
+                MonitoringState.CRD_MISSING,
+                MonitoringState.ACTIVE,
+                T0);
         assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("True");
         assertThat(condition(s, Condition.MONITORING).getStatus()).isEqualTo("False");
         assertThat(condition(s, Condition.MONITORING).getReason()).isEqualTo("ServiceMonitorCrdMissing");
@@ -126,8 +164,13 @@ class TcpServiceStatusAggregatorTest {
 
     @Test
     void missingPrometheusRuleCrdIsReportedAsMonitoringSkippedButStillReady() {
-        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(1), deployment(1, 1, 1, 1, 1),
-                List.of(), MonitoringState.ACTIVE, MonitoringState.CRD_MISSING, T0);
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(
+                withReplicas(1),
+                deployment(1, 1, 1, 1, 1),
+                List.of(),
+                MonitoringState.ACTIVE,
+                MonitoringState.CRD_MISSING,
+                T0);
         assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("True");
         assertThat(condition(s, Condition.MONITORING).getStatus()).isEqualTo("True");
         assertThat(condition(s, Condition.ALERTING).getStatus()).isEqualTo("False");
@@ -138,9 +181,15 @@ class TcpServiceStatusAggregatorTest {
     @Test
     void replicaFailureIsDegraded() {
         Deployment d = deployment(1, 1, 0, 0, 0);
-        d.getStatus().getConditions().add(new DeploymentConditionBuilder().withType("ReplicaFailure").withStatus("True")
-                .withMessage("pods \"echo-1\" is forbidden: violates PodSecurity").build());
-        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(1), d, List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0);
+        d.getStatus()
+                .getConditions()
+                .add(new DeploymentConditionBuilder()
+                        .withType("ReplicaFailure")
+                        .withStatus("True")
+                        .withMessage("pods \"echo-1\" is forbidden: violates PodSecurity")
+                        .build());
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(
+                withReplicas(1), d, List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0);
         assertThat(condition(s, Condition.DEGRADED).getStatus()).isEqualTo("True");
         assertThat(condition(s, Condition.DEGRADED).getMessage()).contains("PodSecurity");
     }
@@ -148,12 +197,18 @@ class TcpServiceStatusAggregatorTest {
     @Test
     void aPodThatCannotPullItsImageIsWhyReadyIsFalseAndWhatDegradedSays() {
         Pod pulling = TestPods.waiting("echo-7d9-abc", "ImagePullBackOff", "Back-off pulling image \"x\"");
-        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(2), deployment(1, 1, 2, 0, 2),
-                List.of(TestPods.starting("echo-7d9-def"), pulling), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0);
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(
+                withReplicas(2),
+                deployment(1, 1, 2, 0, 2),
+                List.of(TestPods.starting("echo-7d9-def"), pulling),
+                MonitoringState.ACTIVE,
+                MonitoringState.ACTIVE,
+                T0);
         assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("False");
         assertThat(condition(s, Condition.READY).getReason()).isEqualTo("ReplicasNotReady");
-        assertThat(condition(s, Condition.READY).getMessage()).isEqualTo(
-                "0/2 replicas ready: pod echo-7d9-abc container server: ImagePullBackOff: Back-off pulling image \"x\"");
+        assertThat(condition(s, Condition.READY).getMessage())
+                .isEqualTo(
+                        "0/2 replicas ready: pod echo-7d9-abc container server: ImagePullBackOff: Back-off pulling image \"x\"");
         assertThat(condition(s, Condition.DEGRADED).getStatus()).isEqualTo("True");
         assertThat(condition(s, Condition.DEGRADED).getReason()).isEqualTo("ImagePullBackOff");
         assertThat(condition(s, Condition.DEGRADED).getMessage())
@@ -162,37 +217,58 @@ class TcpServiceStatusAggregatorTest {
 
     @Test
     void aCrashLoopIsDegradedWithTheLastExitCodeAndTerminationMessage() {
-        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(1), deployment(1, 1, 1, 0, 1),
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(
+                withReplicas(1),
+                deployment(1, 1, 1, 0, 1),
                 List.of(TestPods.crashLooping("echo-7d9-abc", 2, "bind: address already in use")),
-                MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0);
+                MonitoringState.ACTIVE,
+                MonitoringState.ACTIVE,
+                T0);
         assertThat(condition(s, Condition.DEGRADED).getReason()).isEqualTo("CrashLoopBackOff");
-        assertThat(condition(s, Condition.DEGRADED).getMessage()).startsWith("pod echo-7d9-abc container server:")
+        assertThat(condition(s, Condition.DEGRADED).getMessage())
+                .startsWith("pod echo-7d9-abc container server:")
                 .endsWith("last terminated with exit code 2 (Error): bind: address already in use");
         assertThat(condition(s, Condition.READY).getMessage()).startsWith("0/1 replicas ready: pod echo-7d9-abc");
     }
 
     @Test
     void anUnschedulablePodIsDegradedWithTheSchedulersMessage() {
-        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(1), deployment(1, 1, 1, 0, 1),
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(
+                withReplicas(1),
+                deployment(1, 1, 1, 0, 1),
                 List.of(TestPods.unschedulable("echo-7d9-abc", "0/3 nodes are available: 3 Insufficient cpu.")),
-                MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0);
+                MonitoringState.ACTIVE,
+                MonitoringState.ACTIVE,
+                T0);
         assertThat(condition(s, Condition.DEGRADED).getReason()).isEqualTo("Unschedulable");
         assertThat(condition(s, Condition.DEGRADED).getMessage()).endsWith("3 Insufficient cpu.");
     }
 
     @Test
     void podsThatAreOnlyStartingLeaveReadyFalseWithoutBlame() {
-        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(2), deployment(1, 1, 2, 1, 2),
-                List.of(TestPods.ready("echo-a"), TestPods.starting("echo-b")), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0);
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(
+                withReplicas(2),
+                deployment(1, 1, 2, 1, 2),
+                List.of(TestPods.ready("echo-a"), TestPods.starting("echo-b")),
+                MonitoringState.ACTIVE,
+                MonitoringState.ACTIVE,
+                T0);
         assertThat(condition(s, Condition.READY).getMessage()).isEqualTo("1/2 replicas ready");
         assertThat(condition(s, Condition.DEGRADED).getStatus()).isEqualTo("False");
     }
 
     @Test
     void aStuckSurgePodIsNoProblemWhileEveryReplicaIsReady() {
-        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(withReplicas(2), deployment(2, 2, 3, 2, 1),
-                List.of(TestPods.ready("echo-a"), TestPods.ready("echo-b"), TestPods.waiting("echo-c", "ErrImagePull", "nope")),
-                MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0);
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(
+                withReplicas(2),
+                deployment(2, 2, 3, 2, 1),
+                List.of(
+                        TestPods.ready("echo-a"),
+                        TestPods.ready("echo-b"),
+                        TestPods.waiting("echo-c", "ErrImagePull", "nope")),
+                MonitoringState.ACTIVE,
+                MonitoringState.ACTIVE,
+                T0);
         assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("True");
         assertThat(condition(s, Condition.DEGRADED).getStatus()).isEqualTo("False");
     }
@@ -201,28 +277,64 @@ class TcpServiceStatusAggregatorTest {
     void replicaFailureOutranksAPodProblemWhichOutranksTheProgressDeadline() {
         List<Pod> pulling = List.of(TestPods.waiting("echo-a", "ImagePullBackOff", "Back-off pulling image \"x\""));
         Deployment stalled = deployment(1, 1, 1, 0, 1);
-        stalled.getStatus().getConditions().add(new DeploymentConditionBuilder().withType("Progressing")
-                .withStatus("False").withReason("ProgressDeadlineExceeded").withMessage("ReplicaSet has timed out").build());
-        assertThat(condition(TcpServiceStatusAggregator.aggregate(withReplicas(2), stalled, pulling,
-                MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0), Condition.DEGRADED).getReason())
+        stalled.getStatus()
+                .getConditions()
+                .add(new DeploymentConditionBuilder()
+                        .withType("Progressing")
+                        .withStatus("False")
+                        .withReason("ProgressDeadlineExceeded")
+                        .withMessage("ReplicaSet has timed out")
+                        .build());
+        assertThat(condition(
+                                TcpServiceStatusAggregator.aggregate(
+                                        withReplicas(2),
+                                        stalled,
+                                        pulling,
+                                        MonitoringState.ACTIVE,
+                                        MonitoringState.ACTIVE,
+                                        T0),
+                                Condition.DEGRADED)
+                        .getReason())
                 .isEqualTo("ImagePullBackOff");
-        assertThat(condition(TcpServiceStatusAggregator.aggregate(withReplicas(2), stalled, List.of(),
-                MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0), Condition.DEGRADED).getReason())
+        assertThat(condition(
+                                TcpServiceStatusAggregator.aggregate(
+                                        withReplicas(2),
+                                        stalled,
+                                        List.of(),
+                                        MonitoringState.ACTIVE,
+                                        MonitoringState.ACTIVE,
+                                        T0),
+                                Condition.DEGRADED)
+                        .getReason())
                 .isEqualTo("ProgressDeadlineExceeded");
 
-        stalled.getStatus().getConditions().add(new DeploymentConditionBuilder().withType("ReplicaFailure")
-                .withStatus("True").withMessage("exceeded quota").build());
-        assertThat(condition(TcpServiceStatusAggregator.aggregate(withReplicas(2), stalled, pulling,
-                MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0), Condition.DEGRADED).getReason())
+        stalled.getStatus()
+                .getConditions()
+                .add(new DeploymentConditionBuilder()
+                        .withType("ReplicaFailure")
+                        .withStatus("True")
+                        .withMessage("exceeded quota")
+                        .build());
+        assertThat(condition(
+                                TcpServiceStatusAggregator.aggregate(
+                                        withReplicas(2),
+                                        stalled,
+                                        pulling,
+                                        MonitoringState.ACTIVE,
+                                        MonitoringState.ACTIVE,
+                                        T0),
+                                Condition.DEGRADED)
+                        .getReason())
                 .isEqualTo("ReplicaFailure");
     }
 
     @Test
     void anErrorBecomesDegradedAndKeepsTheRest() {
         TcpService tcps = withReplicas(1);
-        tcps.setStatus(TcpServiceStatusAggregator.aggregate(tcps, deployment(1, 1, 1, 1, 1), List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0));
-        TcpServiceStatus s = TcpServiceStatusAggregator.withError(tcps,
-                new RuntimeException("apply failed", new IllegalStateException("quota exceeded")), T1);
+        tcps.setStatus(TcpServiceStatusAggregator.aggregate(
+                tcps, deployment(1, 1, 1, 1, 1), List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0));
+        TcpServiceStatus s = TcpServiceStatusAggregator.withError(
+                tcps, new RuntimeException("apply failed", new IllegalStateException("quota exceeded")), T1);
         assertThat(condition(s, Condition.DEGRADED).getStatus()).isEqualTo("True");
         assertThat(condition(s, Condition.DEGRADED).getReason()).isEqualTo("ReconcileFailed");
         assertThat(condition(s, Condition.DEGRADED).getMessage()).isEqualTo("quota exceeded");

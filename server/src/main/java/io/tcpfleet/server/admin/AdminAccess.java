@@ -9,8 +9,7 @@ import java.net.SocketAddress;
  */
 public final class AdminAccess {
 
-    private AdminAccess() {
-    }
+    private AdminAccess() {}
 
     public static boolean fromLoopback(SocketAddress remote) {
         if (!(remote instanceof InetSocketAddress)) {

@@ -46,8 +46,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
      * @param liveness     called with a callback that receives true once every data event loop ran a task
      * @param drainCallers where the connections that got a drain's answer stay until their callers close them
      */
-    AdminHandler(Supplier<String> scrape, BooleanSupplier ready, Consumer<Consumer<Boolean>> liveness,
-                 DrainCoordinator drain, ChannelGroup drainCallers) {
+    AdminHandler(
+            Supplier<String> scrape,
+            BooleanSupplier ready,
+            Consumer<Consumer<Boolean>> liveness,
+            DrainCoordinator drain,
+            ChannelGroup drainCallers) {
         this.scrape = scrape;
         this.ready = ready;
         this.liveness = liveness;
@@ -60,7 +64,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         DecoderResult decoded = request.decoderResult();
         if (decoded.isFailure()) {
             HttpResponseStatus status = decoded.cause() instanceof TooLongFrameException
-                    ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE : HttpResponseStatus.BAD_REQUEST;
+                    ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE
+                    : HttpResponseStatus.BAD_REQUEST;
             send(ctx, status, "text/plain", status.reasonPhrase() + "\n", false);
             return;
         }
@@ -75,16 +80,24 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 break;
             case "/health/live":
                 if (allow(ctx, method, HttpMethod.GET, keepAlive)) {
-                    liveness.accept(alive -> ctx.executor().execute(() -> send(ctx,
-                            alive ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
-                            "text/plain", alive ? "live\n" : "event loops not answering\n", keepAlive)));
+                    liveness.accept(alive -> ctx.executor()
+                            .execute(() -> send(
+                                    ctx,
+                                    alive ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                                    "text/plain",
+                                    alive ? "live\n" : "event loops not answering\n",
+                                    keepAlive)));
                 }
                 break;
             case "/health/ready":
                 if (allow(ctx, method, HttpMethod.GET, keepAlive)) {
                     boolean isReady = ready.getAsBoolean();
-                    send(ctx, isReady ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain",
-                            isReady ? "ready\n" : (drain.isDraining() ? "draining\n" : "not ready\n"), keepAlive);
+                    send(
+                            ctx,
+                            isReady ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            "text/plain",
+                            isReady ? "ready\n" : (drain.isDraining() ? "draining\n" : "not ready\n"),
+                            keepAlive);
                 }
                 break;
             case "/drain":
@@ -99,7 +112,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private void drain(ChannelHandlerContext ctx) {
         if (!AdminAccess.fromLoopback(ctx.channel().remoteAddress())) {
-            LOG.warn("drain refused: caller is not on loopback", "remote", String.valueOf(ctx.channel().remoteAddress()));
+            LOG.warn(
+                    "drain refused: caller is not on loopback",
+                    "remote",
+                    String.valueOf(ctx.channel().remoteAddress()));
             send(ctx, HttpResponseStatus.FORBIDDEN, "text/plain", "drain is allowed from loopback only\n", false);
             return;
         }
@@ -107,34 +123,42 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         // caller has closed it (AdminServer.close), so a preStop hook in the same container is never
         // killed by the container's end.
         drainCallers.add(ctx.channel());
-        drain.start("POST /drain").whenComplete((result, error) -> ctx.executor().execute(() -> {
-            if (error != null) {
-                send(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "application/json",
-                        "{\"error\":\"drain failed\"}\n", false);
-            } else {
-                send(ctx, HttpResponseStatus.OK, "application/json", result.toJson() + "\n", true);
-            }
-        }));
+        drain.start("POST /drain")
+                .whenComplete((result, error) -> ctx.executor().execute(() -> {
+                    if (error != null) {
+                        send(
+                                ctx,
+                                HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                                "application/json",
+                                "{\"error\":\"drain failed\"}\n",
+                                false);
+                    } else {
+                        send(ctx, HttpResponseStatus.OK, "application/json", result.toJson() + "\n", true);
+                    }
+                }));
     }
 
     private boolean allow(ChannelHandlerContext ctx, HttpMethod actual, HttpMethod expected, boolean keepAlive) {
         if (actual.equals(expected)) {
             return true;
         }
-        FullHttpResponse response = response(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "method not allowed\n");
+        FullHttpResponse response =
+                response(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "method not allowed\n");
         response.headers().set(HttpHeaderNames.ALLOW, expected.name());
         write(ctx, response, keepAlive);
         return false;
     }
 
-    static void send(ChannelHandlerContext ctx, HttpResponseStatus status, String type, String body, boolean keepAlive) {
+    static void send(
+            ChannelHandlerContext ctx, HttpResponseStatus status, String type, String body, boolean keepAlive) {
         write(ctx, response(ctx, status, type, body), keepAlive);
     }
 
     static FullHttpResponse response(ChannelHandlerContext ctx, HttpResponseStatus status, String type, String body) {
         ByteBuf content = ByteBufUtil.writeUtf8(ctx.alloc(), body);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, type)
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, type)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes())
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         return response;

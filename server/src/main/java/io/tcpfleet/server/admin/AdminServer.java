@@ -32,6 +32,7 @@ public final class AdminServer implements AutoCloseable {
     static final int MAX_BODY = 16 * 1024;
     /** Pipeline name of the read timeout, which a profile request removes while it records. */
     static final String READ_TIMEOUT = "timeout";
+
     static final Duration DRAIN_CALLER_WAIT = Duration.ofSeconds(2);
 
     private final EventLoopGroup group;
@@ -39,15 +40,24 @@ public final class AdminServer implements AutoCloseable {
     private final JfrProfiler profiler = JfrProfiler.inTempDir();
     private final ChannelGroup drainCallers;
 
-    public AdminServer(Transport transport, ByteBufAllocator allocator, String bind, int port,
-                       Supplier<String> scrape, BooleanSupplier ready, Consumer<Consumer<Boolean>> liveness,
-                       DrainCoordinator drain) throws InterruptedException {
+    public AdminServer(
+            Transport transport,
+            ByteBufAllocator allocator,
+            String bind,
+            int port,
+            Supplier<String> scrape,
+            BooleanSupplier ready,
+            Consumer<Consumer<Boolean>> liveness,
+            DrainCoordinator drain)
+            throws InterruptedException {
         group = transport.newGroup(1, "tcpfleet-admin");
         drainCallers = new DefaultChannelGroup(group.next());
         AdminHandler handler = new AdminHandler(scrape, ready, liveness, drain, drainCallers);
         DebugHandler debug = new DebugHandler(profiler);
         try {
-            channel = new ServerBootstrap().group(group).channel(transport.serverChannel())
+            channel = new ServerBootstrap()
+                    .group(group)
+                    .channel(transport.serverChannel())
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.ALLOCATOR, allocator)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -61,7 +71,9 @@ public final class AdminServer implements AutoCloseable {
                                     .addLast("admin", handler);
                         }
                     })
-                    .bind(bind, port).sync().channel();
+                    .bind(bind, port)
+                    .sync()
+                    .channel();
         } catch (InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
             profiler.close();

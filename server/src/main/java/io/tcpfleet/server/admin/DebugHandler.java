@@ -68,15 +68,21 @@ final class DebugHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private void route(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (!AdminAccess.fromLoopback(ctx.channel().remoteAddress())) {
-            LOG.warn("debug request refused: caller is not on loopback", "path", uri.path(),
-                    "remote", String.valueOf(ctx.channel().remoteAddress()));
-            AdminHandler.send(ctx, HttpResponseStatus.FORBIDDEN, "text/plain", "debug is allowed from loopback only\n", false);
+            LOG.warn(
+                    "debug request refused: caller is not on loopback",
+                    "path",
+                    uri.path(),
+                    "remote",
+                    String.valueOf(ctx.channel().remoteAddress()));
+            AdminHandler.send(
+                    ctx, HttpResponseStatus.FORBIDDEN, "text/plain", "debug is allowed from loopback only\n", false);
             return;
         }
         switch (uri.path()) {
             case "/debug/threads":
                 if (allow(ctx, request.method(), HttpMethod.GET, keepAlive)) {
-                    AdminHandler.send(ctx, HttpResponseStatus.OK, "text/plain; charset=utf-8", ThreadDump.capture(), keepAlive);
+                    AdminHandler.send(
+                            ctx, HttpResponseStatus.OK, "text/plain; charset=utf-8", ThreadDump.capture(), keepAlive);
                 }
                 break;
             case "/debug/profile":
@@ -98,25 +104,40 @@ final class DebugHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         List<String> values = uri.parameters().getOrDefault("seconds", List.of());
         Integer seconds = values.size() == 1 ? parseInt(values.get(0)) : null;
         if (seconds == null || seconds < JfrProfiler.MIN_SECONDS || seconds > JfrProfiler.MAX_SECONDS) {
-            AdminHandler.send(ctx, HttpResponseStatus.BAD_REQUEST, "text/plain", "seconds must be an integer "
-                    + JfrProfiler.MIN_SECONDS + ".." + JfrProfiler.MAX_SECONDS + ", got " + values + "\n", false);
+            AdminHandler.send(
+                    ctx,
+                    HttpResponseStatus.BAD_REQUEST,
+                    "text/plain",
+                    "seconds must be an integer " + JfrProfiler.MIN_SECONDS + ".." + JfrProfiler.MAX_SECONDS + ", got "
+                            + values + "\n",
+                    false);
             return;
         }
         CompletableFuture<Path> recording = profiler.record(seconds);
         if (recording == null) {
-            AdminHandler.send(ctx, HttpResponseStatus.CONFLICT, "text/plain", "a profile is already being recorded\n", false);
+            AdminHandler.send(
+                    ctx, HttpResponseStatus.CONFLICT, "text/plain", "a profile is already being recorded\n", false);
             return;
         }
         // The answer comes after the recording: the admin read timeout must not cut a long one short.
         if (ctx.pipeline().get(AdminServer.READ_TIMEOUT) != null) {
             ctx.pipeline().remove(AdminServer.READ_TIMEOUT);
         }
-        LOG.info("profile recording started", "seconds", seconds, "remote", String.valueOf(ctx.channel().remoteAddress()));
+        LOG.info(
+                "profile recording started",
+                "seconds",
+                seconds,
+                "remote",
+                String.valueOf(ctx.channel().remoteAddress()));
         recording.whenComplete((file, error) -> ctx.executor().execute(() -> {
             if (error != null) {
                 LOG.warn("profile recording failed", error);
-                AdminHandler.send(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain",
-                        "profile failed: " + error.getMessage() + "\n", false);
+                AdminHandler.send(
+                        ctx,
+                        HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                        "text/plain",
+                        "profile failed: " + error.getMessage() + "\n",
+                        false);
             } else {
                 sendFile(ctx, file);
             }
@@ -129,7 +150,8 @@ final class DebugHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             length = Files.size(file);
         } catch (IOException e) {
             JfrProfiler.deleteQuietly(file);
-            AdminHandler.send(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain", "profile file unreadable\n", false);
+            AdminHandler.send(
+                    ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain", "profile file unreadable\n", false);
             return;
         }
         if (!ctx.channel().isActive()) {
@@ -138,7 +160,8 @@ final class DebugHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         String name = "tcpfleet-profile-" + ZonedDateTime.now(ZoneOffset.UTC).format(FILE_TIME) + ".jfr";
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-        head.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM)
+        head.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM)
                 .set(HttpHeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + name + "\"")
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -151,28 +174,44 @@ final class DebugHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         });
     }
 
-    private static void logLevel(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, boolean keepAlive) {
+    private static void logLevel(
+            ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, boolean keepAlive) {
         List<String> query = uri.parameters().getOrDefault("level", List.of());
-        String asked = query.isEmpty() ? request.content().toString(StandardCharsets.UTF_8).trim() : query.get(0).trim();
+        String asked = query.isEmpty()
+                ? request.content().toString(StandardCharsets.UTF_8).trim()
+                : query.get(0).trim();
         LogLevel level;
         try {
             level = LogLevel.valueOf(asked.toLowerCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            AdminHandler.send(ctx, HttpResponseStatus.BAD_REQUEST, "text/plain", "log level must be one of "
-                    + Arrays.toString(LogLevel.values()) + " (body or ?level=), got '" + asked + "'\n", keepAlive);
+            AdminHandler.send(
+                    ctx,
+                    HttpResponseStatus.BAD_REQUEST,
+                    "text/plain",
+                    "log level must be one of " + Arrays.toString(LogLevel.values()) + " (body or ?level=), got '"
+                            + asked + "'\n",
+                    keepAlive);
             return;
         }
         LogLevel before = Logging.setLevel(level);
-        LOG.warn("log level changed", "from", before.name(), "to", level.name(),
-                "remote", String.valueOf(ctx.channel().remoteAddress()));
-        AdminHandler.send(ctx, HttpResponseStatus.OK, "text/plain", "log level " + level + " (was " + before + ")\n", keepAlive);
+        LOG.warn(
+                "log level changed",
+                "from",
+                before.name(),
+                "to",
+                level.name(),
+                "remote",
+                String.valueOf(ctx.channel().remoteAddress()));
+        AdminHandler.send(
+                ctx, HttpResponseStatus.OK, "text/plain", "log level " + level + " (was " + before + ")\n", keepAlive);
     }
 
     private static boolean allow(ChannelHandlerContext ctx, HttpMethod actual, HttpMethod expected, boolean keepAlive) {
         if (actual.equals(expected)) {
             return true;
         }
-        var response = AdminHandler.response(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "method not allowed\n");
+        var response =
+                AdminHandler.response(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "method not allowed\n");
         response.headers().set(HttpHeaderNames.ALLOW, expected.name());
         AdminHandler.write(ctx, response, keepAlive);
         return false;

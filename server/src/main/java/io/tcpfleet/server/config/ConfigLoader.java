@@ -19,14 +19,13 @@ public final class ConfigLoader {
 
     /** Variables under this prefix belong to test harnesses that start the server; they are ignored. */
     static final String ENV_PREFIX = "TCPFLEET_";
+
     static final String IGNORED_PREFIX = "TCPFLEET_TEST_";
 
     /** Either a config to run, or text to print and exit 0 with (--help, --version). */
-    public record Parsed(ServerConfig config, String text) {
-    }
+    public record Parsed(ServerConfig config, String text) {}
 
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     public static Parsed parse(String[] args, Map<String, String> env) {
         List<String> merged = new ArrayList<>(envAsFlags(env));
@@ -54,7 +53,8 @@ public final class ConfigLoader {
     /** The environment twin of every option, keyed by variable name. */
     public static Map<String, String> envTwins() {
         Map<String, String> twins = new TreeMap<>();
-        for (OptionSpec option : commandLine(new ServerOptions()).getCommandSpec().options()) {
+        for (OptionSpec option :
+                commandLine(new ServerOptions()).getCommandSpec().options()) {
             if (option.usageHelp() || option.versionHelp()) {
                 continue;
             }

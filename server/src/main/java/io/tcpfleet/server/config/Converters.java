@@ -8,8 +8,7 @@ import picocli.CommandLine.TypeConversionException;
 /** picocli converters: each refuses a bad value with a message that quotes it. */
 final class Converters {
 
-    private Converters() {
-    }
+    private Converters() {}
 
     static int parseInt(String value) {
         try {
@@ -131,7 +130,8 @@ final class Converters {
         @Override
         public String convert(String value) {
             if (!value.matches("[a-z0-9][a-z0-9._-]{0,62}")) {
-                throw new TypeConversionException("'" + value + "' is not a handler name (lower-case letters, digits, . _ -)");
+                throw new TypeConversionException(
+                        "'" + value + "' is not a handler name (lower-case letters, digits, . _ -)");
             }
             return value;
         }

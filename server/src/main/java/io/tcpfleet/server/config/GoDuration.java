@@ -13,8 +13,7 @@ public final class GoDuration {
 
     private static final BigInteger MAX_NANOS = BigInteger.valueOf(Long.MAX_VALUE);
 
-    private GoDuration() {
-    }
+    private GoDuration() {}
 
     /** Parses {@code text} or throws {@link IllegalArgumentException} with a message that quotes it. */
     public static Duration parse(String text) {

@@ -9,109 +9,216 @@ import picocli.CommandLine.Option;
  * The command line. Every option has an environment twin named {@code TCPFLEET_} + the long name in
  * upper snake case ({@code --keepalive-idle} / {@code TCPFLEET_KEEPALIVE_IDLE}), see {@link EnvTwins}.
  */
-@Command(name = "tcpfleet-server", mixinStandardHelpOptions = true, version = "tcpfleet-server 0.1.0",
-        sortOptions = false, usageHelpWidth = 110,
+@Command(
+        name = "tcpfleet-server",
+        mixinStandardHelpOptions = true,
+        version = "tcpfleet-server 0.1.0",
+        sortOptions = false,
+        usageHelpWidth = 110,
         description = "The tcpfleet data plane: a Netty TCP server with an admin HTTP port (metrics, health, drain).",
-        footer = {"", "Every option can also be set by its environment twin: TCPFLEET_ + the option name in upper",
-                "snake case, e.g. --idle-timeout / TCPFLEET_IDLE_TIMEOUT. Flags win over the environment.",
-                "Durations use the Go form: 250ms, 30s, 5m, 1h30m; 0 means never where allowed.",
-                "A bad value or an unknown TCPFLEET_* variable stops the server with exit code 2."})
+        footer = {
+            "",
+            "Every option can also be set by its environment twin: TCPFLEET_ + the option name in upper",
+            "snake case, e.g. --idle-timeout / TCPFLEET_IDLE_TIMEOUT. Flags win over the environment.",
+            "Durations use the Go form: 250ms, 30s, 5m, 1h30m; 0 means never where allowed.",
+            "A bad value or an unknown TCPFLEET_* variable stops the server with exit code 2."
+        })
 public final class ServerOptions {
 
-    @Option(names = "--handler", paramLabel = "NAME", defaultValue = "echo", converter = Converters.HandlerName.class,
+    @Option(
+            names = "--handler",
+            paramLabel = "NAME",
+            defaultValue = "echo",
+            converter = Converters.HandlerName.class,
             description = "echo, proxy or the name of a plugin (default: ${DEFAULT-VALUE})")
     String handler;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "7000", converter = Converters.ListenPort.class,
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            defaultValue = "7000",
+            converter = Converters.ListenPort.class,
             description = "TCP port of the data listener (default: ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "0.0.0.0", converter = Converters.BindAddress.class,
+    @Option(
+            names = "--bind",
+            paramLabel = "ADDR",
+            defaultValue = "0.0.0.0",
+            converter = Converters.BindAddress.class,
             description = "address of the data listener (default: ${DEFAULT-VALUE})")
     String bind;
 
-    @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "9090", converter = Converters.ListenPort.class,
+    @Option(
+            names = "--admin-port",
+            paramLabel = "PORT",
+            defaultValue = "9090",
+            converter = Converters.ListenPort.class,
             description = "port of the admin HTTP listener: /metrics, /health/*, /drain (default: ${DEFAULT-VALUE})")
     int adminPort;
 
-    @Option(names = "--admin-bind", paramLabel = "ADDR", defaultValue = "0.0.0.0", converter = Converters.BindAddress.class,
+    @Option(
+            names = "--admin-bind",
+            paramLabel = "ADDR",
+            defaultValue = "0.0.0.0",
+            converter = Converters.BindAddress.class,
             description = "address of the admin listener; probes come from the kubelet (default: ${DEFAULT-VALUE})")
     String adminBind;
 
-    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10000", converter = Converters.Positive.class,
+    @Option(
+            names = "--max-connections",
+            paramLabel = "N",
+            defaultValue = "10000",
+            converter = Converters.Positive.class,
             description = "connections beyond this are refused and counted (default: ${DEFAULT-VALUE})")
     int maxConnections;
 
-    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "5m", converter = Converters.NonNegativeDuration.class,
-            description = "close a connection after no inbound bytes for this long; 0 = never (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--idle-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "5m",
+            converter = Converters.NonNegativeDuration.class,
+            description =
+                    "close a connection after no inbound bytes for this long; 0 = never (default: ${DEFAULT-VALUE})")
     Duration idleTimeout;
 
-    @Option(names = "--keepalive-idle", paramLabel = "DURATION", defaultValue = "60s", converter = Converters.KeepaliveSeconds.class,
+    @Option(
+            names = "--keepalive-idle",
+            paramLabel = "DURATION",
+            defaultValue = "60s",
+            converter = Converters.KeepaliveSeconds.class,
             description = "TCP keepalive: idle time before the first probe (default: ${DEFAULT-VALUE})")
     Duration keepaliveIdle;
 
-    @Option(names = "--keepalive-interval", paramLabel = "DURATION", defaultValue = "10s", converter = Converters.KeepaliveSeconds.class,
+    @Option(
+            names = "--keepalive-interval",
+            paramLabel = "DURATION",
+            defaultValue = "10s",
+            converter = Converters.KeepaliveSeconds.class,
             description = "TCP keepalive: time between probes (default: ${DEFAULT-VALUE})")
     Duration keepaliveInterval;
 
-    @Option(names = "--keepalive-count", paramLabel = "N", defaultValue = "3", converter = Converters.KeepaliveCount.class,
-            description = "TCP keepalive: unanswered probes before the connection is dropped (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--keepalive-count",
+            paramLabel = "N",
+            defaultValue = "3",
+            converter = Converters.KeepaliveCount.class,
+            description =
+                    "TCP keepalive: unanswered probes before the connection is dropped (default: ${DEFAULT-VALUE})")
     int keepaliveCount;
 
-    @Option(names = "--drain-delay", paramLabel = "DURATION", defaultValue = "5s", converter = Converters.NonNegativeDuration.class,
+    @Option(
+            names = "--drain-delay",
+            paramLabel = "DURATION",
+            defaultValue = "5s",
+            converter = Converters.NonNegativeDuration.class,
             description = "on drain, keep accepting this long while endpoints propagate (default: ${DEFAULT-VALUE})")
     Duration drainDelay;
 
-    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = Converters.NonNegativeDuration.class,
+    @Option(
+            names = "--drain-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "30s",
+            converter = Converters.NonNegativeDuration.class,
             description = "then wait this long for connections to end before force-closing (default: ${DEFAULT-VALUE})")
     Duration drainTimeout;
 
-    @Option(names = "--upstream", converter = Converters.Upstream.class, paramLabel = "HOST:PORT",
+    @Option(
+            names = "--upstream",
+            converter = Converters.Upstream.class,
+            paramLabel = "HOST:PORT",
             description = "backend of the proxy handler; required with --handler proxy, refused otherwise")
     HostPort upstream;
 
-    @Option(names = "--upstream-connect-timeout", paramLabel = "DURATION", defaultValue = "2s", converter = Converters.PositiveDuration.class,
+    @Option(
+            names = "--upstream-connect-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "2s",
+            converter = Converters.PositiveDuration.class,
             description = "budget for connecting to the upstream, retries included (default: ${DEFAULT-VALUE})")
     Duration upstreamConnectTimeout;
 
-    @Option(names = "--breaker-failures", paramLabel = "N", defaultValue = "5", converter = Converters.Positive.class,
-            description = "proxy: consecutive upstream failures that open the circuit breaker (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--breaker-failures",
+            paramLabel = "N",
+            defaultValue = "5",
+            converter = Converters.Positive.class,
+            description =
+                    "proxy: consecutive upstream failures that open the circuit breaker (default: ${DEFAULT-VALUE})")
     int breakerFailures;
 
-    @Option(names = "--breaker-cooldown", paramLabel = "DURATION", defaultValue = "5s", converter = Converters.PositiveDuration.class,
+    @Option(
+            names = "--breaker-cooldown",
+            paramLabel = "DURATION",
+            defaultValue = "5s",
+            converter = Converters.PositiveDuration.class,
             description = "proxy: how long the breaker stays open before one trial connect (default: ${DEFAULT-VALUE})")
     Duration breakerCooldown;
 
-    @Option(names = "--log-level", defaultValue = "info", paramLabel = "LEVEL",
+    @Option(
+            names = "--log-level",
+            defaultValue = "info",
+            paramLabel = "LEVEL",
             description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE})")
     LogLevel logLevel;
 
-    @Option(names = "--plugins-dir", defaultValue = "/opt/tcpfleet/plugins", paramLabel = "DIR",
-            description = "jars in this directory may add handlers; a missing directory means none (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--plugins-dir",
+            defaultValue = "/opt/tcpfleet/plugins",
+            paramLabel = "DIR",
+            description =
+                    "jars in this directory may add handlers; a missing directory means none (default: ${DEFAULT-VALUE})")
     Path pluginsDir;
 
-    @Option(names = "--backlog", paramLabel = "N", defaultValue = "1024", converter = Converters.Positive.class,
+    @Option(
+            names = "--backlog",
+            paramLabel = "N",
+            defaultValue = "1024",
+            converter = Converters.Positive.class,
             description = "SO_BACKLOG of the data listener (default: ${DEFAULT-VALUE})")
     int backlog;
 
-    @Option(names = "--worker-threads", paramLabel = "N", defaultValue = "0", converter = Converters.NonNegative.class,
-            description = "event loop threads; 0 = one per CPU the JVM sees (a pod: its CPU limit) (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--worker-threads",
+            paramLabel = "N",
+            defaultValue = "0",
+            converter = Converters.NonNegative.class,
+            description =
+                    "event loop threads; 0 = one per CPU the JVM sees (a pod: its CPU limit) (default: ${DEFAULT-VALUE})")
     int workerThreads;
 
-    @Option(names = "--write-buffer-low", paramLabel = "BYTES", defaultValue = "32768", converter = Converters.Positive.class,
+    @Option(
+            names = "--write-buffer-low",
+            paramLabel = "BYTES",
+            defaultValue = "32768",
+            converter = Converters.Positive.class,
             description = "bytes: a connection becomes writable again below this (default: ${DEFAULT-VALUE})")
     int writeBufferLow;
 
-    @Option(names = "--write-buffer-high", paramLabel = "BYTES", defaultValue = "65536", converter = Converters.Positive.class,
-            description = "bytes: above this a connection stops reading until its peer catches up (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--write-buffer-high",
+            paramLabel = "BYTES",
+            defaultValue = "65536",
+            converter = Converters.Positive.class,
+            description =
+                    "bytes: above this a connection stops reading until its peer catches up (default: ${DEFAULT-VALUE})")
     int writeBufferHigh;
 
-    @Option(names = "--blocking-threads", paramLabel = "N", defaultValue = "16", converter = Converters.Positive.class,
+    @Option(
+            names = "--blocking-threads",
+            paramLabel = "N",
+            defaultValue = "16",
+            converter = Converters.Positive.class,
             description = "worker threads for plugins that declare they block (default: ${DEFAULT-VALUE})")
     int blockingThreads;
 
-    @Option(names = "--blocking-queue", paramLabel = "N", defaultValue = "1024", converter = Converters.QueueSize.class,
-            description = "queued tasks per blocking worker, at least 16; beyond it work is refused and counted (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--blocking-queue",
+            paramLabel = "N",
+            defaultValue = "1024",
+            converter = Converters.QueueSize.class,
+            description =
+                    "queued tasks per blocking worker, at least 16; beyond it work is refused and counted (default: ${DEFAULT-VALUE})")
     int blockingQueue;
 
     /** Cross-field rules; single values were already checked by their converters. */
@@ -120,17 +227,40 @@ public final class ServerOptions {
             throw new ConfigException("--handler proxy needs --upstream HOST:PORT (TCPFLEET_UPSTREAM)");
         }
         if (!"proxy".equals(handler) && upstream != null) {
-            throw new ConfigException("--upstream '" + upstream + "' is only allowed with --handler proxy, not '" + handler + "'");
+            throw new ConfigException(
+                    "--upstream '" + upstream + "' is only allowed with --handler proxy, not '" + handler + "'");
         }
         if (writeBufferLow > writeBufferHigh) {
-            throw new ConfigException("--write-buffer-low " + writeBufferLow + " is above --write-buffer-high " + writeBufferHigh);
+            throw new ConfigException(
+                    "--write-buffer-low " + writeBufferLow + " is above --write-buffer-high " + writeBufferHigh);
         }
         if (port != 0 && port == adminPort) {
             throw new ConfigException("--port and --admin-port are both " + port);
         }
-        return new ServerConfig(handler, bind, port, adminBind, adminPort, maxConnections, idleTimeout,
-                keepaliveIdle, keepaliveInterval, keepaliveCount, drainDelay, drainTimeout, upstream,
-                upstreamConnectTimeout, breakerFailures, breakerCooldown, logLevel, pluginsDir, backlog,
-                workerThreads, writeBufferLow, writeBufferHigh, blockingThreads, blockingQueue);
+        return new ServerConfig(
+                handler,
+                bind,
+                port,
+                adminBind,
+                adminPort,
+                maxConnections,
+                idleTimeout,
+                keepaliveIdle,
+                keepaliveInterval,
+                keepaliveCount,
+                drainDelay,
+                drainTimeout,
+                upstream,
+                upstreamConnectTimeout,
+                breakerFailures,
+                breakerCooldown,
+                logLevel,
+                pluginsDir,
+                backlog,
+                workerThreads,
+                writeBufferLow,
+                writeBufferHigh,
+                blockingThreads,
+                blockingQueue);
     }
 }

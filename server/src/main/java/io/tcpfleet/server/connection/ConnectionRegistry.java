@@ -20,7 +20,11 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ConnectionRegistry {
 
     /** Outcome of {@link #tryAdmit}. */
-    public enum Admission { ADMITTED, OVER_LIMIT, DRAINING }
+    public enum Admission {
+        ADMITTED,
+        OVER_LIMIT,
+        DRAINING
+    }
 
     private final int max;
     private final AtomicInteger active = new AtomicInteger();

@@ -33,6 +33,7 @@ public final class ConnectionTracker extends ChannelDuplexHandler {
     private long lastReadNanos;
     /** Links in the list of this event loop's connections ({@link LoopConnections}). */
     ConnectionTracker prevOnLoop;
+
     ConnectionTracker nextOnLoop;
 
     public ConnectionTracker(ServerMetrics metrics, ConnectionRegistry registry) {
@@ -120,9 +121,18 @@ public final class ConnectionTracker extends ChannelDuplexHandler {
         metrics.connectionDuration().record(nanos, TimeUnit.NANOSECONDS);
         registry.released(this); // last: the drain reads the counts above once the registry is empty
         if (LOG.isDebugEnabled()) {
-            LOG.debug("connection closed", "remote", String.valueOf(ctx.channel().remoteAddress()),
-                    "durationMs", TimeUnit.NANOSECONDS.toMillis(nanos), "bytesIn", bytesIn, "bytesOut", bytesOut,
-                    "reason", why.name());
+            LOG.debug(
+                    "connection closed",
+                    "remote",
+                    String.valueOf(ctx.channel().remoteAddress()),
+                    "durationMs",
+                    TimeUnit.NANOSECONDS.toMillis(nanos),
+                    "bytesIn",
+                    bytesIn,
+                    "bytesOut",
+                    bytesOut,
+                    "reason",
+                    why.name());
         }
         ctx.fireChannelInactive();
     }

@@ -49,7 +49,8 @@ public final class JfrProfiler implements AutoCloseable {
      */
     public CompletableFuture<Path> record(int seconds) {
         if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) {
-            throw new IllegalArgumentException("seconds must be " + MIN_SECONDS + ".." + MAX_SECONDS + ", got " + seconds);
+            throw new IllegalArgumentException(
+                    "seconds must be " + MIN_SECONDS + ".." + MAX_SECONDS + ", got " + seconds);
         }
         if (!recording.compareAndSet(false, true)) {
             return null;

@@ -12,13 +12,16 @@ import java.time.Instant;
  */
 public final class ThreadDump {
 
-    private ThreadDump() {
-    }
+    private ThreadDump() {}
 
     public static String capture() {
         ThreadInfo[] threads = ManagementFactory.getThreadMXBean().dumpAllThreads(true, true);
         StringBuilder out = new StringBuilder(16 * 1024);
-        out.append("Thread dump at ").append(Instant.now()).append(", ").append(threads.length).append(" threads\n\n");
+        out.append("Thread dump at ")
+                .append(Instant.now())
+                .append(", ")
+                .append(threads.length)
+                .append(" threads\n\n");
         for (ThreadInfo thread : threads) {
             append(out, thread);
         }
@@ -26,14 +29,23 @@ public final class ThreadDump {
     }
 
     private static void append(StringBuilder out, ThreadInfo t) {
-        out.append('"').append(t.getThreadName()).append("\" #").append(t.getThreadId())
-                .append(t.isDaemon() ? " daemon" : "").append(" prio=").append(t.getPriority())
-                .append(' ').append(t.getThreadState());
+        out.append('"')
+                .append(t.getThreadName())
+                .append("\" #")
+                .append(t.getThreadId())
+                .append(t.isDaemon() ? " daemon" : "")
+                .append(" prio=")
+                .append(t.getPriority())
+                .append(' ')
+                .append(t.getThreadState());
         if (t.getLockName() != null) {
             out.append(" on ").append(t.getLockName());
         }
         if (t.getLockOwnerName() != null) {
-            out.append(" owned by \"").append(t.getLockOwnerName()).append("\" #").append(t.getLockOwnerId());
+            out.append(" owned by \"")
+                    .append(t.getLockOwnerName())
+                    .append("\" #")
+                    .append(t.getLockOwnerId());
         }
         out.append('\n');
         StackTraceElement[] stack = t.getStackTrace();

@@ -28,6 +28,7 @@ public final class DrainCoordinator {
 
     /** A connection is idle for the drain when no byte moved for this long and nothing waits to be written. */
     static final long IDLE_QUIET_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private static final long POLL_MILLIS = 50;
     private static final Log LOG = Log.get(DrainCoordinator.class);
 
@@ -42,8 +43,13 @@ public final class DrainCoordinator {
     private final CompletableFuture<DrainResult> done = new CompletableFuture<>();
     private volatile boolean draining;
 
-    public DrainCoordinator(Duration delay, Duration timeout, ConnectionRegistry registry, ServerMetrics metrics,
-                            Runnable closeListener, Consumer<Collection<Channel>> notifyHandlers) {
+    public DrainCoordinator(
+            Duration delay,
+            Duration timeout,
+            ConnectionRegistry registry,
+            ServerMetrics metrics,
+            Runnable closeListener,
+            Consumer<Collection<Channel>> notifyHandlers) {
         this.delay = delay;
         this.timeout = timeout;
         this.registry = registry;
@@ -56,8 +62,16 @@ public final class DrainCoordinator {
     public CompletableFuture<DrainResult> start(String trigger) {
         if (started.compareAndSet(false, true)) {
             draining = true;
-            LOG.info("drain started", "trigger", trigger, "connections", registry.active(),
-                    "delayMs", delay.toMillis(), "timeoutMs", timeout.toMillis());
+            LOG.info(
+                    "drain started",
+                    "trigger",
+                    trigger,
+                    "connections",
+                    registry.active(),
+                    "delayMs",
+                    delay.toMillis(),
+                    "timeoutMs",
+                    timeout.toMillis());
             Thread thread = new Thread(this::run, "tcpfleet-drain");
             thread.setDaemon(true);
             thread.start();
@@ -106,7 +120,8 @@ public final class DrainCoordinator {
         while (true) {
             closeIdle();
             long left = deadline - System.nanoTime();
-            if (registry.active() == 0 || left <= 0
+            if (registry.active() == 0
+                    || left <= 0
                     || skip.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS)), TimeUnit.NANOSECONDS)) {
                 break;
             }
@@ -114,10 +129,18 @@ public final class DrainCoordinator {
         forceClose();
         long forced = Math.round(metrics.closed(CloseReason.forced).count() - forcedBefore);
         long closed = registry.closedTotal() - closedBefore - forced;
-        DrainResult result = new DrainResult(atStart, closed, forced,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
-        LOG.info("drain finished", "connectionsAtStart", result.connectionsAtStart(), "closed", result.closed(),
-                "forced", result.forced(), "elapsedMillis", result.elapsedMillis());
+        DrainResult result =
+                new DrainResult(atStart, closed, forced, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+        LOG.info(
+                "drain finished",
+                "connectionsAtStart",
+                result.connectionsAtStart(),
+                "closed",
+                result.closed(),
+                "forced",
+                result.forced(),
+                "elapsedMillis",
+                result.elapsedMillis());
         return result;
     }
 
@@ -133,8 +156,8 @@ public final class DrainCoordinator {
         for (Channel ch : registry.openChannels()) {
             ConnectionTracker tracker = ConnectionTracker.of(ch);
             ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
-            boolean nothingPending = (out == null || out.totalPendingWriteBytes() == 0)
-                    && SpliceEcho.unsentBytes(ch) == 0;
+            boolean nothingPending =
+                    (out == null || out.totalPendingWriteBytes() == 0) && SpliceEcho.unsentBytes(ch) == 0;
             if (tracker != null && nothingPending && tracker.quietNanos() >= IDLE_QUIET_NANOS) {
                 ConnectionTracker.close(ch, CloseReason.drain);
             }

@@ -4,7 +4,7 @@ package io.tcpfleet.server.drain;
 public record DrainResult(int connectionsAtStart, long closed, long forced, long elapsedMillis) {
 
     public String toJson() {
-        return "{\"connectionsAtStart\":" + connectionsAtStart + ",\"closed\":" + closed
-                + ",\"forced\":" + forced + ",\"elapsedMillis\":" + elapsedMillis + "}";
+        return "{\"connectionsAtStart\":" + connectionsAtStart + ",\"closed\":" + closed + ",\"forced\":" + forced
+                + ",\"elapsedMillis\":" + elapsedMillis + "}";
     }
 }

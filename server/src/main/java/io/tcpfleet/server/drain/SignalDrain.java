@@ -10,8 +10,7 @@ import sun.misc.Signal;
  */
 public final class SignalDrain {
 
-    private SignalDrain() {
-    }
+    private SignalDrain() {}
 
     public static void install(DrainCoordinator drain) {
         AtomicInteger signals = new AtomicInteger();

@@ -19,8 +19,7 @@ public final class EchoHandler extends TerminalHandler {
 
     public static final EchoHandler INSTANCE = new EchoHandler();
 
-    private EchoHandler() {
-    }
+    private EchoHandler() {}
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {

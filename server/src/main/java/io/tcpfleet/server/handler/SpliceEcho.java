@@ -49,12 +49,18 @@ public final class SpliceEcho extends ChannelDuplexHandler implements EpollIoHan
     private static final boolean ENABLED = Boolean.parseBoolean(System.getProperty(PROPERTY, "true"));
     /** The cap of the receive allocator ({@code AdaptiveRecvByteBufAllocator}): a read this large means bulk. */
     static final int BULK_READ = 64 * 1024;
+
     private static final int SPLICE_MAX = 1 << 20;
     /** Bytes moved per turn before the loop's other connections get theirs. */
     private static final long TURN = 1 << 20;
 
     /** Echoing what the pipeline read; leaving the channel's registration (once); splicing; or back to copying. */
-    private enum Mode { HANDOVER, LEAVING, SPLICE, COPY }
+    private enum Mode {
+        HANDOVER,
+        LEAVING,
+        SPLICE,
+        COPY
+    }
 
     private final EpollSocketChannel channel;
     private final ConnectionTracker tracker;
@@ -79,7 +85,9 @@ public final class SpliceEcho extends ChannelDuplexHandler implements EpollIoHan
 
     /** Whether {@code read}, just read from {@code ch}, marks a bulk connection to splice. */
     static boolean wanted(Channel ch, Object read) {
-        return ENABLED && ch instanceof EpollSocketChannel && read instanceof ByteBuf
+        return ENABLED
+                && ch instanceof EpollSocketChannel
+                && read instanceof ByteBuf
                 && ((ByteBuf) read).readableBytes() >= BULK_READ;
     }
 
@@ -197,7 +205,9 @@ public final class SpliceEcho extends ChannelDuplexHandler implements EpollIoHan
         registration = (IoRegistration) f.getNow();
         try {
             // Edge-triggered, as Netty's channels: each wake-up moves bytes until the socket says EAGAIN.
-            registration.submit(EpollIoOps.EPOLLET.with(EpollIoOps.EPOLLIN).with(EpollIoOps.EPOLLOUT)
+            registration.submit(EpollIoOps.EPOLLET
+                    .with(EpollIoOps.EPOLLIN)
+                    .with(EpollIoOps.EPOLLOUT)
                     .with(EpollIoOps.EPOLLRDHUP));
         } catch (UncheckedIOException e) {
             copyFromNowOn();
@@ -238,7 +248,7 @@ public final class SpliceEcho extends ChannelDuplexHandler implements EpollIoHan
         int fd = channel.fd().intValue();
         long moved = 0;
         try {
-            for (;;) {
+            for (; ; ) {
                 while (inPipe > 0) {
                     int n = Native.splice(pipeReadEnd.intValue(), -1, fd, -1, inPipe);
                     if (n == 0) {

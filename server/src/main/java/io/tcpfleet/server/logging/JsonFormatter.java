@@ -16,7 +16,9 @@ public final class JsonFormatter extends Formatter {
     @Override
     public String format(LogRecord record) {
         StringBuilder out = new StringBuilder(256);
-        out.append("{\"ts\":\"").append(Instant.ofEpochMilli(record.getMillis())).append('"');
+        out.append("{\"ts\":\"")
+                .append(Instant.ofEpochMilli(record.getMillis()))
+                .append('"');
         field(out, "level", levelName(record.getLevel()));
         field(out, "logger", record.getLoggerName());
         field(out, "message", formatMessage(record));

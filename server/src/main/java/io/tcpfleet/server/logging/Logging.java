@@ -14,8 +14,7 @@ import java.util.logging.Logger;
  */
 public final class Logging {
 
-    private Logging() {
-    }
+    private Logging() {}
 
     public static void configure(LogLevel level) {
         LogManager.getLogManager().reset();
@@ -35,8 +34,11 @@ public final class Logging {
         for (Handler handler : root.getHandlers()) {
             handler.setLevel(level.julLevel());
         }
-        Logger.getLogger("io.netty").setLevel(level == LogLevel.trace ? Level.FINEST
-                : level.julLevel().intValue() > Level.INFO.intValue() ? level.julLevel() : Level.INFO);
+        Logger.getLogger("io.netty")
+                .setLevel(
+                        level == LogLevel.trace
+                                ? Level.FINEST
+                                : level.julLevel().intValue() > Level.INFO.intValue() ? level.julLevel() : Level.INFO);
         return before;
     }
 
@@ -49,7 +51,8 @@ public final class Logging {
         int value = jul == null ? Level.INFO.intValue() : jul.intValue();
         LogLevel nearest = LogLevel.trace;
         for (LogLevel candidate : LogLevel.values()) {
-            if (candidate.julLevel().intValue() <= value && candidate.julLevel().intValue() >= nearest.julLevel().intValue()) {
+            if (candidate.julLevel().intValue() <= value
+                    && candidate.julLevel().intValue() >= nearest.julLevel().intValue()) {
                 nearest = candidate;
             }
         }

@@ -27,6 +27,5 @@ public final class MeterNames {
     /** Tag on {@code tcpfleet_sockets}: the kernel TCP state, lower case ({@code close_wait}). */
     public static final String TAG_STATE = "state";
 
-    private MeterNames() {
-    }
+    private MeterNames() {}
 }

@@ -37,31 +37,56 @@ public final class ServerMetrics implements AutoCloseable {
 
     public ServerMetrics(PooledByteBufAllocator allocator) {
         accepted = Counter.builder(MeterNames.CONNECTIONS_ACCEPTED)
-                .description("TCP connections accepted by the listener (admitted or refused)").register(registry);
+                .description("TCP connections accepted by the listener (admitted or refused)")
+                .register(registry);
         for (RefuseReason reason : RefuseReason.values()) {
-            refused.put(reason, Counter.builder(MeterNames.CONNECTIONS_REFUSED).tag(MeterNames.TAG_REASON, reason.name())
-                    .description("connections closed right after accept").register(registry));
+            refused.put(
+                    reason,
+                    Counter.builder(MeterNames.CONNECTIONS_REFUSED)
+                            .tag(MeterNames.TAG_REASON, reason.name())
+                            .description("connections closed right after accept")
+                            .register(registry));
         }
         for (CloseReason reason : CloseReason.values()) {
-            closed.put(reason, Counter.builder(MeterNames.CONNECTIONS_CLOSED).tag(MeterNames.TAG_REASON, reason.name())
-                    .description("connections closed, by reason").register(registry));
+            closed.put(
+                    reason,
+                    Counter.builder(MeterNames.CONNECTIONS_CLOSED)
+                            .tag(MeterNames.TAG_REASON, reason.name())
+                            .description("connections closed, by reason")
+                            .register(registry));
         }
         connectionDuration = Timer.builder(MeterNames.CONNECTION_DURATION)
                 .description("how long connections stayed open")
-                .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofSeconds(1),
-                        Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofHours(1))
+                .serviceLevelObjectives(
+                        Duration.ofMillis(10),
+                        Duration.ofMillis(100),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(10),
+                        Duration.ofMinutes(1),
+                        Duration.ofMinutes(10),
+                        Duration.ofHours(1))
                 .register(registry);
-        bytesReceived = Counter.builder(MeterNames.BYTES_RECEIVED).description("bytes read from clients").register(registry);
-        bytesSent = Counter.builder(MeterNames.BYTES_SENT).description("bytes written to clients").register(registry);
+        bytesReceived = Counter.builder(MeterNames.BYTES_RECEIVED)
+                .description("bytes read from clients")
+                .register(registry);
+        bytesSent = Counter.builder(MeterNames.BYTES_SENT)
+                .description("bytes written to clients")
+                .register(registry);
         upstreamConnect = Timer.builder(MeterNames.UPSTREAM_CONNECT)
                 .description("time to connect to the upstream, retries included")
-                .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(100),
-                        Duration.ofSeconds(1), Duration.ofSeconds(5))
+                .serviceLevelObjectives(
+                        Duration.ofMillis(1),
+                        Duration.ofMillis(10),
+                        Duration.ofMillis(100),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(5))
                 .register(registry);
         upstreamFailures = Counter.builder(MeterNames.UPSTREAM_FAILURES)
-                .description("failed upstream connect attempts").register(registry);
+                .description("failed upstream connect attempts")
+                .register(registry);
         workerRejected = Counter.builder(MeterNames.WORKER_REJECTED)
-                .description("work refused because the blocking worker queue was full").register(registry);
+                .description("work refused because the blocking worker queue was full")
+                .register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics = new JvmGcMetrics();
         gcMetrics.bindTo(registry);
@@ -73,29 +98,41 @@ public final class ServerMetrics implements AutoCloseable {
     }
 
     public void gaugeActiveConnections(DoubleSupplier active) {
-        Gauge.builder(MeterNames.CONNECTIONS_ACTIVE, active, DoubleSupplier::getAsDouble).strongReference(true).description("open client connections").register(registry);
+        Gauge.builder(MeterNames.CONNECTIONS_ACTIVE, active, DoubleSupplier::getAsDouble)
+                .strongReference(true)
+                .description("open client connections")
+                .register(registry);
     }
 
     public void gaugeDraining(DoubleSupplier draining) {
-        Gauge.builder(MeterNames.DRAINING, draining, DoubleSupplier::getAsDouble).strongReference(true).description("1 once a drain has started").register(registry);
+        Gauge.builder(MeterNames.DRAINING, draining, DoubleSupplier::getAsDouble)
+                .strongReference(true)
+                .description("1 once a drain has started")
+                .register(registry);
     }
 
     public void gaugeCircuitOpen(DoubleSupplier open) {
-        Gauge.builder(MeterNames.UPSTREAM_CIRCUIT_OPEN, open, DoubleSupplier::getAsDouble).strongReference(true)
-                .description("1 while the upstream circuit breaker refuses connects").register(registry);
+        Gauge.builder(MeterNames.UPSTREAM_CIRCUIT_OPEN, open, DoubleSupplier::getAsDouble)
+                .strongReference(true)
+                .description("1 while the upstream circuit breaker refuses connects")
+                .register(registry);
     }
 
     public void gaugeMaxConnections(int max) {
-        Gauge.builder(MeterNames.CONNECTIONS_MAX, () -> max).strongReference(true)
-                .description("--max-connections: active connections beyond it are refused").register(registry);
+        Gauge.builder(MeterNames.CONNECTIONS_MAX, () -> max)
+                .strongReference(true)
+                .description("--max-connections: active connections beyond it are refused")
+                .register(registry);
     }
 
     /** {@code tcpfleet_sockets{state}}: one gauge per kernel TCP state, all reading one cached snapshot. */
     public void gaugeSockets(SocketStates sockets) {
         for (SocketStates.State state : SocketStates.State.values()) {
-            Gauge.builder(MeterNames.SOCKETS, sockets, s -> s.count(state)).strongReference(true)
+            Gauge.builder(MeterNames.SOCKETS, sockets, s -> s.count(state))
+                    .strongReference(true)
                     .tag(MeterNames.TAG_STATE, state.name())
-                    .description("kernel TCP sockets on the data port, by state (/proc/net/tcp, tcp6)").register(registry);
+                    .description("kernel TCP sockets on the data port, by state (/proc/net/tcp, tcp6)")
+                    .register(registry);
         }
     }
 

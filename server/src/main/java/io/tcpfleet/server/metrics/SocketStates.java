@@ -21,8 +21,16 @@ public final class SocketStates {
 
     /** The kernel's TCP states (include/net/tcp_states.h), as exported; SYN_SENT is never on a listening port. */
     public enum State {
-        established(0x01), syn_recv(0x03), fin_wait1(0x04), fin_wait2(0x05), time_wait(0x06), close(0x07),
-        close_wait(0x08), last_ack(0x09), listen(0x0A), closing(0x0B);
+        established(0x01),
+        syn_recv(0x03),
+        fin_wait1(0x04),
+        fin_wait2(0x05),
+        time_wait(0x06),
+        close(0x07),
+        close_wait(0x08),
+        last_ack(0x09),
+        listen(0x0A),
+        closing(0x0B);
 
         private static final State[] ALL = values(); // values() copies the array: once, not per /proc line
 

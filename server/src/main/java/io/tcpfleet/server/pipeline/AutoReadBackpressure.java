@@ -14,8 +14,7 @@ public final class AutoReadBackpressure extends ChannelInboundHandlerAdapter {
 
     public static final AutoReadBackpressure INSTANCE = new AutoReadBackpressure();
 
-    private AutoReadBackpressure() {
-    }
+    private AutoReadBackpressure() {}
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {

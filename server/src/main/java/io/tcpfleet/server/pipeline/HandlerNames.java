@@ -23,6 +23,5 @@ public final class HandlerNames {
     public static final String HANDLER = "handler";
     public static final String TERMINAL = "terminal";
 
-    private HandlerNames() {
-    }
+    private HandlerNames() {}
 }

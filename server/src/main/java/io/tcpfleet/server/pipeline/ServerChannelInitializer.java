@@ -27,8 +27,11 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
      * @param installHandler        adds the handler and its backpressure: echo switches auto-read
      *                              itself, plugins get {@link AutoReadBackpressure} in front
      */
-    public ServerChannelInitializer(ConnectionRegistry registry, ServerMetrics metrics, boolean readsSteeredByHandler,
-                                    Consumer<ChannelPipeline> installHandler) {
+    public ServerChannelInitializer(
+            ConnectionRegistry registry,
+            ServerMetrics metrics,
+            boolean readsSteeredByHandler,
+            Consumer<ChannelPipeline> installHandler) {
         this.registry = registry;
         this.metrics = metrics;
         this.readsSteeredByHandler = readsSteeredByHandler;

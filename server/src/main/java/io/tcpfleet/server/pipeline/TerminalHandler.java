@@ -24,8 +24,7 @@ public class TerminalHandler extends ChannelInboundHandlerAdapter {
     public static final TerminalHandler INSTANCE = new TerminalHandler();
     private static final Log LOG = Log.get(TerminalHandler.class);
 
-    protected TerminalHandler() {
-    }
+    protected TerminalHandler() {}
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
@@ -33,11 +32,19 @@ public class TerminalHandler extends ChannelInboundHandlerAdapter {
             if (cause instanceof IOException) {
                 // Resets and broken pipes are the peer's business, not an operator's.
                 if (LOG.isDebugEnabled()) {
-                    LOG.debug("connection error", "remote", String.valueOf(ctx.channel().remoteAddress()),
-                            "error", String.valueOf(cause));
+                    LOG.debug(
+                            "connection error",
+                            "remote",
+                            String.valueOf(ctx.channel().remoteAddress()),
+                            "error",
+                            String.valueOf(cause));
                 }
             } else {
-                LOG.warn("connection failed", cause, "remote", String.valueOf(ctx.channel().remoteAddress()));
+                LOG.warn(
+                        "connection failed",
+                        cause,
+                        "remote",
+                        String.valueOf(ctx.channel().remoteAddress()));
             }
         }
         ConnectionTracker.close(ctx.channel(), CloseReason.error);

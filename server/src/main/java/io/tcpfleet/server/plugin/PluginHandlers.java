@@ -27,8 +27,11 @@ public final class PluginHandlers implements AutoCloseable {
         this.metrics = metrics;
         // One queue per worker thread; a connection sticks to one worker, so its events stay in order.
         this.workers = plugin.blocking()
-                ? new DefaultEventExecutorGroup(blockingThreads, new DefaultThreadFactory("tcpfleet-blocking", true),
-                        blockingQueue, RejectedExecutionHandlers.reject())
+                ? new DefaultEventExecutorGroup(
+                        blockingThreads,
+                        new DefaultThreadFactory("tcpfleet-blocking", true),
+                        blockingQueue,
+                        RejectedExecutionHandlers.reject())
                 : null;
     }
 

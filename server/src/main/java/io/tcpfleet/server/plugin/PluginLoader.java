@@ -22,8 +22,7 @@ public final class PluginLoader {
     private static final Log LOG = Log.get(PluginLoader.class);
     private static final List<String> BUILT_IN = List.of("echo", "proxy");
 
-    private PluginLoader() {
-    }
+    private PluginLoader() {}
 
     /** Plugins by name; a missing directory means "class path only". */
     public static Map<String, TcpfleetPlugin> load(Path pluginsDir, ClassLoader parent) {
@@ -34,12 +33,14 @@ public final class PluginLoader {
             for (TcpfleetPlugin plugin : ServiceLoader.load(TcpfleetPlugin.class, loader)) {
                 String name = plugin.name();
                 if (BUILT_IN.contains(name)) {
-                    throw new ConfigException("plugin " + plugin.getClass().getName() + " uses the built-in handler name '" + name + "'");
+                    throw new ConfigException(
+                            "plugin " + plugin.getClass().getName() + " uses the built-in handler name '" + name + "'");
                 }
                 TcpfleetPlugin previous = plugins.putIfAbsent(name, plugin);
                 if (previous != null && previous.getClass() != plugin.getClass()) {
                     throw new ConfigException("two plugins are named '" + name + "': "
-                            + previous.getClass().getName() + " and " + plugin.getClass().getName());
+                            + previous.getClass().getName() + " and "
+                            + plugin.getClass().getName());
                 }
             }
         } catch (ServiceConfigurationError e) {
@@ -60,7 +61,8 @@ public final class PluginLoader {
         }
         List<URL> urls = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path jar : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".jar")).sorted()::iterator) {
+            for (Path jar : (Iterable<Path>)
+                    files.filter(p -> p.toString().endsWith(".jar")).sorted()::iterator) {
                 urls.add(jar.toUri().toURL());
             }
         } catch (MalformedURLException e) {

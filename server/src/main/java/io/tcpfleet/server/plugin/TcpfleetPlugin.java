@@ -36,6 +36,5 @@ public interface TcpfleetPlugin {
      * The drain closed the listener: wind down, for example tell the clients still connected to
      * reconnect elsewhere. Called once, off the event loops; must not block for long.
      */
-    default void onDrain(Collection<Channel> openConnections) {
-    }
+    default void onDrain(Collection<Channel> openConnections) {}
 }

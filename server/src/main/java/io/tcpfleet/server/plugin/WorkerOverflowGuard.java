@@ -116,7 +116,10 @@ final class WorkerOverflowGuard extends ChannelInboundHandlerAdapter {
         refused = true;
         metrics.workerRejected().increment();
         if (LOG.isDebugEnabled()) {
-            LOG.debug("worker queue full, connection refused", "remote", String.valueOf(ctx.channel().remoteAddress()));
+            LOG.debug(
+                    "worker queue full, connection refused",
+                    "remote",
+                    String.valueOf(ctx.channel().remoteAddress()));
         }
         ConnectionTracker.close(ctx.channel(), CloseReason.limit);
     }

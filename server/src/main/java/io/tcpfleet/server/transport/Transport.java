@@ -44,7 +44,11 @@ public final class Transport {
     /** {@code epoll} (the default), {@code io_uring} or {@code nio}. */
     public static final String TRANSPORT_PROPERTY = "tcpfleet.transport";
 
-    private enum Kind { EPOLL, IO_URING, NIO }
+    private enum Kind {
+        EPOLL,
+        IO_URING,
+        NIO
+    }
 
     private final Kind kind;
 
@@ -64,10 +68,18 @@ public final class Transport {
                 return new Transport(Kind.NIO);
             case "io_uring":
                 if (IoUring.isAvailable()) {
-                    LOG.info("transport selected", "transport", "io_uring", "why", "-D" + TRANSPORT_PROPERTY + "=io_uring");
+                    LOG.info(
+                            "transport selected",
+                            "transport",
+                            "io_uring",
+                            "why",
+                            "-D" + TRANSPORT_PROPERTY + "=io_uring");
                     return new Transport(Kind.IO_URING);
                 }
-                LOG.warn("io_uring is not available, trying epoll", "why", String.valueOf(IoUring.unavailabilityCause()));
+                LOG.warn(
+                        "io_uring is not available, trying epoll",
+                        "why",
+                        String.valueOf(IoUring.unavailabilityCause()));
                 break;
             case "epoll":
                 break;
@@ -107,8 +119,10 @@ public final class Transport {
         IoHandlerFactory factory = switch (kind) {
             case NIO -> NioIoHandler.newFactory();
             case IO_URING -> IoUringIoHandler.newFactory();
-            case EPOLL -> spinMicros > 0 ? EpollIoHandler.newFactory(0, () -> new SpinThenPark(spinMicros * 1000L))
-                    : EpollIoHandler.newFactory();
+            case EPOLL ->
+                spinMicros > 0
+                        ? EpollIoHandler.newFactory(0, () -> new SpinThenPark(spinMicros * 1000L))
+                        : EpollIoHandler.newFactory();
         };
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadName, true), factory);
     }
@@ -135,15 +149,18 @@ public final class Transport {
         int idleSeconds = (int) idle.getSeconds();
         int intervalSeconds = (int) interval.getSeconds();
         if (kind == Kind.EPOLL) {
-            bootstrap.childOption(EpollChannelOption.TCP_KEEPIDLE, idleSeconds)
+            bootstrap
+                    .childOption(EpollChannelOption.TCP_KEEPIDLE, idleSeconds)
                     .childOption(EpollChannelOption.TCP_KEEPINTVL, intervalSeconds)
                     .childOption(EpollChannelOption.TCP_KEEPCNT, count);
         } else if (kind == Kind.IO_URING) {
-            bootstrap.childOption(IoUringChannelOption.TCP_KEEPIDLE, idleSeconds)
+            bootstrap
+                    .childOption(IoUringChannelOption.TCP_KEEPIDLE, idleSeconds)
                     .childOption(IoUringChannelOption.TCP_KEEPINTVL, intervalSeconds)
                     .childOption(IoUringChannelOption.TCP_KEEPCNT, count);
         } else {
-            bootstrap.childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), idleSeconds)
+            bootstrap
+                    .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), idleSeconds)
                     .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), intervalSeconds)
                     .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), count);
         }

@@ -4,16 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.FileRegion;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.tcpfleet.server.debug.JfrProfiler;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -34,6 +34,7 @@ class DebugHandlerTest {
 
     @TempDir
     Path tmp;
+
     private JfrProfiler profiler;
 
     @AfterEach
@@ -47,13 +48,18 @@ class DebugHandlerTest {
     void nonLoopbackCallersAreForbiddenEveryDebugRoute() {
         profiler = new JfrProfiler(tmp);
         String levelBefore = String.valueOf(Logger.getLogger("").getLevel());
-        for (String[] route : new String[][] {{"GET", "/debug/threads"}, {"POST", "/debug/profile?seconds=5"},
-                {"PUT", "/debug/log-level?level=trace"}, {"GET", "/debug/nope"}}) {
+        for (String[] route : new String[][] {
+            {"GET", "/debug/threads"},
+            {"POST", "/debug/profile?seconds=5"},
+            {"PUT", "/debug/log-level?level=trace"},
+            {"GET", "/debug/nope"}
+        }) {
             EmbeddedChannel channel = channelFrom(new InetSocketAddress("10.0.0.7", 40000));
             channel.writeInbound(request(route[0], route[1]));
             FullHttpResponse response = channel.readOutbound();
             assertThat(response.status()).as(route[1]).isEqualTo(HttpResponseStatus.FORBIDDEN);
-            assertThat(response.content().toString(java.nio.charset.StandardCharsets.UTF_8)).contains("loopback only");
+            assertThat(response.content().toString(java.nio.charset.StandardCharsets.UTF_8))
+                    .contains("loopback only");
             response.release();
             assertThat(channel.isOpen()).as("closed after 403").isFalse();
         }
@@ -83,7 +89,8 @@ class DebugHandlerTest {
                 return new InetSocketAddress("127.0.0.1", 40000);
             }
         };
-        channel.pipeline().addLast(AdminServer.READ_TIMEOUT, new ReadTimeoutHandler(30))
+        channel.pipeline()
+                .addLast(AdminServer.READ_TIMEOUT, new ReadTimeoutHandler(30))
                 .addLast(new DebugHandler(profiler));
         channel.writeInbound(request("POST", "/debug/profile?seconds=1"));
         // A recording longer than the admin read timeout must not be cut by it.
@@ -98,7 +105,9 @@ class DebugHandlerTest {
         assertThat(head.status()).isEqualTo(HttpResponseStatus.OK);
         assertThat(head.headers().get(HttpHeaderNames.CONTENT_TYPE)).isEqualTo("application/octet-stream");
         FileRegion file = channel.readOutbound();
-        assertThat(file.count()).isPositive().isEqualTo(head.headers().getInt(HttpHeaderNames.CONTENT_LENGTH).longValue());
+        assertThat(file.count())
+                .isPositive()
+                .isEqualTo(head.headers().getInt(HttpHeaderNames.CONTENT_LENGTH).longValue());
         file.release();
         assertThat((Object) channel.readOutbound()).isSameAs(LastHttpContent.EMPTY_LAST_CONTENT);
         try (var left = Files.list(tmp)) {

@@ -31,7 +31,11 @@ class ConfigLoaderTest {
                 flag("--keepalive-count", "9", ServerConfig::keepaliveCount, 9),
                 flag("--drain-delay", "250ms", ServerConfig::drainDelay, Duration.ofMillis(250)),
                 flag("--drain-timeout", "1h30m", ServerConfig::drainTimeout, Duration.ofMinutes(90)),
-                flag("--upstream-connect-timeout", "1.5s", ServerConfig::upstreamConnectTimeout, Duration.ofMillis(1500)),
+                flag(
+                        "--upstream-connect-timeout",
+                        "1.5s",
+                        ServerConfig::upstreamConnectTimeout,
+                        Duration.ofMillis(1500)),
                 flag("--breaker-failures", "3", ServerConfig::breakerFailures, 3),
                 flag("--breaker-cooldown", "10s", ServerConfig::breakerCooldown, Duration.ofSeconds(10)),
                 flag("--log-level", "debug", ServerConfig::logLevel, LogLevel.debug),
@@ -59,16 +63,19 @@ class ConfigLoaderTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyFlag")
-    void everyFlagHasAnEnvironmentTwin(String flag, String value, Function<ServerConfig, Object> field, Object expected) {
+    void everyFlagHasAnEnvironmentTwin(
+            String flag, String value, Function<ServerConfig, Object> field, Object expected) {
         String env = "TCPFLEET_" + flag.substring(2).toUpperCase().replace('-', '_');
         assertThat(field.apply(parse(Map.of(env, value)))).isEqualTo(expected);
     }
 
     @Test
     void upstreamFlagAndTwin() {
-        assertThat(parse(Map.of(), "--handler", "proxy", "--upstream", "redis.db.svc:6379").upstream())
+        assertThat(parse(Map.of(), "--handler", "proxy", "--upstream", "redis.db.svc:6379")
+                        .upstream())
                 .isEqualTo(new HostPort("redis.db.svc", 6379));
-        assertThat(parse(Map.of("TCPFLEET_HANDLER", "proxy", "TCPFLEET_UPSTREAM", "[::1]:7000")).upstream())
+        assertThat(parse(Map.of("TCPFLEET_HANDLER", "proxy", "TCPFLEET_UPSTREAM", "[::1]:7000"))
+                        .upstream())
                 .isEqualTo(new HostPort("::1", 7000));
     }
 
@@ -79,16 +86,30 @@ class ConfigLoaderTest {
 
     @Test
     void theContractVariablesAreAllKnown() {
-        assertThat(ConfigLoader.envTwins()).containsKeys("TCPFLEET_HANDLER", "TCPFLEET_PORT", "TCPFLEET_ADMIN_PORT",
-                "TCPFLEET_BIND", "TCPFLEET_ADMIN_BIND", "TCPFLEET_MAX_CONNECTIONS", "TCPFLEET_IDLE_TIMEOUT",
-                "TCPFLEET_KEEPALIVE_IDLE", "TCPFLEET_KEEPALIVE_INTERVAL", "TCPFLEET_KEEPALIVE_COUNT",
-                "TCPFLEET_DRAIN_DELAY", "TCPFLEET_DRAIN_TIMEOUT", "TCPFLEET_UPSTREAM",
-                "TCPFLEET_UPSTREAM_CONNECT_TIMEOUT", "TCPFLEET_LOG_LEVEL", "TCPFLEET_PLUGINS_DIR");
+        assertThat(ConfigLoader.envTwins())
+                .containsKeys(
+                        "TCPFLEET_HANDLER",
+                        "TCPFLEET_PORT",
+                        "TCPFLEET_ADMIN_PORT",
+                        "TCPFLEET_BIND",
+                        "TCPFLEET_ADMIN_BIND",
+                        "TCPFLEET_MAX_CONNECTIONS",
+                        "TCPFLEET_IDLE_TIMEOUT",
+                        "TCPFLEET_KEEPALIVE_IDLE",
+                        "TCPFLEET_KEEPALIVE_INTERVAL",
+                        "TCPFLEET_KEEPALIVE_COUNT",
+                        "TCPFLEET_DRAIN_DELAY",
+                        "TCPFLEET_DRAIN_TIMEOUT",
+                        "TCPFLEET_UPSTREAM",
+                        "TCPFLEET_UPSTREAM_CONNECT_TIMEOUT",
+                        "TCPFLEET_LOG_LEVEL",
+                        "TCPFLEET_PLUGINS_DIR");
     }
 
     @Test
     void flagsWinOverTheEnvironment() {
-        assertThat(parse(Map.of("TCPFLEET_PORT", "7001"), "--port", "7002").port()).isEqualTo(7002);
+        assertThat(parse(Map.of("TCPFLEET_PORT", "7001"), "--port", "7002").port())
+                .isEqualTo(7002);
     }
 
     /** flag, a bad value, something the one-line error must say. */
@@ -135,7 +156,9 @@ class ConfigLoaderTest {
     void aBadFlagValueIsOneLineNamingFlagAndValue(String flag, String value, String why) {
         assertThatThrownBy(() -> parse(Map.of(), flag + "=" + value))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining(flag).hasMessageContaining("'" + value + "'").hasMessageContaining(why)
+                .hasMessageContaining(flag)
+                .hasMessageContaining("'" + value + "'")
+                .hasMessageContaining(why)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 
@@ -145,7 +168,8 @@ class ConfigLoaderTest {
         String env = "TCPFLEET_" + flag.substring(2).toUpperCase().replace('-', '_');
         assertThatThrownBy(() -> parse(Map.of(env, value)))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith(env + "='" + value + "' (" + flag + ")").hasMessageContaining(why)
+                .hasMessageStartingWith(env + "='" + value + "' (" + flag + ")")
+                .hasMessageContaining(why)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 
@@ -153,47 +177,55 @@ class ConfigLoaderTest {
     void anUnknownTcpfleetVariableIsRefused() {
         assertThatThrownBy(() -> parse(Map.of("TCPFLEET_MAX_CONNECTION", "5")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("unknown environment variable TCPFLEET_MAX_CONNECTION='5' (see --help for the TCPFLEET_* variables)");
+                .hasMessage(
+                        "unknown environment variable TCPFLEET_MAX_CONNECTION='5' (see --help for the TCPFLEET_* variables)");
     }
 
     @Test
     void otherVariablesAndTestHarnessOnesAreIgnored() {
-        assertThat(parse(Map.of("PATH", "/bin", "TCPFLEET_TEST_KUBECONFIG", "/k"))).isEqualTo(ServerConfig.defaults());
+        assertThat(parse(Map.of("PATH", "/bin", "TCPFLEET_TEST_KUBECONFIG", "/k")))
+                .isEqualTo(ServerConfig.defaults());
     }
 
     @Test
     void anUnknownFlagIsRefused() {
-        assertThatThrownBy(() -> parse(Map.of(), "--prot", "7000")).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> parse(Map.of(), "--prot", "7000"))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("--prot");
     }
 
     @Test
     void argumentFilesAreNotExpanded() {
-        assertThatThrownBy(() -> parse(Map.of("TCPFLEET_PORT", "@/etc/passwd"))).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> parse(Map.of("TCPFLEET_PORT", "@/etc/passwd")))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("'@/etc/passwd'");
     }
 
     @Test
     void proxyNeedsAnUpstream() {
-        assertThatThrownBy(() -> parse(Map.of(), "--handler", "proxy")).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> parse(Map.of(), "--handler", "proxy"))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("--handler proxy needs --upstream");
     }
 
     @Test
     void anUpstreamWithoutProxyIsRefused() {
-        assertThatThrownBy(() -> parse(Map.of("TCPFLEET_UPSTREAM", "db:5432"))).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> parse(Map.of("TCPFLEET_UPSTREAM", "db:5432")))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("--upstream 'db:5432' is only allowed with --handler proxy");
     }
 
     @Test
     void lowWaterMarkAboveHighIsRefused() {
-        assertThatThrownBy(() -> parse(Map.of(), "--write-buffer-low", "70000")).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> parse(Map.of(), "--write-buffer-low", "70000"))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("--write-buffer-low 70000 is above --write-buffer-high 65536");
     }
 
     @Test
     void dataAndAdminOnTheSamePortIsRefused() {
-        assertThatThrownBy(() -> parse(Map.of(), "--port", "9090")).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> parse(Map.of(), "--port", "9090"))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("--port and --admin-port are both 9090");
     }
 

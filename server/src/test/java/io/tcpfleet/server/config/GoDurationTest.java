@@ -31,7 +31,8 @@ class GoDurationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "5", "10x", "s", "-5s", "+5s", "1.2.3s", "5 s", "1d", "ms", "1h-5m", ".s", "9999999999h"})
+    @ValueSource(
+            strings = {"", "5", "10x", "s", "-5s", "+5s", "1.2.3s", "5 s", "1d", "ms", "1h-5m", ".s", "9999999999h"})
     void refusesWhatGoWouldRefuseOrWeDoNotAllow(String text) {
         assertThatThrownBy(() -> GoDuration.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)

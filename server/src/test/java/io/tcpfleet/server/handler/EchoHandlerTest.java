@@ -15,7 +15,8 @@ class EchoHandlerTest {
     @Test
     void writesTheSameBytesBackAndReleasesNothingItDoesNotOwn() {
         EmbeddedChannel ch = new EmbeddedChannel(EchoHandler.INSTANCE);
-        ByteBuf in = PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes("hello".getBytes(StandardCharsets.US_ASCII));
+        ByteBuf in =
+                PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes("hello".getBytes(StandardCharsets.US_ASCII));
         assertThat(ch.writeInbound(in)).isFalse();
         ByteBuf out = ch.readOutbound();
         assertThat(out).isSameAs(in).as("echoed without a copy");
@@ -33,7 +34,9 @@ class EchoHandlerTest {
             sent[i] = PooledByteBufAllocator.DEFAULT.heapBuffer().writeInt(i);
             ch.pipeline().fireChannelRead(sent[i]);
         }
-        assertThat(ch.outboundMessages()).as("nothing flushed before read complete").isEmpty();
+        assertThat(ch.outboundMessages())
+                .as("nothing flushed before read complete")
+                .isEmpty();
         ch.pipeline().fireChannelReadComplete();
         for (int i = 0; i < sent.length; i++) {
             ByteBuf out = ch.readOutbound();
@@ -48,12 +51,18 @@ class EchoHandlerTest {
     void stopsReadingWhileTheClientDoesNotTakeTheEchoAndResumesWhenItDoes() {
         EmbeddedChannel ch = new EmbeddedChannel(EchoHandler.INSTANCE);
         ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(4, 8));
-        ch.pipeline().fireChannelRead(PooledByteBufAllocator.DEFAULT.directBuffer().writeLong(1).writeLong(2));
+        ch.pipeline()
+                .fireChannelRead(PooledByteBufAllocator.DEFAULT
+                        .directBuffer()
+                        .writeLong(1)
+                        .writeLong(2));
         assertThat(ch.isWritable()).isFalse();
         assertThat(ch.config().isAutoRead()).as("above the high water mark").isFalse();
         ch.pipeline().fireChannelReadComplete();
         assertThat(ch.isWritable()).isTrue();
-        assertThat(ch.config().isAutoRead()).as("flushed below the low water mark").isTrue();
+        assertThat(ch.config().isAutoRead())
+                .as("flushed below the low water mark")
+                .isTrue();
         ByteBuf out = ch.readOutbound();
         out.release();
         assertThat(out.refCnt()).isZero();

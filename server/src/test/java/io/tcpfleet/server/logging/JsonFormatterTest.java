@@ -15,8 +15,9 @@ class JsonFormatterTest {
 
     @Test
     void writesOneJsonObjectPerLineWithConnectionFields() throws Exception {
-        StructuredRecord record = new StructuredRecord(Level.FINE, "connection closed",
-                new Object[] {"remote", "/127.0.0.1:5000", "durationMs", 12L, "bytesIn", 3L, "reason", "client"});
+        StructuredRecord record = new StructuredRecord(Level.FINE, "connection closed", new Object[] {
+            "remote", "/127.0.0.1:5000", "durationMs", 12L, "bytesIn", 3L, "reason", "client"
+        });
         record.setLoggerName("io.tcpfleet.x");
         String line = formatter.format(record);
         assertThat(line).endsWith("}\n").doesNotContain("\n{");
@@ -45,6 +46,7 @@ class JsonFormatterTest {
     void formatsNettyStyleParameters() throws Exception {
         LogRecord record = new LogRecord(Level.WARNING, "value {0}");
         record.setParameters(new Object[] {42});
-        assertThat(json.readTree(formatter.format(record)).get("message").asText()).isEqualTo("value 42");
+        assertThat(json.readTree(formatter.format(record)).get("message").asText())
+                .isEqualTo("value 42");
     }
 }

@@ -84,7 +84,9 @@ class PipelineHandlersTest {
         ConnectionTracker.close(ch, CloseReason.idle);
         ConnectionTracker.close(ch, CloseReason.forced);
         ch.runPendingTasks();
-        assertThat(metrics.closed(CloseReason.idle).count()).as("first reason wins").isEqualTo(1.0);
+        assertThat(metrics.closed(CloseReason.idle).count())
+                .as("first reason wins")
+                .isEqualTo(1.0);
         assertThat(metrics.closed(CloseReason.forced).count()).isZero();
         assertThat(metrics.connectionDuration().count()).isEqualTo(1);
         assertThat(registry.active()).isZero();

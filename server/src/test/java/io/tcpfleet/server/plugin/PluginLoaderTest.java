@@ -21,13 +21,14 @@ class PluginLoaderTest {
     @Test
     void findsPluginsOnTheClassPath() {
         assertThat(PluginLoader.load(dir.resolve("missing"), getClass().getClassLoader()))
-                .containsKeys("ping", "blocking-echo").doesNotContainKey("from-dir");
+                .containsKeys("ping", "blocking-echo")
+                .doesNotContainKey("from-dir");
     }
 
     @Test
     void findsPluginsInJarsOfThePluginsDirectory() throws Exception {
         try (OutputStream file = Files.newOutputStream(dir.resolve("from-dir.jar"));
-             JarOutputStream jar = new JarOutputStream(file)) {
+                JarOutputStream jar = new JarOutputStream(file)) {
             jar.putNextEntry(new JarEntry("META-INF/services/" + TcpfleetPlugin.class.getName()));
             jar.write("io.tcpfleet.server.plugin.example.DirOnlyPlugin\n".getBytes(StandardCharsets.UTF_8));
             jar.closeEntry();
@@ -40,18 +41,21 @@ class PluginLoaderTest {
     void aPluginsPathThatIsAFileIsABadSetting() throws Exception {
         Path file = Files.writeString(dir.resolve("file"), "x");
         assertThatThrownBy(() -> PluginLoader.load(file, getClass().getClassLoader()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("--plugins-dir").hasMessageContaining("not a directory");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--plugins-dir")
+                .hasMessageContaining("not a directory");
     }
 
     @Test
     void aBrokenServiceEntryIsABadSetting() throws Exception {
         try (OutputStream file = Files.newOutputStream(dir.resolve("broken.jar"));
-             JarOutputStream jar = new JarOutputStream(file)) {
+                JarOutputStream jar = new JarOutputStream(file)) {
             jar.putNextEntry(new JarEntry("META-INF/services/" + TcpfleetPlugin.class.getName()));
             jar.write("com.example.Missing\n".getBytes(StandardCharsets.UTF_8));
             jar.closeEntry();
         }
         assertThatThrownBy(() -> PluginLoader.load(dir, getClass().getClassLoader()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("com.example.Missing");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("com.example.Missing");
     }
 }

@@ -29,8 +29,8 @@ class WorkerOverflowGuardTest {
     void aFullWorkerQueueRefusesCountsClosesAndLeaksNothing() throws Exception {
         ServerMetrics metrics = new ServerMetrics(PooledByteBufAllocator.DEFAULT);
         ConnectionRegistry registry = new ConnectionRegistry(10);
-        DefaultEventExecutorGroup workers = new DefaultEventExecutorGroup(1, new DefaultThreadFactory("test-blocking"),
-                16, RejectedExecutionHandlers.reject());
+        DefaultEventExecutorGroup workers = new DefaultEventExecutorGroup(
+                1, new DefaultThreadFactory("test-blocking"), 16, RejectedExecutionHandlers.reject());
         CountDownLatch unblock = new CountDownLatch(1);
         try {
             EmbeddedChannel ch = new EmbeddedChannel();
@@ -58,8 +58,10 @@ class WorkerOverflowGuardTest {
             assertThat(metrics.closed(CloseReason.limit).count()).isEqualTo(1.0);
             assertThat(sent.size()).isLessThan(100);
             unblock.countDown();
-            Awaitility.await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(() -> assertThat(sent).allSatisfy(b -> assertThat(b.refCnt()).isZero()));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(sent)
+                            .allSatisfy(b -> assertThat(b.refCnt()).isZero()));
         } finally {
             unblock.countDown();
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();

@@ -12,11 +12,12 @@ import java.util.concurrent.CompletableFuture;
 /** The admin port, over loopback. */
 public final class Http {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
-    private Http() {
-    }
+    private Http() {}
 
     public static HttpResponse<String> get(InetSocketAddress admin, String path) {
         try {
@@ -34,7 +35,8 @@ public final class Http {
     }
 
     public static CompletableFuture<HttpResponse<String>> postAsync(InetSocketAddress admin, String path) {
-        return CLIENT.sendAsync(request(admin, path).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        return CLIENT.sendAsync(
+                request(admin, path).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -61,7 +61,8 @@ public final class LeakCheckExtension implements BeforeAllCallback, AfterAllCall
     static final class RecordingFactory extends ResourceLeakDetectorFactory {
         @Override
         @SuppressWarnings("deprecation")
-        public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval, long maxActive) {
+        public <T> ResourceLeakDetector<T> newResourceLeakDetector(
+                Class<T> resource, int samplingInterval, long maxActive) {
             return new ResourceLeakDetector<T>(resource, samplingInterval, maxActive) {
                 @Override
                 protected void reportTracedLeak(String resourceType, String records) {

@@ -12,7 +12,8 @@ class LeakDetectionSelfTest {
     @Test
     void reportsABufferThatWasNeverReleased() {
         leakOne();
-        assertThat(LeakCheckExtension.collectLeaks()).anySatisfy(leak -> assertThat(leak).contains("ByteBuf"));
+        assertThat(LeakCheckExtension.collectLeaks())
+                .anySatisfy(leak -> assertThat(leak).contains("ByteBuf"));
     }
 
     private static void leakOne() {

@@ -12,7 +12,8 @@ class PrometheusTextTest {
     void readsFamiliesWithLabelsAndSuffixes() {
         String text = "# HELP a_total things\n# TYPE a_total counter\na_total{reason=\"x\"} 3.0\n"
                 + "# TYPE d_seconds histogram\nd_seconds_bucket{le=\"+Inf\"} 1\nd_seconds_count 1\nd_seconds_sum 0.5\n";
-        assertThat(PrometheusText.parse(text)).containsEntry("a_total{reason=\"x\"}", 3.0)
+        assertThat(PrometheusText.parse(text))
+                .containsEntry("a_total{reason=\"x\"}", 3.0)
                 .containsEntry("d_seconds_count", 1.0);
     }
 
@@ -20,9 +21,12 @@ class PrometheusTextTest {
     void refusesWhatIsNotTheFormat() {
         assertThatThrownBy(() -> PrometheusText.parse("# TYPE a gauge\na 1")).hasMessageContaining("newline");
         assertThatThrownBy(() -> PrometheusText.parse("b 1\n")).hasMessageContaining("undeclared");
-        assertThatThrownBy(() -> PrometheusText.parse("# TYPE a gauge\na{x=1} 1\n")).hasMessageContaining("not Prometheus");
-        assertThatThrownBy(() -> PrometheusText.parse("# TYPE a gauge\na one\n")).hasMessageContaining("not Prometheus");
-        assertThatThrownBy(() -> PrometheusText.parse("# TYPE a gauge\na 1\na 2\n")).hasMessageContaining("duplicate");
+        assertThatThrownBy(() -> PrometheusText.parse("# TYPE a gauge\na{x=1} 1\n"))
+                .hasMessageContaining("not Prometheus");
+        assertThatThrownBy(() -> PrometheusText.parse("# TYPE a gauge\na one\n"))
+                .hasMessageContaining("not Prometheus");
+        assertThatThrownBy(() -> PrometheusText.parse("# TYPE a gauge\na 1\na 2\n"))
+                .hasMessageContaining("duplicate");
         assertThatThrownBy(() -> PrometheusText.parse("# TYPE 1a gauge\n")).hasMessageContaining("not Prometheus");
     }
 }

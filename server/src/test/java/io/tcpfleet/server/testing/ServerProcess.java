@@ -39,7 +39,10 @@ public final class ServerProcess implements AutoCloseable {
     public static ServerProcess start(Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dio.netty.leakDetection.level=paranoid", "-Xmx256m", "-jar", jar().toString()));
+                "-Dio.netty.leakDetection.level=paranoid",
+                "-Xmx256m",
+                "-jar",
+                jar().toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(k -> k.startsWith("TCPFLEET_"));
@@ -55,12 +58,22 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts on loopback ephemeral ports and waits for the "listening" line. */
     public static ServerProcess startListening(String... args) throws IOException {
-        List<String> all = new ArrayList<>(List.of("--bind", "127.0.0.1", "--admin-bind", "127.0.0.1",
-                "--port", "0", "--admin-port", "0", "--log-level", "debug"));
+        List<String> all = new ArrayList<>(List.of(
+                "--bind",
+                "127.0.0.1",
+                "--admin-bind",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--admin-port",
+                "0",
+                "--log-level",
+                "debug"));
         all.addAll(List.of(args));
         ServerProcess p = start(Map.of(), all.toArray(String[]::new));
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> p.logLine("tcpfleet server listening") != null
-                || !p.process.isAlive());
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> p.logLine("tcpfleet server listening") != null || !p.process.isAlive());
         if (p.logLine("tcpfleet server listening") == null) {
             throw new IllegalStateException("server did not start: " + p.stdout() + p.stderr());
         }
@@ -118,7 +131,8 @@ public final class ServerProcess implements AutoCloseable {
         for (String line : stdout()) {
             try {
                 JsonNode node = JSON.readTree(line);
-                if (message.equals(node.path("message").asText()) && value.equals(node.path(field).asText())) {
+                if (message.equals(node.path("message").asText())
+                        && value.equals(node.path(field).asText())) {
                     return node;
                 }
             } catch (IOException notJson) {

@@ -22,19 +22,38 @@ public final class TestServer implements AutoCloseable {
 
     public static TestServer start(ServerConfig config, Transport transport) throws InterruptedException {
         ServerConfig loopback = config.onLoopbackEphemeralPorts();
-        return new TestServer(TcpfleetServer.start(loopback, transport,
-                PluginLoader.load(null, TestServer.class.getClassLoader())));
+        return new TestServer(
+                TcpfleetServer.start(loopback, transport, PluginLoader.load(null, TestServer.class.getClassLoader())));
     }
 
     /** Same, but on a given data port (the proxy tests bring an upstream back on its old port). */
     public static TestServer startOnPort(ServerConfig config, int port) throws InterruptedException {
         ServerConfig loopback = config.onLoopbackEphemeralPorts();
-        ServerConfig fixed = new ServerConfig(loopback.handler(), loopback.bind(), port, loopback.adminBind(), 0,
-                loopback.maxConnections(), loopback.idleTimeout(), loopback.keepaliveIdle(), loopback.keepaliveInterval(),
-                loopback.keepaliveCount(), loopback.drainDelay(), loopback.drainTimeout(), loopback.upstream(),
-                loopback.upstreamConnectTimeout(), loopback.breakerFailures(), loopback.breakerCooldown(),
-                loopback.logLevel(), loopback.pluginsDir(), loopback.backlog(), loopback.workerThreads(),
-                loopback.writeBufferLow(), loopback.writeBufferHigh(), loopback.blockingThreads(), loopback.blockingQueue());
+        ServerConfig fixed = new ServerConfig(
+                loopback.handler(),
+                loopback.bind(),
+                port,
+                loopback.adminBind(),
+                0,
+                loopback.maxConnections(),
+                loopback.idleTimeout(),
+                loopback.keepaliveIdle(),
+                loopback.keepaliveInterval(),
+                loopback.keepaliveCount(),
+                loopback.drainDelay(),
+                loopback.drainTimeout(),
+                loopback.upstream(),
+                loopback.upstreamConnectTimeout(),
+                loopback.breakerFailures(),
+                loopback.breakerCooldown(),
+                loopback.logLevel(),
+                loopback.pluginsDir(),
+                loopback.backlog(),
+                loopback.workerThreads(),
+                loopback.writeBufferLow(),
+                loopback.writeBufferHigh(),
+                loopback.blockingThreads(),
+                loopback.blockingQueue());
         return new TestServer(TcpfleetServer.start(fixed, Transport.detect(), Map.of()));
     }
 

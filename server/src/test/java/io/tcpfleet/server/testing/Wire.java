@@ -14,8 +14,7 @@ import java.util.concurrent.TimeUnit;
 /** Blocking loopback sockets for tests. */
 public final class Wire {
 
-    private Wire() {
-    }
+    private Wire() {}
 
     public static Socket connect(InetSocketAddress address) throws IOException {
         Socket socket = new Socket();

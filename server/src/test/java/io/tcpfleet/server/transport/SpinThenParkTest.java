@@ -16,10 +16,12 @@ class SpinThenParkTest {
     void returnsTheReadyCountAsSoonAsAPollFindsEvents() throws Exception {
         SpinThenPark strategy = new SpinThenPark(50_000, now::get);
 
-        int result = strategy.calculateStrategy(() -> {
-            now.addAndGet(1_000);
-            return polls.incrementAndGet() == 3 ? 2 : 0;
-        }, false);
+        int result = strategy.calculateStrategy(
+                () -> {
+                    now.addAndGet(1_000);
+                    return polls.incrementAndGet() == 3 ? 2 : 0;
+                },
+                false);
 
         assertThat(result).isEqualTo(2);
         assertThat(polls).hasValue(3);
@@ -29,11 +31,13 @@ class SpinThenParkTest {
     void parksOnceTheSpinTimeIsUsedUp() throws Exception {
         SpinThenPark strategy = new SpinThenPark(50_000, now::get);
 
-        int result = strategy.calculateStrategy(() -> {
-            now.addAndGet(10_000);
-            polls.incrementAndGet();
-            return 0;
-        }, false);
+        int result = strategy.calculateStrategy(
+                () -> {
+                    now.addAndGet(10_000);
+                    polls.incrementAndGet();
+                    return 0;
+                },
+                false);
 
         assertThat(result).isEqualTo(SelectStrategy.SELECT);
         assertThat(polls).hasValue(5);
@@ -43,10 +47,12 @@ class SpinThenParkTest {
     void pollsOnceWithoutSpinningWhenTasksAreQueued() throws Exception {
         SpinThenPark strategy = new SpinThenPark(50_000, now::get);
 
-        int result = strategy.calculateStrategy(() -> {
-            polls.incrementAndGet();
-            return 0;
-        }, true);
+        int result = strategy.calculateStrategy(
+                () -> {
+                    polls.incrementAndGet();
+                    return 0;
+                },
+                true);
 
         assertThat(result).isZero();
         assertThat(polls).hasValue(1);

@@ -1,9 +1,8 @@
 package io.tcpfleet.operator.api.v1alpha1;
 
-import java.util.Objects;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.Objects;
 
 /** A status condition in the Kubernetes convention; status is the string True, False or Unknown. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -37,8 +36,7 @@ public class Condition {
     @JsonPropertyDescription("metadata.generation this condition was computed from.")
     private Long observedGeneration;
 
-    public Condition() {
-    }
+    public Condition() {}
 
     public Condition(String type, String status, String reason, String message) {
         this.type = type;
@@ -100,8 +98,11 @@ public class Condition {
         if (!(o instanceof Condition c)) {
             return false;
         }
-        return Objects.equals(type, c.type) && Objects.equals(status, c.status) && Objects.equals(reason, c.reason)
-                && Objects.equals(message, c.message) && Objects.equals(lastTransitionTime, c.lastTransitionTime)
+        return Objects.equals(type, c.type)
+                && Objects.equals(status, c.status)
+                && Objects.equals(reason, c.reason)
+                && Objects.equals(message, c.message)
+                && Objects.equals(lastTransitionTime, c.lastTransitionTime)
                 && Objects.equals(observedGeneration, c.observedGeneration);
     }
 

@@ -11,12 +11,14 @@ public class Connections {
 
     @Default("10000")
     @Min(1)
-    @JsonPropertyDescription("Maximum concurrent connections per pod (at least 1); beyond it new connections are refused and counted. Default 10000.")
+    @JsonPropertyDescription(
+            "Maximum concurrent connections per pod (at least 1); beyond it new connections are refused and counted. Default 10000.")
     private Integer max;
 
     @Default("5m")
     @Pattern(Durations.PATTERN)
-    @JsonPropertyDescription("Close a connection after no inbound bytes for this long, Go duration; 0 means never. Default 5m.")
+    @JsonPropertyDescription(
+            "Close a connection after no inbound bytes for this long, Go duration; 0 means never. Default 5m.")
     private String idleTimeout;
 
     @Default("{}")

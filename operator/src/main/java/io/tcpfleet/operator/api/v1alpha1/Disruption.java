@@ -6,18 +6,20 @@ import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.IntOrString;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!(has(self.minAvailable) && has(self.maxUnavailable))",
+@ValidationRule(
+        value = "!(has(self.minAvailable) && has(self.maxUnavailable))",
         message = "spec.disruption.minAvailable and spec.disruption.maxUnavailable are mutually exclusive")
 public class Disruption {
 
-    @JsonPropertyDescription("Pods that may be unavailable during voluntary disruptions: a number or a percentage. Default 1 when minAvailable is not set.")
+    @JsonPropertyDescription(
+            "Pods that may be unavailable during voluntary disruptions: a number or a percentage. Default 1 when minAvailable is not set.")
     private IntOrString maxUnavailable;
 
-    @JsonPropertyDescription("Pods that must stay available during voluntary disruptions: a number or a percentage. Excludes maxUnavailable.")
+    @JsonPropertyDescription(
+            "Pods that must stay available during voluntary disruptions: a number or a percentage. Excludes maxUnavailable.")
     private IntOrString minAvailable;
 
-    public Disruption() {
-    }
+    public Disruption() {}
 
     public Disruption(IntOrString maxUnavailable, IntOrString minAvailable) {
         this.maxUnavailable = maxUnavailable;

@@ -10,16 +10,17 @@ public class Drain {
 
     @Default("5s")
     @Pattern(Durations.PATTERN)
-    @JsonPropertyDescription("Keep accepting (pod NotReady) for this long while endpoints propagate, Go duration. Default 5s.")
+    @JsonPropertyDescription(
+            "Keep accepting (pod NotReady) for this long while endpoints propagate, Go duration. Default 5s.")
     private String delay;
 
     @Default("30s")
     @Pattern(Durations.PATTERN)
-    @JsonPropertyDescription("Then wait this long for connections to finish before force-closing them, Go duration. Default 30s.")
+    @JsonPropertyDescription(
+            "Then wait this long for connections to finish before force-closing them, Go duration. Default 30s.")
     private String timeout;
 
-    public Drain() {
-    }
+    public Drain() {}
 
     public Drain(String delay, String timeout) {
         this.delay = delay;

@@ -10,11 +10,11 @@ public final class Durations {
     public static final String WHOLE_SECONDS_PATTERN = "^([0-9]+(s|m|h))+$";
 
     /** CEL bound for keepalive timers, matching the server's --keepalive-idle/-interval. */
-    public static final String KEEPALIVE_RULE = "duration(self) >= duration('1s') && duration(self) <= duration('32767s')";
+    public static final String KEEPALIVE_RULE =
+            "duration(self) >= duration('1s') && duration(self) <= duration('32767s')";
 
     /** CEL: the duration is more than zero. */
     public static final String POSITIVE_RULE = "duration(self) > duration('0s')";
 
-    private Durations() {
-    }
+    private Durations() {}
 }

@@ -13,13 +13,18 @@ public class Keepalive {
 
     @Default("60s")
     @Pattern(Durations.WHOLE_SECONDS_PATTERN)
-    @ValidationRule(value = Durations.KEEPALIVE_RULE, message = "must be from 1s to 32767s (TCP keepalive takes whole seconds)")
-    @JsonPropertyDescription("Idle time before the first keepalive probe, whole seconds as a Go duration (1s-32767s). Default 60s.")
+    @ValidationRule(
+            value = Durations.KEEPALIVE_RULE,
+            message = "must be from 1s to 32767s (TCP keepalive takes whole seconds)")
+    @JsonPropertyDescription(
+            "Idle time before the first keepalive probe, whole seconds as a Go duration (1s-32767s). Default 60s.")
     private String idle;
 
     @Default("10s")
     @Pattern(Durations.WHOLE_SECONDS_PATTERN)
-    @ValidationRule(value = Durations.KEEPALIVE_RULE, message = "must be from 1s to 32767s (TCP keepalive takes whole seconds)")
+    @ValidationRule(
+            value = Durations.KEEPALIVE_RULE,
+            message = "must be from 1s to 32767s (TCP keepalive takes whole seconds)")
     @JsonPropertyDescription("Time between keepalive probes, whole seconds as a Go duration (1s-32767s). Default 10s.")
     private String interval;
 

@@ -1,8 +1,5 @@
 package io.tcpfleet.operator.api.v1alpha1;
 
-import java.util.List;
-import java.util.Map;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -10,11 +7,15 @@ import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import java.util.List;
+import java.util.Map;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.env) || self.env.all(e, !e.name.startsWith('TCPFLEET_'))",
+@ValidationRule(
+        value = "!has(self.env) || self.env.all(e, !e.name.startsWith('TCPFLEET_'))",
         message = "spec.pod.env must not set TCPFLEET_* variables: use the matching spec fields")
-@ValidationRule(value = "!has(self.labels) || !('tcpfleet.io/service' in self.labels)",
+@ValidationRule(
+        value = "!has(self.labels) || !('tcpfleet.io/service' in self.labels)",
         message = "spec.pod.labels must not set tcpfleet.io/service: the operator owns it")
 public class PodOverrides {
 

@@ -1,12 +1,11 @@
 package io.tcpfleet.operator.api.v1alpha1;
 
-import java.util.Comparator;
-import java.util.List;
-
 import io.fabric8.crdv2.generator.CRDPostProcessor;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * Puts `kubectl get tcps` columns in the order a reader wants them (the generator sorts them by JSON
@@ -21,9 +20,9 @@ public class PrinterColumnOrder implements CRDPostProcessor {
         if (crd instanceof CustomResourceDefinition v1) {
             v1.getSpec().getVersions().forEach(v -> {
                 if (v.getAdditionalPrinterColumns() != null) {
-                    v.getAdditionalPrinterColumns().sort(Comparator.comparingInt(
-                            (CustomResourceColumnDefinition c) -> ORDER.indexOf(c.getName()) < 0
-                                    ? ORDER.size() : ORDER.indexOf(c.getName())));
+                    v.getAdditionalPrinterColumns()
+                            .sort(Comparator.comparingInt((CustomResourceColumnDefinition c) ->
+                                    ORDER.indexOf(c.getName()) < 0 ? ORDER.size() : ORDER.indexOf(c.getName())));
                 }
             });
         }

@@ -1,24 +1,27 @@
 package io.tcpfleet.operator.api.v1alpha1;
 
-import java.util.Map;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.Map;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.externalTrafficPolicy) || self.externalTrafficPolicy != 'Local'"
-        + " || (has(self.type) && self.type != 'ClusterIP')",
+@ValidationRule(
+        value = "!has(self.externalTrafficPolicy) || self.externalTrafficPolicy != 'Local'"
+                + " || (has(self.type) && self.type != 'ClusterIP')",
         message = "spec.service.externalTrafficPolicy Local needs spec.service.type NodePort or LoadBalancer")
 public class ServiceSpec {
 
     public enum Type {
-        ClusterIP, NodePort, LoadBalancer
+        ClusterIP,
+        NodePort,
+        LoadBalancer
     }
 
     public enum ExternalTrafficPolicy {
-        Cluster, Local
+        Cluster,
+        Local
     }
 
     @Default("ClusterIP")
@@ -29,7 +32,8 @@ public class ServiceSpec {
     private Map<String, String> annotations;
 
     @Default("Cluster")
-    @JsonPropertyDescription("externalTrafficPolicy of a NodePort or LoadBalancer Service: Cluster or Local. Default Cluster.")
+    @JsonPropertyDescription(
+            "externalTrafficPolicy of a NodePort or LoadBalancer Service: Cluster or Local. Default Cluster.")
     private ExternalTrafficPolicy externalTrafficPolicy;
 
     public Type getType() {

@@ -11,11 +11,14 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.handler) || self.handler != 'proxy' || has(self.upstream)",
+@ValidationRule(
+        value = "!has(self.handler) || self.handler != 'proxy' || has(self.upstream)",
         message = "spec.upstream is required when spec.handler is proxy")
-@ValidationRule(value = "!has(self.upstream) || (has(self.handler) && self.handler == 'proxy')",
+@ValidationRule(
+        value = "!has(self.upstream) || (has(self.handler) && self.handler == 'proxy')",
         message = "spec.upstream is only allowed when spec.handler is proxy")
-@ValidationRule(value = "!has(self.port) || self.port != " + TcpServiceSpec.ADMIN_PORT,
+@ValidationRule(
+        value = "!has(self.port) || self.port != " + TcpServiceSpec.ADMIN_PORT,
         message = "spec.port must differ from the admin port " + TcpServiceSpec.ADMIN_PORT)
 public class TcpServiceSpec {
 
@@ -33,13 +36,15 @@ public class TcpServiceSpec {
 
     @Default("echo")
     @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-    @JsonPropertyDescription("Connection handler: echo, proxy, or the name of a plugin in the image's plugins directory.")
+    @JsonPropertyDescription(
+            "Connection handler: echo, proxy, or the name of a plugin in the image's plugins directory.")
     private String handler;
 
     @Default("7000")
     @Min(1)
     @Max(65535)
-    @JsonPropertyDescription("TCP port of the container and of the Service (1-65535, not the admin port 9090). Default 7000.")
+    @JsonPropertyDescription(
+            "TCP port of the container and of the Service (1-65535, not the admin port 9090). Default 7000.")
     private Integer port;
 
     @JsonPropertyDescription("Backend of the proxy handler. Required when handler is proxy, forbidden otherwise.")

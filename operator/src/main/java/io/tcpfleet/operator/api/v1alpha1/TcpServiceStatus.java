@@ -1,14 +1,13 @@
 package io.tcpfleet.operator.api.v1alpha1;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.model.annotation.LabelSelector;
 import io.fabric8.kubernetes.model.annotation.StatusReplicas;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TcpServiceStatus {
@@ -101,14 +100,18 @@ public class TcpServiceStatus {
         if (!(o instanceof TcpServiceStatus s)) {
             return false;
         }
-        return Objects.equals(observedGeneration, s.observedGeneration) && Objects.equals(replicas, s.replicas)
-                && Objects.equals(readyReplicas, s.readyReplicas) && Objects.equals(updatedReplicas, s.updatedReplicas)
-                && Objects.equals(selector, s.selector) && Objects.equals(endpoint, s.endpoint)
+        return Objects.equals(observedGeneration, s.observedGeneration)
+                && Objects.equals(replicas, s.replicas)
+                && Objects.equals(readyReplicas, s.readyReplicas)
+                && Objects.equals(updatedReplicas, s.updatedReplicas)
+                && Objects.equals(selector, s.selector)
+                && Objects.equals(endpoint, s.endpoint)
                 && Objects.equals(conditions, s.conditions);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(observedGeneration, replicas, readyReplicas, updatedReplicas, selector, endpoint, conditions);
+        return Objects.hash(
+                observedGeneration, replicas, readyReplicas, updatedReplicas, selector, endpoint, conditions);
     }
 }

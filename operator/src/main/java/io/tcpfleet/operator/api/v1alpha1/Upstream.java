@@ -6,9 +6,9 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
-import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Upstream {
@@ -31,8 +31,7 @@ public class Upstream {
     @JsonPropertyDescription("How long to wait for a backend connection, Go duration (250ms, 2s). Default 2s.")
     private String connectTimeout;
 
-    public Upstream() {
-    }
+    public Upstream() {}
 
     public Upstream(String host, Integer port, String connectTimeout) {
         this.host = host;

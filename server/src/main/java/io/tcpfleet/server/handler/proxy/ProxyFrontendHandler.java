@@ -28,8 +28,12 @@ public final class ProxyFrontendHandler extends Relay {
         connector.connect(frontend).addListener((Future<Channel> f) -> {
             if (!f.isSuccess()) {
                 if (LOG.isDebugEnabled()) {
-                    LOG.debug("upstream unavailable", "remote", String.valueOf(frontend.remoteAddress()),
-                            "error", String.valueOf(f.cause()));
+                    LOG.debug(
+                            "upstream unavailable",
+                            "remote",
+                            String.valueOf(frontend.remoteAddress()),
+                            "error",
+                            String.valueOf(f.cause()));
                 }
                 ConnectionTracker.close(frontend, CloseReason.error);
                 return;

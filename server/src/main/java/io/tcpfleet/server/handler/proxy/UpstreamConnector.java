@@ -48,8 +48,14 @@ public final class UpstreamConnector {
     private volatile InetSocketAddress resolved;
     private volatile long resolvedAtNanos;
 
-    public UpstreamConnector(HostPort upstream, Duration budget, CircuitBreaker breaker, Backoff backoff,
-                             ServerMetrics metrics, Bootstrap template, Executor resolver) {
+    public UpstreamConnector(
+            HostPort upstream,
+            Duration budget,
+            CircuitBreaker breaker,
+            Backoff backoff,
+            ServerMetrics metrics,
+            Bootstrap template,
+            Executor resolver) {
         this.upstream = upstream;
         this.budgetNanos = budget.toNanos();
         this.breaker = breaker;
@@ -59,7 +65,8 @@ public final class UpstreamConnector {
         this.resolver = resolver;
         literal = NetUtil.isValidIpV4Address(upstream.host()) || NetUtil.isValidIpV6Address(upstream.host());
         if (literal) {
-            resolved = new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(upstream.host()), upstream.port());
+            resolved = new InetSocketAddress(
+                    NetUtil.createInetAddressFromIpAddressString(upstream.host()), upstream.port());
         }
     }
 
@@ -83,7 +90,8 @@ public final class UpstreamConnector {
             return;
         }
         if (remaining <= 0) {
-            result.tryFailure(new UpstreamUnavailableException("no connection to " + upstream + " within the budget", last));
+            result.tryFailure(
+                    new UpstreamUnavailableException("no connection to " + upstream + " within the budget", last));
             return;
         }
         if (!breaker.tryAcquire()) {
@@ -97,7 +105,8 @@ public final class UpstreamConnector {
                 return;
             }
             int timeoutMillis = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-            ChannelFuture connect = template.clone(loop).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
+            ChannelFuture connect = template.clone(loop)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
                     .connect(a.getNow());
             connect.addListener((ChannelFuture c) -> {
                 if (!c.isSuccess()) {
@@ -121,8 +130,8 @@ public final class UpstreamConnector {
             result.tryFailure(new UpstreamUnavailableException("cannot connect to " + upstream, cause));
             return;
         }
-        frontend.eventLoop().schedule(() -> attempt(frontend, result, n + 1, start, deadline, cause),
-                delay, TimeUnit.NANOSECONDS);
+        frontend.eventLoop()
+                .schedule(() -> attempt(frontend, result, n + 1, start, deadline, cause), delay, TimeUnit.NANOSECONDS);
     }
 
     private Future<InetSocketAddress> address(EventLoop loop) {
@@ -133,7 +142,8 @@ public final class UpstreamConnector {
         Promise<InetSocketAddress> promise = loop.newPromise();
         resolver.execute(() -> {
             try {
-                InetSocketAddress fresh = new InetSocketAddress(InetAddress.getByName(upstream.host()), upstream.port());
+                InetSocketAddress fresh =
+                        new InetSocketAddress(InetAddress.getByName(upstream.host()), upstream.port());
                 resolved = fresh;
                 resolvedAtNanos = System.nanoTime();
                 promise.trySuccess(fresh);

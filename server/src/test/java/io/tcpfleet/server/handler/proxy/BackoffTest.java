@@ -29,7 +29,8 @@ class BackoffTest {
     @Test
     void fullJitterStaysWithinZeroAndTheCeilingAndSpreads() {
         SplittableRandom random = new SplittableRandom(7);
-        Backoff backoff = new Backoff(Duration.ofMillis(20), Duration.ofMillis(500), bound -> random.nextLong(bound + 1));
+        Backoff backoff =
+                new Backoff(Duration.ofMillis(20), Duration.ofMillis(500), bound -> random.nextLong(bound + 1));
         for (int attempt = 0; attempt < 40; attempt++) {
             Set<Long> seen = new HashSet<>();
             for (int i = 0; i < 200; i++) {

@@ -21,11 +21,13 @@ import java.util.List;
 public final class LinePingPlugin implements TcpfleetPlugin {
 
     private static final ByteBuf PONG = Unpooled.unreleasableBuffer(
-            Unpooled.directBuffer().writeBytes("PONG\n".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
+                    Unpooled.directBuffer().writeBytes("PONG\n".getBytes(StandardCharsets.US_ASCII)))
+            .asReadOnly();
     private static final ByteBuf PING = Unpooled.unreleasableBuffer(
-            Unpooled.directBuffer().writeBytes("PING".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
-    private static final ByteBuf NEWLINE = Unpooled.unreleasableBuffer(
-            Unpooled.directBuffer().writeByte('\n')).asReadOnly();
+                    Unpooled.directBuffer().writeBytes("PING".getBytes(StandardCharsets.US_ASCII)))
+            .asReadOnly();
+    private static final ByteBuf NEWLINE =
+            Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeByte('\n')).asReadOnly();
 
     @Override
     public String name() {
