@@ -51,8 +51,8 @@ class SpliceEchoIT {
                     .atMost(Duration.ofSeconds(10))
                     .until(() -> server.metric("tcpfleet_connections_closed_total{reason=\"client\"}") == 1.0);
             assertThat(server.metric("tcpfleet_connections_active")).isZero();
-            assertThat(server.metric("tcpfleet_bytes_received_total")).isEqualTo(sent);
-            assertThat(server.metric("tcpfleet_bytes_sent_total")).isEqualTo(sent);
+            assertThat(server.metric("tcpfleet_bytes_received_total")).isEqualTo((double) sent);
+            assertThat(server.metric("tcpfleet_bytes_sent_total")).isEqualTo((double) sent);
         }
     }
 

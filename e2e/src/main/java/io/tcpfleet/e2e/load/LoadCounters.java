@@ -57,6 +57,8 @@ public final class LoadCounters {
     }
 
     /**
+     * What one load run counted.
+     *
      * @param requestsOk       responses that came back complete and byte-for-byte equal to the request
      * @param requestsFailed   requests given up after {@link LoadConfig#maxAttempts()} sends or a corrupt answer
      * @param requestsRetried  re-sends of an unanswered request on a new connection

@@ -183,7 +183,7 @@ class OperatorRbacE2E {
 
     static List<Rule> rules(String canIList) {
         List<Rule> rules = new ArrayList<>();
-        for (String line : canIList.split("\n")) {
+        for (String line : canIList.lines().toList()) {
             Matcher m = ROW.matcher(line);
             if (m.matches()) {
                 rules.add(new Rule(m.group(1), m.group(2), m.group(3), m.group(4)));

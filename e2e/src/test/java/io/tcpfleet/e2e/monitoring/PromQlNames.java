@@ -1,5 +1,6 @@
 package io.tcpfleet.e2e.monitoring;
 
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -32,7 +33,7 @@ final class PromQlNames {
         Matcher m = IDENTIFIER.matcher(rest);
         while (m.find()) {
             boolean function = m.group(2) != null;
-            if (!function && !KEYWORDS.contains(m.group(1).toLowerCase())) {
+            if (!function && !KEYWORDS.contains(m.group(1).toLowerCase(Locale.ROOT))) {
                 names.add(m.group(1));
             }
         }

@@ -24,12 +24,10 @@ final class ScrapedProcess implements AutoCloseable {
 
     private final Process process;
     private final int httpPort;
-    private final Path log;
 
-    private ScrapedProcess(Process process, int httpPort, Path log) {
+    private ScrapedProcess(Process process, int httpPort) {
         this.process = process;
         this.httpPort = httpPort;
-        this.log = log;
     }
 
     static ScrapedProcess start(
@@ -38,7 +36,7 @@ final class ScrapedProcess implements AutoCloseable {
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
         try {
-            ScrapedProcess started = new ScrapedProcess(builder.start(), httpPort, log);
+            ScrapedProcess started = new ScrapedProcess(builder.start(), httpPort);
             Awaitility.await(command.get(command.size() - 1) + " ready, log " + log)
                     .atMost(Duration.ofMinutes(3))
                     .pollInterval(Duration.ofMillis(300))
@@ -74,7 +72,7 @@ final class ScrapedProcess implements AutoCloseable {
 
     static Set<String> parseSampleNames(String exposition) {
         Set<String> names = new TreeSet<>();
-        for (String line : exposition.split("\n")) {
+        for (String line : exposition.lines().toList()) {
             if (!line.isBlank() && !line.startsWith("#")) {
                 names.add(line.split("[{ ]", 2)[0]);
             }

@@ -70,7 +70,7 @@ class ReadmeReferenceTest {
         assertThat(begin).as("README.md has no " + BEGIN).isNotNegative();
         assertThat(end).as("README.md has no " + END).isGreaterThan(begin);
         Map<String, Row> rows = new LinkedHashMap<>();
-        for (String line : readme.substring(begin + BEGIN.length(), end).split("\n")) {
+        for (String line : readme.substring(begin + BEGIN.length(), end).lines().toList()) {
             if (!line.startsWith("| `")) {
                 continue;
             }

@@ -213,11 +213,12 @@ class PodFootprintE2E {
     /** Field 22 of /proc/PID/stat: start time in clock ticks after boot. */
     private static long startTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19]);
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1)[19]);
     }
 
     private static long uptimeTicks() throws IOException {
         return (long)
-                (Double.parseDouble(Files.readString(Path.of("/proc/uptime")).split(" ")[0]) * CLOCK_TICKS_PER_SECOND);
+                (Double.parseDouble(Files.readString(Path.of("/proc/uptime")).split(" ", -1)[0])
+                        * CLOCK_TICKS_PER_SECOND);
     }
 }

@@ -18,6 +18,7 @@ import io.tcpfleet.testkit.ClusterExtension;
 import io.tcpfleet.testkit.TestNamespace;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +84,7 @@ class ProxyUpstreamE2E {
             long probeStart = System.nanoTime();
             boolean probeCut;
             try (Socket probe = Scenario.connect(server.endpoint())) {
-                probe.getOutputStream().write("hello".getBytes());
+                probe.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
                 probeCut = Scenario.closedByPeerWithin(probe, Duration.ofSeconds(5));
             }
             long probeMillis = (System.nanoTime() - probeStart) / 1_000_000;

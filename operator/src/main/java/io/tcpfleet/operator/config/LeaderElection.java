@@ -8,6 +8,7 @@ import jakarta.inject.Singleton;
  * QOSDK activates it in the prod profile (quarkus.operator-sdk.activate-leader-election-for-profiles).
  */
 @Singleton
+@SuppressWarnings("removal") // JOSDK's builder fixes exitOnStopLeading when built; we decide it when the lease is lost
 public class LeaderElection extends LeaderElectionConfiguration {
 
     public static final String LEASE_NAME = "tcpfleet-operator-lease";

@@ -38,7 +38,7 @@ import io.tcpfleet.operator.model.TcpServiceResources;
 import java.net.HttpURLConnection;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.UnaryOperator;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /** Children come from the workflow; this class only turns what they show into status and Events. */
@@ -143,8 +143,8 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
      * tells each change once; Events written before the patch were written twice.
      */
     public static void publish(
-            KubernetesClient client, TcpService tcps, TcpServiceStatus next, UnaryOperator<TcpService> applyStatus) {
-        applyStatus.apply(statusPatch(tcps, next));
+            KubernetesClient client, TcpService tcps, TcpServiceStatus next, Consumer<TcpService> applyStatus) {
+        applyStatus.accept(statusPatch(tcps, next));
         for (StatusEvents.Event event : StatusEvents.between(tcps.getStatus(), next)) {
             EventRecorder.record(client, tcps, event.type(), event.reason(), event.message());
         }

@@ -140,7 +140,7 @@ class OwnManagedFieldsTest {
         return proxy(Context.class, Map.of("getControllerConfiguration", config, "getClient", client));
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"}) // each caller names the interface it gets
     private static <T> T proxy(Class<?> type, Map<String, Object> answers) {
         return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (self, method, args) -> {
             if (!answers.containsKey(method.getName())) {

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import picocli.CommandLine;
@@ -59,7 +60,7 @@ public final class ConfigLoader {
                 continue;
             }
             String name = option.longestName();
-            twins.put(ENV_PREFIX + name.substring(2).toUpperCase().replace('-', '_'), name);
+            twins.put(ENV_PREFIX + name.substring(2).toUpperCase(Locale.ROOT).replace('-', '_'), name);
         }
         return twins;
     }

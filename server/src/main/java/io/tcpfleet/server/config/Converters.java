@@ -96,7 +96,7 @@ final class Converters {
         @Override
         public Duration convert(String value) {
             Duration d = duration(value);
-            if (d.toNanosPart() != 0 || d.getSeconds() < 1 || d.getSeconds() > 32767) {
+            if (d.toNanosPart() != 0 || d.toSeconds() < 1 || d.toSeconds() > 32767) {
                 throw new TypeConversionException("'" + value + "' must be whole seconds from 1s to 32767s");
             }
             return d;

@@ -10,6 +10,7 @@ public enum LogLevel {
     debug(Level.FINE),
     trace(Level.FINEST);
 
+    @SuppressWarnings("ImmutableEnumChecker") // Level is immutable, only not annotated so
     private final Level julLevel;
 
     LogLevel(Level julLevel) {

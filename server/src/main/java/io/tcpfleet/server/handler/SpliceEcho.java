@@ -74,7 +74,8 @@ public final class SpliceEcho extends ChannelDuplexHandler implements EpollIoHan
     private ChannelFuture backOnLoop;
     private ChannelFuture leaving;
     private boolean peerFinished;
-    private volatile int inPipe;
+
+    private volatile int inPipe; // only the event loop writes; volatile for the drain's reads
 
     private SpliceEcho(EpollSocketChannel channel, FileDescriptor[] pipe) {
         this.channel = channel;
@@ -241,6 +242,7 @@ public final class SpliceEcho extends ChannelDuplexHandler implements EpollIoHan
 
     /** Moves bytes until the socket has none or takes none; on the event loop. */
     @Override
+    @SuppressWarnings("NonAtomicVolatileUpdate") // see inPipe
     public void run() {
         if (mode != Mode.SPLICE || registration == null) {
             return;

@@ -146,8 +146,8 @@ public final class Transport {
     /** SO_KEEPALIVE with the kernel timers (TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT) on accepted sockets. */
     public void keepalive(ServerBootstrap bootstrap, Duration idle, Duration interval, int count) {
         bootstrap.childOption(ChannelOption.SO_KEEPALIVE, true);
-        int idleSeconds = (int) idle.getSeconds();
-        int intervalSeconds = (int) interval.getSeconds();
+        int idleSeconds = (int) idle.toSeconds();
+        int intervalSeconds = (int) interval.toSeconds();
         if (kind == Kind.EPOLL) {
             bootstrap
                     .childOption(EpollChannelOption.TCP_KEEPIDLE, idleSeconds)

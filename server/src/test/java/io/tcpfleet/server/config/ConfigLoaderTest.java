@@ -6,6 +6,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -65,7 +66,7 @@ class ConfigLoaderTest {
     @MethodSource("everyFlag")
     void everyFlagHasAnEnvironmentTwin(
             String flag, String value, Function<ServerConfig, Object> field, Object expected) {
-        String env = "TCPFLEET_" + flag.substring(2).toUpperCase().replace('-', '_');
+        String env = "TCPFLEET_" + flag.substring(2).toUpperCase(Locale.ROOT).replace('-', '_');
         assertThat(field.apply(parse(Map.of(env, value)))).isEqualTo(expected);
     }
 
@@ -165,7 +166,7 @@ class ConfigLoaderTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("badValues")
     void aBadEnvironmentValueNamesTheVariable(String flag, String value, String why) {
-        String env = "TCPFLEET_" + flag.substring(2).toUpperCase().replace('-', '_');
+        String env = "TCPFLEET_" + flag.substring(2).toUpperCase(Locale.ROOT).replace('-', '_');
         assertThatThrownBy(() -> parse(Map.of(env, value)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(env + "='" + value + "' (" + flag + ")")

@@ -19,7 +19,7 @@ class EchoHandlerTest {
                 PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes("hello".getBytes(StandardCharsets.US_ASCII));
         assertThat(ch.writeInbound(in)).isFalse();
         ByteBuf out = ch.readOutbound();
-        assertThat(out).isSameAs(in).as("echoed without a copy");
+        assertThat(out).as("echoed without a copy").isSameAs(in);
         assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("hello");
         assertThat(out.release()).isTrue();
         assertThat(in.refCnt()).isZero();

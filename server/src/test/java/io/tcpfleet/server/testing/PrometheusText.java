@@ -36,14 +36,14 @@ public final class PrometheusText {
             if (line.isEmpty()) {
                 continue;
             }
-            Matcher m;
-            if ((m = TYPE.matcher(line)).matches()) {
-                if (types.put(m.group(1), m.group(2)) != null) {
-                    throw new IllegalArgumentException("line " + lineNo + ": second TYPE for " + m.group(1));
+            Matcher type = TYPE.matcher(line);
+            Matcher sample = SAMPLE.matcher(line);
+            if (type.matches()) {
+                if (types.put(type.group(1), type.group(2)) != null) {
+                    throw new IllegalArgumentException("line " + lineNo + ": second TYPE for " + type.group(1));
                 }
-            } else if (HELP.matcher(line).matches()) {
-                continue;
-            } else if ((m = SAMPLE.matcher(line)).matches()) {
+            } else if (sample.matches()) {
+                Matcher m = sample;
                 String name = m.group(1);
                 if (family(name, types) == null) {
                     throw new IllegalArgumentException("line " + lineNo + ": sample of undeclared family: " + line);
@@ -52,7 +52,7 @@ public final class PrometheusText {
                 if (samples.put(series, value(m.group(3))) != null) {
                     throw new IllegalArgumentException("line " + lineNo + ": duplicate series " + series);
                 }
-            } else {
+            } else if (!HELP.matcher(line).matches()) {
                 throw new IllegalArgumentException("line " + lineNo + " is not Prometheus text: " + line);
             }
         }

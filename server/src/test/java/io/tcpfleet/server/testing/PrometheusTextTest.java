@@ -10,8 +10,15 @@ class PrometheusTextTest {
 
     @Test
     void readsFamiliesWithLabelsAndSuffixes() {
-        String text = "# HELP a_total things\n# TYPE a_total counter\na_total{reason=\"x\"} 3.0\n"
-                + "# TYPE d_seconds histogram\nd_seconds_bucket{le=\"+Inf\"} 1\nd_seconds_count 1\nd_seconds_sum 0.5\n";
+        String text = """
+                # HELP a_total things
+                # TYPE a_total counter
+                a_total{reason="x"} 3.0
+                # TYPE d_seconds histogram
+                d_seconds_bucket{le="+Inf"} 1
+                d_seconds_count 1
+                d_seconds_sum 0.5
+                """;
         assertThat(PrometheusText.parse(text))
                 .containsEntry("a_total{reason=\"x\"}", 3.0)
                 .containsEntry("d_seconds_count", 1.0);
