@@ -24,7 +24,7 @@ images: deps
 ## test: every test tier (unit, integration, end to end, real pods on the real node). Tests start
 ## the local control plane when they need it (LocalCluster); make test stops it afterwards unless
 ## it was already running.
-test: deps cluster-build images
+test: deps lint cluster-build images
 	@was_up=0; bash e2e/cluster/up.sh --check && was_up=1; \
 	if [ $$was_up = 0 ]; then trap 'bash e2e/cluster/down.sh' EXIT; fi; \
 	$(MVN) verify
@@ -32,12 +32,18 @@ test: deps cluster-build images
 clean:
 	$(MVN) -q clean
 
-## fmt: format the Java sources (Spotless with palantir-java-format); mvn verify fails on any
-## difference, so make test does too
+## fmt: format the tree: Java with Spotless (palantir-java-format), bench/'s Python with ruff
 fmt:
 	$(MVN) -q spotless:apply
+	bash bench/lint.sh --fix
 
-.PHONY: fmt
+## lint: fail on a format difference or a lint finding, before anything is built (Error Prone
+## runs inside every compile, so make build and make test fail on its findings too)
+lint:
+	$(MVN) -q spotless:check
+	bash bench/lint.sh
+
+.PHONY: fmt lint
 
 ## demo: build the images, start the local control plane with its real node, install the operator
 ## from deploy/ and run the echo example on real pods (see README)
