@@ -1,5 +1,6 @@
 package io.tcpfleet.e2e.load;
 
+import io.tcpfleet.server.handler.proxy.Backoff;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +32,8 @@ final class ConnectionWorker implements Runnable {
     private final LoadCounters counters;
     private final BooleanSupplier running;
     private final Backoff backoff;
+    /** Failed connects, server closes and retries since the last answer: the backoff's attempt number. */
+    private int failures;
 
     private Socket socket;
     private InputStream in;
@@ -50,7 +53,10 @@ final class ConnectionWorker implements Runnable {
         this.endpoints = endpoints;
         this.counters = counters;
         this.running = running;
-        this.backoff = new Backoff(cfg.backoffBase(), cfg.backoffCap());
+        this.backoff = new Backoff(
+                cfg.backoffBase(),
+                cfg.backoffCap(),
+                bound -> ThreadLocalRandom.current().nextLong(bound + 1));
     }
 
     @Override
@@ -80,7 +86,7 @@ final class ConnectionWorker implements Runnable {
         Optional<InetSocketAddress> endpoint = endpoints.pick();
         if (endpoint.isEmpty()) {
             giveUpIfTooOld();
-            sleep(backoff.next().toNanos());
+            backOff();
             return false;
         }
         Socket s = new Socket();
@@ -103,7 +109,7 @@ final class ConnectionWorker implements Runnable {
         }
         closeQuietly(s);
         giveUpIfTooOld();
-        sleep(backoff.next().toNanos());
+        backOff();
         return false;
     }
 
@@ -176,11 +182,17 @@ final class ConnectionWorker implements Runnable {
         }
     }
 
+    /** Sleeps the backoff's delay for one more failure. */
+    private void backOff() {
+        sleep(backoff.delayNanos(failures));
+        failures = Math.min(failures + 1, 62);
+    }
+
     private boolean serverClosed() {
         counters.serverCloses.increment();
         closeQuietly();
         // Tiny after a healthy connection (the drain case); growing while a server accepts and closes at once.
-        sleep(backoff.next().toNanos());
+        backOff();
         return false;
     }
 
@@ -238,7 +250,7 @@ final class ConnectionWorker implements Runnable {
             counters.recordLatency(System.nanoTime() - start);
             counters.requestsOk.increment();
             counters.bytesVerified.add(answer.length);
-            backoff.reset(); // only an answer proves the endpoint works: accept-then-close must not spin
+            failures = 0; // only an answer proves the endpoint works: accept-then-close must not spin
             pending = null;
             lastActivity = System.nanoTime();
             if (reconnectAsked) {

@@ -157,15 +157,6 @@ class LoadClientTest {
         assertThat(seen.requestsFailed() + seen.requestsRetried()).isZero();
     }
 
-    @Test
-    void backoffWithFullJitterStaysUnderTheDoublingCeiling() {
-        Backoff backoff = new Backoff(Duration.ofMillis(10), Duration.ofMillis(80));
-        long[] ceilings = {10, 20, 40, 80, 80, 80};
-        for (long ceiling : ceilings) {
-            assertThat(backoff.next()).isBetween(Duration.ZERO, Duration.ofMillis(ceiling));
-        }
-    }
-
     private interface Conversation {
         void talk(Socket s) throws IOException;
     }
