@@ -2,8 +2,8 @@ package io.tcpfleet.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tcpfleet.server.config.ServerConfig;
 import io.tcpfleet.server.testing.TestServer;
+import io.tcpfleet.server.testing.Transports;
 import io.tcpfleet.server.testing.Wire;
 import io.tcpfleet.server.transport.Transport;
 import java.io.OutputStream;
@@ -24,14 +24,14 @@ class BackpressureIT {
 
     /** epoll splices a bulk echo (the pipe is the only buffer), NIO copies it through Netty's buffers. */
     static Stream<Transport> transports() {
-        return Stream.of(Transport.detect(), Transport.nio());
+        return Stream.of(Transport.detect(), Transports.asked("nio"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("transports")
     void aSlowReaderStopsTheServerReadingInsteadOfGrowingItsMemory(Transport transport) throws Exception {
-        ServerConfig config = ServerConfig.defaults().withWriteBuffer(32 * 1024, 64 * 1024);
-        try (TestServer server = TestServer.start(config, transport);
+        try (TestServer server =
+                        TestServer.start(transport, "--write-buffer-low", "32768", "--write-buffer-high", "65536");
                 Socket client = Wire.connect(server.address())) {
             client.setReceiveBufferSize(64 * 1024);
             long directBefore = server.server().allocator().metric().usedDirectMemory();

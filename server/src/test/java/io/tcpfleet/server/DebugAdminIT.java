@@ -2,7 +2,6 @@ package io.tcpfleet.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tcpfleet.server.config.ServerConfig;
 import io.tcpfleet.server.testing.TestServer;
 import java.io.IOException;
 import java.net.URI;
@@ -33,7 +32,7 @@ class DebugAdminIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start(ServerConfig.defaults());
+        server = TestServer.start();
     }
 
     @AfterAll

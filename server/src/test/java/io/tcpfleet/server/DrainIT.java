@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tcpfleet.server.config.ServerConfig;
 import io.tcpfleet.server.drain.DrainResult;
 import io.tcpfleet.server.testing.Http;
 import io.tcpfleet.server.testing.TestServer;
@@ -61,8 +60,7 @@ class DrainIT {
 
     @Test
     void drainFromLoopbackFollowsTheDesignOrderAndAnswersWithTheOutcome() throws Exception {
-        ServerConfig config = ServerConfig.defaults().withDrain(Duration.ofSeconds(3), Duration.ofSeconds(3));
-        try (TestServer server = TestServer.start(config);
+        try (TestServer server = TestServer.start("--drain-delay", "3s", "--drain-timeout", "3s");
                 Socket idle = Wire.connect(server.address());
                 BusyClient busy = new BusyClient(server)) {
             assertThat(Wire.roundTrip(idle, "then quiet")).isEqualTo("then quiet");
@@ -112,8 +110,7 @@ class DrainIT {
 
     @Test
     void skippingAheadEndsBothWaitsAndForcesWhatIsLeft() throws Exception {
-        ServerConfig config = ServerConfig.defaults().withDrain(Duration.ofMinutes(5), Duration.ofMinutes(5));
-        try (TestServer server = TestServer.start(config);
+        try (TestServer server = TestServer.start("--drain-delay", "5m", "--drain-timeout", "5m");
                 BusyClient busy = new BusyClient(server)) {
             busy.awaitProgress();
             CompletableFuture<DrainResult> drain = server.server().drain().start("SIGTERM");

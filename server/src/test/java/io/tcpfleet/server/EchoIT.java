@@ -2,7 +2,6 @@ package io.tcpfleet.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tcpfleet.server.config.ServerConfig;
 import io.tcpfleet.server.testing.TestServer;
 import io.tcpfleet.server.testing.Wire;
 import java.io.InputStream;
@@ -29,7 +28,7 @@ class EchoIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start(ServerConfig.defaults());
+        server = TestServer.start();
     }
 
     @AfterAll

@@ -3,8 +3,6 @@ package io.tcpfleet.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.util.ResourceLeakDetector;
-import io.tcpfleet.server.config.HostPort;
-import io.tcpfleet.server.config.ServerConfig;
 import io.tcpfleet.server.testing.TestServer;
 import io.tcpfleet.server.testing.Wire;
 import java.io.IOException;
@@ -13,7 +11,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.Socket;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -46,7 +43,7 @@ class HotPathAllocationIT {
 
     @Test
     void echoAllocatesNothingPerMessage() throws Exception {
-        try (TestServer server = TestServer.start(ServerConfig.defaults())) {
+        try (TestServer server = TestServer.start()) {
             double perMessage = bytesPerRoundTrip(server);
             System.out.printf("echo: %.2f bytes allocated on event loops per %d-byte round trip%n", perMessage, SIZE);
             assertThat(perMessage).isLessThan(8.0);
@@ -55,13 +52,12 @@ class HotPathAllocationIT {
 
     @Test
     void proxyAllocatesNothingPerMessage() throws Exception {
-        try (TestServer upstream = TestServer.start(ServerConfig.defaults());
-                TestServer proxy = TestServer.start(ServerConfig.defaults()
-                        .withUpstream(
-                                new HostPort("127.0.0.1", upstream.address().getPort()),
-                                Duration.ofSeconds(2),
-                                5,
-                                Duration.ofSeconds(5)))) {
+        try (TestServer upstream = TestServer.start();
+                TestServer proxy = TestServer.start(
+                        "--handler",
+                        "proxy",
+                        "--upstream",
+                        "127.0.0.1:" + upstream.address().getPort())) {
             double perMessage = bytesPerRoundTrip(proxy);
             System.out.printf(
                     "proxy (+ its echo upstream): %.2f bytes allocated on event loops per round trip%n", perMessage);
@@ -72,7 +68,7 @@ class HotPathAllocationIT {
     /** A bulk connection is spliced (SpliceEcho): no buffers at all, and no garbage per wake-up either. */
     @Test
     void splicedBulkEchoAllocatesNothingPerMegabyte() throws Exception {
-        try (TestServer server = TestServer.start(ServerConfig.defaults());
+        try (TestServer server = TestServer.start();
                 Socket socket = Wire.connect(server.address())) {
             byte[] chunk = Wire.randomBytes(1 << 20, 2);
             bulk(socket, chunk, 32);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.tcpfleet.server.config.ServerConfig;
 import io.tcpfleet.server.testing.TestServer;
 import io.tcpfleet.server.testing.Wire;
 import java.net.InetSocketAddress;
@@ -23,7 +22,7 @@ class LimitsIT {
 
     @Test
     void refusesConnectionsBeyondMaxAndCountsThem() throws Exception {
-        try (TestServer server = TestServer.start(ServerConfig.defaults().withLimits(100, Duration.ZERO))) {
+        try (TestServer server = TestServer.start("--max-connections", "100", "--idle-timeout", "0")) {
             List<Socket> held = new ArrayList<>();
             try {
                 for (int i = 0; i < 100; i++) {
@@ -60,7 +59,7 @@ class LimitsIT {
 
     @Test
     void closesAConnectionThatSendsNothingForTheIdleTimeout() throws Exception {
-        try (TestServer server = TestServer.start(ServerConfig.defaults().withLimits(100, Duration.ofMillis(300)));
+        try (TestServer server = TestServer.start("--max-connections", "100", "--idle-timeout", "300ms");
                 Socket idle = Wire.connect(server.address())) {
             assertThat(Wire.roundTrip(idle, "one line")).isEqualTo("one line");
             assertThat(Wire.closedByPeer(idle)).isTrue();
@@ -76,7 +75,7 @@ class LimitsIT {
     void aConnectionThatKeepsTalkingOutlivesTheIdleTimeout() throws Exception {
         // The scrape at the end must come within a timeout of the last tick (a loaded machine took
         // more than 500 ms for it), else the quiet-again connection is rightly closed before it.
-        try (TestServer server = TestServer.start(ServerConfig.defaults().withLimits(100, Duration.ofSeconds(1)));
+        try (TestServer server = TestServer.start("--max-connections", "100", "--idle-timeout", "1s");
                 Socket busy = Wire.connect(server.address())) {
             long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
             int i = 0;
@@ -95,7 +94,8 @@ class LimitsIT {
         // Accepted sockets go round-robin over the event loops: eight quiet, then eight talking,
         // puts quiet and talking connections on every loop (1, 2, 4 or 8 of them).
         Duration timeout = Duration.ofSeconds(1);
-        try (TestServer server = TestServer.start(ServerConfig.defaults().withLimits(100, timeout))) {
+        try (TestServer server =
+                TestServer.start("--max-connections", "100", "--idle-timeout", timeout.toMillis() + "ms")) {
             List<Socket> quiet = new ArrayList<>();
             List<Socket> talking = new ArrayList<>();
             try {

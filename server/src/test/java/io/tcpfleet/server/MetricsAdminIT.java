@@ -2,7 +2,6 @@ package io.tcpfleet.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tcpfleet.server.config.ServerConfig;
 import io.tcpfleet.server.testing.Http;
 import io.tcpfleet.server.testing.TestServer;
 import io.tcpfleet.server.testing.Wire;
@@ -21,7 +20,7 @@ class MetricsAdminIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start(ServerConfig.defaults());
+        server = TestServer.start();
     }
 
     @AfterAll

@@ -2,7 +2,6 @@ package io.tcpfleet.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tcpfleet.server.config.ServerConfig;
 import io.tcpfleet.server.drain.DrainResult;
 import io.tcpfleet.server.plugin.example.BlockingEchoPlugin;
 import io.tcpfleet.server.testing.Http;
@@ -20,9 +19,7 @@ class PluginIT {
 
     @Test
     void thePingPluginAnswersPongEchoesLinesAndTellsClientsToReconnectOnDrain() throws Exception {
-        ServerConfig config =
-                ServerConfig.defaults().withHandler("ping").withDrain(Duration.ZERO, Duration.ofSeconds(10));
-        try (TestServer server = TestServer.start(config);
+        try (TestServer server = TestServer.start("--handler", "ping", "--drain-delay", "0", "--drain-timeout", "10s");
                 Socket client = Wire.connect(server.address())) {
             assertThat(Wire.roundTrip(client, "PING")).isEqualTo("PONG");
             assertThat(Wire.roundTrip(client, "hello")).isEqualTo("hello");
@@ -45,9 +42,8 @@ class PluginIT {
     void aBlockingPluginRunsOnTheWorkerPoolAndOverflowIsRefusedAndCounted() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         BlockingEchoPlugin.GATE.set(gate);
-        ServerConfig config =
-                ServerConfig.defaults().withHandler("blocking-echo").withBlockingPool(1, 16);
-        try (TestServer server = TestServer.start(config);
+        try (TestServer server = TestServer.start(
+                        "--handler", "blocking-echo", "--blocking-threads", "1", "--blocking-queue", "16");
                 Socket flooder = Wire.connect(server.address())) {
             OutputStream out = flooder.getOutputStream();
             for (int i = 0; i < 200 && server.metric("tcpfleet_worker_rejected_total") == 0; i++) {

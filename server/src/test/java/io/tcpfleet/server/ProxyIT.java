@@ -2,8 +2,6 @@ package io.tcpfleet.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tcpfleet.server.config.HostPort;
-import io.tcpfleet.server.config.ServerConfig;
 import io.tcpfleet.server.testing.TestServer;
 import io.tcpfleet.server.testing.Wire;
 import java.io.InputStream;
@@ -17,15 +15,22 @@ import org.junit.jupiter.api.Test;
 
 class ProxyIT {
 
-    private static ServerConfig proxyTo(int port, int breakerFailures, Duration cooldown) {
-        return ServerConfig.defaults()
-                .withUpstream(new HostPort("127.0.0.1", port), Duration.ofSeconds(2), breakerFailures, cooldown);
+    private static TestServer proxyTo(int port, int breakerFailures, String cooldown) throws InterruptedException {
+        return TestServer.start(
+                "--handler",
+                "proxy",
+                "--upstream",
+                "127.0.0.1:" + port,
+                "--breaker-failures",
+                String.valueOf(breakerFailures),
+                "--breaker-cooldown",
+                cooldown);
     }
 
     @Test
     void relaysBothWaysToALiveUpstreamAndPassesTheHalfClose() throws Exception {
-        try (TestServer upstream = TestServer.start(ServerConfig.defaults());
-                TestServer proxy = TestServer.start(proxyTo(upstream.address().getPort(), 5, Duration.ofSeconds(5)));
+        try (TestServer upstream = TestServer.start();
+                TestServer proxy = proxyTo(upstream.address().getPort(), 5, "5s");
                 Socket client = Wire.connect(proxy.address())) {
             byte[] payload = Wire.randomBytes(4 * 1024 * 1024, 11);
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
@@ -54,8 +59,7 @@ class ProxyIT {
         try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             deadPort = probe.getLocalPort();
         }
-        Duration cooldown = Duration.ofMillis(500);
-        try (TestServer proxy = TestServer.start(proxyTo(deadPort, 3, cooldown))) {
+        try (TestServer proxy = proxyTo(deadPort, 3, "500ms")) {
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
                 try (Socket client = Wire.connect(proxy.address())) {
                     assertThat(Wire.closedByPeer(client))
@@ -77,7 +81,7 @@ class ProxyIT {
             assertThat(proxy.metric("tcpfleet_connections_closed_total{reason=\"error\"}"))
                     .isGreaterThanOrEqualTo(2.0);
 
-            try (TestServer revived = TestServer.startOnPort(ServerConfig.defaults(), deadPort)) {
+            try (TestServer revived = TestServer.startOnPort(deadPort)) {
                 Awaitility.await()
                         .atMost(Duration.ofSeconds(20))
                         .pollInterval(Duration.ofMillis(200))

@@ -2,8 +2,6 @@ package io.tcpfleet.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tcpfleet.server.config.HostPort;
-import io.tcpfleet.server.config.ServerConfig;
 import io.tcpfleet.server.testing.TestServer;
 import io.tcpfleet.server.testing.Wire;
 import java.io.InputStream;
@@ -29,12 +27,8 @@ class SocketStatesIT {
         // The upstream accepts and holds every connection: the proxy passes the client's FIN on and,
         // as it should, keeps the client's socket open until the upstream is done, which is never.
         try (ServerSocket upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-                TestServer proxy = TestServer.start(ServerConfig.defaults()
-                        .withUpstream(
-                                new HostPort("127.0.0.1", upstream.getLocalPort()),
-                                Duration.ofSeconds(2),
-                                5,
-                                Duration.ofSeconds(5)));
+                TestServer proxy =
+                        TestServer.start("--handler", "proxy", "--upstream", "127.0.0.1:" + upstream.getLocalPort());
                 Socket client = Wire.connect(proxy.address())) {
             assertThat(sockets(proxy, "listen")).isEqualTo(1);
             try (Socket held = upstream.accept()) {
@@ -53,7 +47,7 @@ class SocketStatesIT {
 
     @Test
     void aConnectionWeCloseFirstIsCountedInTimeWait() throws Exception {
-        try (TestServer server = TestServer.start(ServerConfig.defaults().withLimits(100, Duration.ofMillis(300)))) {
+        try (TestServer server = TestServer.start("--max-connections", "100", "--idle-timeout", "300ms")) {
             assertThat(sockets(server, "time_wait")).isZero();
             try (Socket client = Wire.connect(server.address())) {
                 InputStream in = client.getInputStream();
@@ -71,7 +65,7 @@ class SocketStatesIT {
 
     @Test
     void everyStateIsExportedWithTheMaxAlongside() throws Exception {
-        try (TestServer server = TestServer.start(ServerConfig.defaults().withLimits(1234, Duration.ZERO))) {
+        try (TestServer server = TestServer.start("--max-connections", "1234", "--idle-timeout", "0")) {
             Map<String, Double> samples = server.metrics();
             for (String state : new String[] {
                 "established",

@@ -2,7 +2,6 @@ package io.tcpfleet.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tcpfleet.server.config.ServerConfig;
 import io.tcpfleet.server.drain.DrainResult;
 import io.tcpfleet.server.testing.TestServer;
 import io.tcpfleet.server.testing.Wire;
@@ -37,7 +36,7 @@ class SpliceEchoIT {
 
     @Test
     void aBulkConnectionIsEchoedThroughAPipeThatGoesAwayWithIt() throws Exception {
-        try (TestServer server = TestServer.start(ServerConfig.defaults())) {
+        try (TestServer server = TestServer.start()) {
             long pipesBefore = pipes();
             long sent;
             try (Socket socket = Wire.connect(server.address())) {
@@ -62,7 +61,7 @@ class SpliceEchoIT {
      */
     @RepeatedTest(10)
     void aClientThatHalfClosesWhileTheServerHoldsBytesGetsEveryOneOfThem() throws Exception {
-        try (TestServer server = TestServer.start(ServerConfig.defaults());
+        try (TestServer server = TestServer.start();
                 Socket socket = Wire.connect(server.address())) {
             echoUntilSpliced(socket, pipes());
             byte[] payload = Wire.randomBytes(32 * CHUNK, 32);
@@ -91,7 +90,7 @@ class SpliceEchoIT {
 
     @Test
     void theIdleSweepClosesASplicedConnectionThatWentQuiet() throws Exception {
-        try (TestServer server = TestServer.start(ServerConfig.defaults().withLimits(100, Duration.ofMillis(500)))) {
+        try (TestServer server = TestServer.start("--max-connections", "100", "--idle-timeout", "500ms")) {
             long pipesBefore = pipes();
             try (Socket socket = Wire.connect(server.address())) {
                 echoUntilSpliced(socket, pipesBefore);
@@ -114,8 +113,7 @@ class SpliceEchoIT {
 
     @Test
     void theDrainClosesAQuietSplicedConnectionButWaitsForBytesItStillHolds() throws Exception {
-        ServerConfig config = ServerConfig.defaults().withDrain(Duration.ZERO, Duration.ofSeconds(4));
-        try (TestServer server = TestServer.start(config);
+        try (TestServer server = TestServer.start("--drain-delay", "0", "--drain-timeout", "4s");
                 Socket quiet = Wire.connect(server.address());
                 Socket stalled = Wire.connect(server.address())) {
             echoUntilSpliced(quiet, pipes());
@@ -150,7 +148,7 @@ class SpliceEchoIT {
         int clients = 150;
         byte[] payload = Wire.randomBytes(4 * CHUNK, 7);
         ExecutorService pool = Executors.newFixedThreadPool(2 * clients);
-        try (TestServer server = TestServer.start(ServerConfig.defaults())) {
+        try (TestServer server = TestServer.start()) {
             long pipesBefore = pipes();
             List<Future<?>> done = new ArrayList<>();
             for (int i = 0; i < clients; i++) {

@@ -9,17 +9,16 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioChannelOption;
+import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.tcpfleet.server.config.ConfigException;
-import io.tcpfleet.server.config.ConfigLoader;
-import io.tcpfleet.server.config.ServerConfig;
 import io.tcpfleet.server.testing.TestServer;
+import io.tcpfleet.server.testing.Transports;
 import io.tcpfleet.server.testing.Wire;
 import io.tcpfleet.server.transport.Transport;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.Map;
 import jdk.net.ExtendedSocketOptions;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -27,31 +26,20 @@ import org.junit.jupiter.api.Test;
 /** Every transport serves, and accepted sockets carry the configured keepalive, watermarks and half-close. */
 class TransportIT {
 
-    private static final ServerConfig CONFIG = new ServerConfig(
-            "echo",
-            "127.0.0.1",
-            0,
-            "127.0.0.1",
-            0,
-            100,
-            Duration.ZERO,
-            Duration.ofSeconds(7),
-            Duration.ofSeconds(3),
-            4,
-            Duration.ZERO,
-            Duration.ZERO,
-            null,
-            Duration.ofSeconds(2),
-            5,
-            Duration.ofSeconds(5),
-            io.tcpfleet.server.config.LogLevel.info,
-            null,
-            128,
-            2,
-            16 * 1024,
-            48 * 1024,
-            16,
-            1024);
+    /** Non-default settings, to see they reach the sockets. */
+    private static final String[] FLAGS = {
+        "--max-connections", "100",
+        "--idle-timeout", "0",
+        "--keepalive-idle", "7s",
+        "--keepalive-interval", "3s",
+        "--keepalive-count", "4",
+        "--drain-delay", "0",
+        "--drain-timeout", "0",
+        "--backlog", "128",
+        "--worker-threads", "2",
+        "--write-buffer-low", "16384",
+        "--write-buffer-high", "49152"
+    };
 
     @Test
     void epollIsUsedWhereItIsAvailable() {
@@ -60,13 +48,11 @@ class TransportIT {
 
     @Test
     void byDefaultThereIsOneEventLoopPerCpu() throws Exception {
-        ServerConfig defaults = ConfigLoader.parse(new String[0], Map.of()).config();
-        assertThat(defaults.workerThreads()).isZero();
-        try (TestServer server = TestServer.start(defaults)) {
+        try (TestServer server = TestServer.start()) {
             assertThat(server.server().eventLoops())
                     .isEqualTo(Runtime.getRuntime().availableProcessors());
         }
-        try (TestServer server = TestServer.start(CONFIG)) {
+        try (TestServer server = TestServer.start(FLAGS)) {
             assertThat(server.server().eventLoops()).isEqualTo(2);
         }
     }
@@ -74,7 +60,7 @@ class TransportIT {
     @Test
     void epollSocketsCarryTheKeepaliveTimers() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Epoll.isAvailable(), "epoll is not available here");
-        try (TestServer server = TestServer.start(CONFIG, Transport.detect())) {
+        try (TestServer server = TestServer.start(Transport.detect(), FLAGS)) {
             Channel accepted = acceptOne(server);
             assertThat(accepted).isInstanceOf(EpollSocketChannel.class);
             assertThat(accepted.config().getOption(ChannelOption.SO_KEEPALIVE)).isTrue();
@@ -90,7 +76,7 @@ class TransportIT {
 
     @Test
     void nioServesTooWithTheSameOptions() throws Exception {
-        try (TestServer server = TestServer.start(CONFIG, Transport.nio())) {
+        try (TestServer server = TestServer.start(Transports.asked("nio"), FLAGS)) {
             Channel accepted = acceptOne(server);
             assertThat(accepted.getClass().getSimpleName()).isEqualTo("NioSocketChannel");
             assertThat(accepted.config().getOption(ChannelOption.SO_KEEPALIVE)).isTrue();
@@ -106,9 +92,8 @@ class TransportIT {
 
     @Test
     void ioUringServesTooWithTheSameOptionsWhereTheKernelAllowsIt() throws Exception {
-        Transport ioUring = Transport.ioUring().orElse(null);
-        org.junit.jupiter.api.Assumptions.assumeTrue(ioUring != null, "io_uring is not available here");
-        try (TestServer server = TestServer.start(CONFIG, ioUring)) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(IoUring.isAvailable(), "io_uring is not available here");
+        try (TestServer server = TestServer.start(Transports.asked("io_uring"), FLAGS)) {
             Channel accepted = acceptOne(server);
             assertThat(accepted).isInstanceOf(IoUringSocketChannel.class);
             assertThat(accepted.config().getOption(ChannelOption.SO_KEEPALIVE)).isTrue();
@@ -124,14 +109,9 @@ class TransportIT {
 
     @Test
     void anUnknownTransportIsRefusedByName() {
-        System.setProperty(Transport.TRANSPORT_PROPERTY, "kqueue");
-        try {
-            assertThatThrownBy(Transport::detect)
-                    .isInstanceOf(ConfigException.class)
-                    .hasMessage("-Dtcpfleet.transport=kqueue is not epoll, io_uring or nio");
-        } finally {
-            System.clearProperty(Transport.TRANSPORT_PROPERTY);
-        }
+        assertThatThrownBy(() -> Transports.asked("kqueue"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("-Dtcpfleet.transport=kqueue is not epoll, io_uring or nio");
     }
 
     private static Channel acceptOne(TestServer server) throws Exception {

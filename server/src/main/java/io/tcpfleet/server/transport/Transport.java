@@ -27,7 +27,6 @@ import io.tcpfleet.server.config.ConfigException;
 import io.tcpfleet.server.logging.Log;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Optional;
 import jdk.net.ExtendedSocketOptions;
 
 /**
@@ -92,15 +91,6 @@ public final class Transport {
         }
         LOG.info("transport selected", "transport", "nio", "why", String.valueOf(Epoll.unavailabilityCause()));
         return new Transport(Kind.NIO);
-    }
-
-    public static Transport nio() {
-        return new Transport(Kind.NIO);
-    }
-
-    /** io_uring if this kernel and process allow it (for tests), else empty. */
-    public static Optional<Transport> ioUring() {
-        return IoUring.isAvailable() ? Optional.of(new Transport(Kind.IO_URING)) : Optional.empty();
     }
 
     public String name() {

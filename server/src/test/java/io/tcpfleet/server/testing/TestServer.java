@@ -1,13 +1,19 @@
 package io.tcpfleet.server.testing;
 
 import io.tcpfleet.server.TcpfleetServer;
+import io.tcpfleet.server.config.ConfigLoader;
 import io.tcpfleet.server.config.ServerConfig;
 import io.tcpfleet.server.plugin.PluginLoader;
 import io.tcpfleet.server.transport.Transport;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
-/** A real server on loopback ephemeral ports, with the plugins on the test class path. */
+/**
+ * A real server on loopback ephemeral ports, with the plugins on the test class path. It is
+ * configured by command-line flags, through the same parser as the real server.
+ */
 public final class TestServer implements AutoCloseable {
 
     private final TcpfleetServer server;
@@ -16,45 +22,34 @@ public final class TestServer implements AutoCloseable {
         this.server = server;
     }
 
-    public static TestServer start(ServerConfig config) throws InterruptedException {
-        return start(config, Transport.detect());
+    /** A server with {@code flags} on top of the defaults. */
+    public static TestServer start(String... flags) throws InterruptedException {
+        return start(Transport.detect(), flags);
     }
 
-    public static TestServer start(ServerConfig config, Transport transport) throws InterruptedException {
-        ServerConfig loopback = config.onLoopbackEphemeralPorts();
-        return new TestServer(
-                TcpfleetServer.start(loopback, transport, PluginLoader.load(null, TestServer.class.getClassLoader())));
+    public static TestServer start(Transport transport, String... flags) throws InterruptedException {
+        return new TestServer(TcpfleetServer.start(
+                config(0, flags), transport, PluginLoader.load(null, TestServer.class.getClassLoader())));
     }
 
     /** Same, but on a given data port (the proxy tests bring an upstream back on its old port). */
-    public static TestServer startOnPort(ServerConfig config, int port) throws InterruptedException {
-        ServerConfig loopback = config.onLoopbackEphemeralPorts();
-        ServerConfig fixed = new ServerConfig(
-                loopback.handler(),
-                loopback.bind(),
-                port,
-                loopback.adminBind(),
-                0,
-                loopback.maxConnections(),
-                loopback.idleTimeout(),
-                loopback.keepaliveIdle(),
-                loopback.keepaliveInterval(),
-                loopback.keepaliveCount(),
-                loopback.drainDelay(),
-                loopback.drainTimeout(),
-                loopback.upstream(),
-                loopback.upstreamConnectTimeout(),
-                loopback.breakerFailures(),
-                loopback.breakerCooldown(),
-                loopback.logLevel(),
-                loopback.pluginsDir(),
-                loopback.backlog(),
-                loopback.workerThreads(),
-                loopback.writeBufferLow(),
-                loopback.writeBufferHigh(),
-                loopback.blockingThreads(),
-                loopback.blockingQueue());
-        return new TestServer(TcpfleetServer.start(fixed, Transport.detect(), Map.of()));
+    public static TestServer startOnPort(int port, String... flags) throws InterruptedException {
+        return new TestServer(TcpfleetServer.start(config(port, flags), Transport.detect(), Map.of()));
+    }
+
+    /** What the server makes of {@code flags}, listening on loopback, the data listener on {@code port}. */
+    private static ServerConfig config(int port, String... flags) {
+        List<String> args = new ArrayList<>(List.of(
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                String.valueOf(port),
+                "--admin-bind",
+                "127.0.0.1",
+                "--admin-port",
+                "0"));
+        args.addAll(List.of(flags));
+        return ConfigLoader.parse(args.toArray(String[]::new), Map.of()).config();
     }
 
     public TcpfleetServer server() {
