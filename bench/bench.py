@@ -21,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 
+from process_stats import context_switches, cpu_model, cpu_seconds, loadavg, open_fds, rss_kib
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "bench" / ".build"
 OUT = ROOT / "docs" / "bench"
@@ -39,8 +41,6 @@ FD_LIMIT = int(os.environ.get("BENCH_FD_LIMIT", "0")) or None
 # The JVM options of the server image, read from its one definition so the benchmark runs what
 # production runs.
 IMAGE_SPEC = ROOT / "server" / "src" / "main" / "image" / "image.json"
-
-TICK = os.sysconf("SC_CLK_TCK")
 
 # tcpfleet sizes its heap from the memory it sees, as in a pod with this memory limit (the JVM reads
 # the container's limit; here the host has far more): -XX:MaxRAM.
@@ -77,39 +77,6 @@ def wait_port(port, proc, seconds=30):
         except OSError:
             time.sleep(0.1)
     raise RuntimeError(f"nothing listens on {port} after {seconds}s")
-
-
-def cpu_seconds(pid):
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
-
-
-def rss_kib(pid):
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise RuntimeError(f"no VmRSS for {pid}")
-
-
-def context_switches(pids):
-    """Voluntary and involuntary context switches of every thread of these processes so far."""
-    n = 0
-    for pid in pids:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            try:
-                status = Path(f"/proc/{pid}/task/{task}/status").read_text()
-            except (FileNotFoundError, ProcessLookupError):  # a thread that ended meanwhile
-                continue
-            n += sum(
-                int(line.split()[1])
-                for line in status.splitlines()
-                if line.split(":")[0] in ("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")
-            )
-    return n
-
-
-def open_fds(pid):
-    return len(os.listdir(f"/proc/{pid}/fd"))
 
 
 class Server:
@@ -541,21 +508,13 @@ def machine():
         except OSError as e:
             return f"unavailable ({e})"
 
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        "unknown",
-    )
     pom = (ROOT / "pom.xml").read_text()
     netty = re.search(r"<netty.version>([^<]+)</netty.version>", pom)
     return {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "loadavg_start": Path("/proc/loadavg").read_text().split()[:3],
+        "loadavg_start": loadavg(),
         "nproc": os.cpu_count(),
-        "cpu": cpu,
+        "cpu": cpu_model(),
         "kernel": os.uname().release,
         "go": cmd("go", "version"),
         "java": cmd("java", "-version").splitlines()[0],
@@ -603,7 +562,7 @@ def run_all():
         "tcpfleet": idle(lambda: Tcpfleet(server_args=["--max-connections", "100000"]), step=2500),
         "go": idle(GoEcho, step=1000),
     }
-    results["machine"]["loadavg_end"] = Path("/proc/loadavg").read_text().split()[:3]
+    results["machine"]["loadavg_end"] = loadavg()
     (OUT / "results.json").write_text(json.dumps(results, indent=1))
     log(f"wrote {OUT / 'results.json'}")
 
@@ -636,7 +595,7 @@ def run_tune():
         for s in servers:
             s.stop()
     res["_machine"] = {
-        "loadavg": Path("/proc/loadavg").read_text().split()[:3],
+        "loadavg": loadavg(),
         "variants": VARIANTS,
         "duration_s": DURATION,
         "rounds": ROUNDS,
@@ -675,12 +634,12 @@ def run_proxy():
     """Only the proxy section again, into the existing results.json (its time and load are kept with it)."""
     path = OUT / "results.json"
     results = json.loads(path.read_text())
-    start = Path("/proc/loadavg").read_text().split()[:3]
+    start = loadavg()
     results["proxy"] = proxy()
     results["proxy_rerun"] = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "loadavg_start": start,
-        "loadavg_end": Path("/proc/loadavg").read_text().split()[:3],
+        "loadavg_end": loadavg(),
     }
     path.write_text(json.dumps(results, indent=1))
 

@@ -21,7 +21,7 @@ Where the numbers come from:
   - reconciles, reconcile duration, failures: the operator's /q/metrics (JOSDK Micrometer metrics).
   - API requests: the API server's own metrics, through a FlowSchema that matches only the
     operator's ServiceAccount (apiserver_flowcontrol_dispatched_requests_total of that schema).
-  - RSS: /proc/PID/status VmRSS of the operator process, sampled every half second.
+  - RSS: VmRSS of the operator process (psutil), sampled every half second.
   - CPU per process: /proc/PID/stat of each control plane component (e2e/cluster/.state/pids), the
     operator and this client, at the start and the end of each phase.
 """
@@ -41,6 +41,8 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from process_stats import command_line, cpu_model, cpu_seconds, loadavg, pids_running, rss_kib
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "bench"
@@ -68,7 +70,6 @@ OPERATOR_NS = "bench-scale-system"  # the operator's ServiceAccount and Lease
 ACCOUNT = "tcpfleet-operator"
 FLOW_SCHEMA = "tcpfleet-bench-operator"
 UPDATE = {"spec": {"connections": {"idleTimeout": "4m"}}}  # examples/echo.yaml has 5m: rolls every Deployment
-TICK = os.sysconf("SC_CLK_TCK")
 
 TARGET_READY_S = 60
 TARGET_RSS_MIB = 300
@@ -76,10 +77,6 @@ TARGET_RSS_MIB = 300
 
 def log(*args):
     print(time.strftime("%H:%M:%S"), *args, flush=True)
-
-
-def loadavg():
-    return Path("/proc/loadavg").read_text().split()[:3]
 
 
 def run(*argv, **kw):
@@ -364,9 +361,10 @@ def component_flags(component, **defaults):
     """Flags of a running control plane component from its command line (name with underscores: value),
     the given defaults for those it does not set; None when it does not run."""
     try:
-        pid = (CLUSTER / ".state" / "pids" / f"{component}.pid").read_text().strip()
-        argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+        argv = command_line((CLUSTER / ".state" / "pids" / f"{component}.pid").read_text().strip())
     except OSError:
+        return None
+    if argv is None:
         return None
 
     def flag(name, default):
@@ -497,14 +495,10 @@ class Operator:
         return body
 
     def rss_kib(self):
-        try:
-            lines = Path(f"/proc/{self.pid}/status").read_text().splitlines()
-        except OSError:
-            return 0  # it exited
-        return next((int(line.split()[1]) for line in lines if line.startswith("VmRSS:")), 0)
+        return rss_kib(self.pid, gone=0)
 
     def cpu_s(self):
-        return cpu_s(self.pid)
+        return cpu_seconds(self.pid, gone=0)
 
     def heap_after_gc(self):
         """Live and committed heap after a full GC (jcmd), in MiB; empty when jcmd is not there."""
@@ -558,15 +552,7 @@ def free_port():
 
 def other_operators(own_pid):
     """Other tcpfleet operators on this machine: they may reconcile too, or load the API server."""
-    found = []
-    for p in Path("/proc").iterdir():
-        if p.name.isdigit() and int(p.name) != own_pid:
-            try:
-                if b"quarkus-run.jar" in (p / "cmdline").read_bytes():
-                    found.append(int(p.name))
-            except OSError:
-                pass
-    return found
+    return pids_running("quarkus-run.jar", but=own_pid)
 
 
 # --- watching readiness --------------------------------------------------------------------------
@@ -701,20 +687,11 @@ CPU_COLUMNS = {
 }
 
 
-def cpu_s(pid):
-    """User and system CPU seconds of a process and its threads so far; 0 when it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0
-    return (int(fields[11]) + int(fields[12])) / TICK
-
-
 def cpu_by_process(op=None):
     """CPU seconds so far of each control plane component, the operator and this client (its watch and requests)."""
-    out = {c: cpu_s((CLUSTER / ".state" / "pids" / f"{c}.pid").read_text().strip()) for c in COMPONENTS}
+    out = {c: cpu_seconds((CLUSTER / ".state" / "pids" / f"{c}.pid").read_text().strip(), gone=0) for c in COMPONENTS}
     out["operator"] = op.cpu_s() if op else 0
-    out["client"] = cpu_s(os.getpid())
+    out["client"] = cpu_seconds(os.getpid())
     return out
 
 
@@ -983,19 +960,11 @@ def machine(settings, op_argv):
         return (re.search(rf"<{prop}>([^<]+)</{prop}>", pom) or [None, "?"])[1]
 
     server = json.loads(kubectl("version", "-o", "json")).get("serverVersion", {}).get("gitVersion", "?")
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        "unknown",
-    )
     return {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "loadavg_start": loadavg(),
         "nproc": os.cpu_count(),
-        "cpu": cpu,
+        "cpu": cpu_model(),
         "kernel": os.uname().release,
         "java": cmd("java", "-version"),
         "kubernetes": server,
