@@ -224,7 +224,7 @@ public final class TcpfleetServer implements AutoCloseable {
 
     /** Liveness: every data event loop runs a task within a second. */
     private void checkEventLoops(Consumer<Boolean> answer) {
-        AtomicInteger pending = new AtomicInteger(workerGroup.iterator().hasNext() ? countLoops() : 0);
+        AtomicInteger pending = new AtomicInteger(eventLoops);
         AtomicInteger answered = new AtomicInteger();
         Runnable done = () -> {
             if (pending.decrementAndGet() == 0 && answered.compareAndSet(0, 1)) {
@@ -244,14 +244,6 @@ public final class TcpfleetServer implements AutoCloseable {
                         },
                         1,
                         TimeUnit.SECONDS);
-    }
-
-    private int countLoops() {
-        int n = 0;
-        for (EventExecutor ignored : workerGroup) {
-            n++;
-        }
-        return n;
     }
 
     public InetSocketAddress address() {

@@ -51,31 +51,6 @@ public final class GoDuration {
         return Duration.ofNanos(whole.longValueExact());
     }
 
-    /** Formats a duration back to the Go form, for messages and help ({@code 1m30s}, {@code 250ms}). */
-    public static String format(Duration d) {
-        if (d.isZero()) {
-            return "0s";
-        }
-        StringBuilder out = new StringBuilder();
-        long hours = d.toHours();
-        int minutes = d.toMinutesPart();
-        int seconds = d.toSecondsPart();
-        int millis = d.toMillisPart();
-        if (hours > 0) {
-            out.append(hours).append('h');
-        }
-        if (minutes > 0) {
-            out.append(minutes).append('m');
-        }
-        if (seconds > 0) {
-            out.append(seconds).append('s');
-        }
-        if (millis > 0) {
-            out.append(millis).append("ms");
-        }
-        return out.length() == 0 ? d.toNanos() + "ns" : out.toString();
-    }
-
     private static long unitNanos(String text, String unit) {
         switch (unit) {
             case "ns":

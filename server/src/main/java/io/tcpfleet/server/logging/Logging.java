@@ -29,7 +29,7 @@ public final class Logging {
      */
     public static synchronized LogLevel setLevel(LogLevel level) {
         Logger root = Logger.getLogger("");
-        LogLevel before = current(root.getLevel());
+        LogLevel before = asLogLevel(root.getLevel());
         root.setLevel(level.julLevel());
         for (Handler handler : root.getHandlers()) {
             handler.setLevel(level.julLevel());
@@ -42,12 +42,8 @@ public final class Logging {
         return before;
     }
 
-    /** The {@link LogLevel} of the root logger (the nearest one at or above it). */
-    public static LogLevel current() {
-        return current(Logger.getLogger("").getLevel());
-    }
-
-    private static LogLevel current(Level jul) {
+    /** The {@link LogLevel} nearest to {@code jul} at or below it (info when unset). */
+    private static LogLevel asLogLevel(Level jul) {
         int value = jul == null ? Level.INFO.intValue() : jul.intValue();
         LogLevel nearest = LogLevel.trace;
         for (LogLevel candidate : LogLevel.values()) {

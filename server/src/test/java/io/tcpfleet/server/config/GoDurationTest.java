@@ -38,10 +38,4 @@ class GoDurationTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'" + text + "'");
     }
-
-    @ParameterizedTest
-    @CsvSource({"0, 0s", "250000000, 250ms", "90000000000, 1m30s", "5400000000000, 1h30m", "500, 500ns"})
-    void formatsBackToTheGoForm(long nanos, String text) {
-        assertThat(GoDuration.format(Duration.ofNanos(nanos))).isEqualTo(text);
-    }
 }

@@ -70,10 +70,6 @@ public final class UpstreamConnector {
         }
     }
 
-    public CircuitBreaker breaker() {
-        return breaker;
-    }
-
     /** A channel connected to the upstream on {@code frontend}'s event loop, or the reason there is none. */
     public Future<Channel> connect(Channel frontend) {
         EventLoop loop = frontend.eventLoop();
