@@ -11,7 +11,7 @@ import java.util.function.LongSupplier;
  */
 public final class CircuitBreaker {
 
-    /** The breaker's state, for metrics and tests. */
+    /** The breaker's state; anything but closed counts as open. */
     public enum State {
         CLOSED,
         OPEN,
@@ -41,7 +41,7 @@ public final class CircuitBreaker {
             case CLOSED:
                 return true;
             case OPEN:
-                if (nanoClock.getAsLong() - openedAtNanos < cooldownNanos) {
+                if (!cooldownOver()) {
                     return false;
                 }
                 state = State.HALF_OPEN;
@@ -71,12 +71,20 @@ public final class CircuitBreaker {
         }
     }
 
+    /** The state as the next attempt would see it: an open breaker whose cool-down is over is half-open. */
     public synchronized State state() {
-        // An expired cool-down is reported as it would act: the next attempt is the half-open trial.
+        if (state == State.OPEN && cooldownOver()) {
+            return State.HALF_OPEN;
+        }
         return state;
     }
 
-    public synchronized boolean isOpen() {
-        return state != State.CLOSED;
+    /** Open or half-open: not every attempt may go ahead. */
+    public boolean isOpen() {
+        return state() != State.CLOSED;
+    }
+
+    private boolean cooldownOver() {
+        return nanoClock.getAsLong() - openedAtNanos >= cooldownNanos;
     }
 }
