@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.tcpfleet.server.logging.Log;
 import io.tcpfleet.server.metrics.ServerMetrics;
@@ -65,6 +66,16 @@ public final class ConnectionTracker extends ChannelDuplexHandler {
     /** Nanos since bytes last moved in either direction. */
     public long quietNanos() {
         return System.nanoTime() - lastActivityNanos;
+    }
+
+    /**
+     * Bytes still to be written to the peer: the outbound buffer's plus those a {@link HoldsBytes}
+     * handler holds. The drain waits for them before it calls a connection idle; from any thread.
+     */
+    public long unsentBytes() {
+        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+        HoldsBytes holder = channel.pipeline().get(HoldsBytes.class);
+        return (out == null ? 0 : out.totalPendingWriteBytes()) + (holder == null ? 0 : holder.heldBytes());
     }
 
     Channel channel() {

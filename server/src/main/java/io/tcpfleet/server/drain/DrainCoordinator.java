@@ -1,11 +1,9 @@
 package io.tcpfleet.server.drain;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.tcpfleet.server.connection.CloseReason;
 import io.tcpfleet.server.connection.ConnectionRegistry;
 import io.tcpfleet.server.connection.ConnectionTracker;
-import io.tcpfleet.server.handler.SpliceEcho;
 import io.tcpfleet.server.logging.Log;
 import io.tcpfleet.server.metrics.ServerMetrics;
 import java.time.Duration;
@@ -155,10 +153,7 @@ public final class DrainCoordinator {
     private void closeIdle() {
         for (Channel ch : registry.openChannels()) {
             ConnectionTracker tracker = ConnectionTracker.of(ch);
-            ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
-            boolean nothingPending =
-                    (out == null || out.totalPendingWriteBytes() == 0) && SpliceEcho.unsentBytes(ch) == 0;
-            if (tracker != null && nothingPending && tracker.quietNanos() >= IDLE_QUIET_NANOS) {
+            if (tracker != null && tracker.unsentBytes() == 0 && tracker.quietNanos() >= IDLE_QUIET_NANOS) {
                 ConnectionTracker.close(ch, CloseReason.drain);
             }
         }

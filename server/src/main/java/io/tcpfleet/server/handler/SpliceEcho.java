@@ -18,6 +18,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.Future;
 import io.tcpfleet.server.connection.ConnectionTracker;
+import io.tcpfleet.server.connection.HoldsBytes;
 import io.tcpfleet.server.pipeline.TerminalHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,13 +38,13 @@ import java.io.UncheckedIOException;
  * path closes it after a half-close, everything echoed first.
  * <p>
  * The channel stays what the rest of the server sees: the {@link ConnectionTracker} counts the
- * spliced bytes and the last read (idle sweep, drain), a close from anywhere comes through
+ * spliced bytes and the last read (idle sweep, drain) and learns what the pipe holds, a close from anywhere comes through
  * {@link #close} and puts the channel back on its loop first, so it closes and reports as any other.
  * The pipe is the kernel's default 64 KiB (Netty offers no {@code F_SETPIPE_SZ}; Go asks for 1 MiB)
  * and lives as long as the connection: two more descriptors per bulk connection.
  * {@value #PROPERTY}{@code =false} keeps every connection on the copy path.
  */
-public final class SpliceEcho extends ChannelDuplexHandler implements EpollIoHandle, Runnable {
+public final class SpliceEcho extends ChannelDuplexHandler implements EpollIoHandle, Runnable, HoldsBytes {
 
     public static final String PROPERTY = "tcpfleet.echo.splice";
     private static final boolean ENABLED = Boolean.parseBoolean(System.getProperty(PROPERTY, "true"));
@@ -107,15 +108,15 @@ public final class SpliceEcho extends ChannelDuplexHandler implements EpollIoHan
         splice.channelRead(splice.ctx, first);
     }
 
-    /** Bytes read but not yet written back (the drain waits for them as for the outbound buffer). */
-    public static int unsentBytes(Channel ch) {
-        SpliceEcho splice = ch.pipeline().get(SpliceEcho.class);
-        return splice == null ? 0 : splice.inPipe;
-    }
-
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+    }
+
+    /** Bytes in the pipe: read but not yet written back. */
+    @Override
+    public int heldBytes() {
+        return inPipe;
     }
 
     @Override
