@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.tcpfleet.server.logging.Log;
+import io.tcpfleet.server.metrics.CloseReason;
 import io.tcpfleet.server.metrics.ServerMetrics;
 import java.util.concurrent.TimeUnit;
 

@@ -1,5 +1,6 @@
 package io.tcpfleet.server.connection;
 
+import io.tcpfleet.server.metrics.CloseReason;
 import java.util.concurrent.TimeUnit;
 
 /**

@@ -1,10 +1,10 @@
 package io.tcpfleet.server.drain;
 
 import io.netty.channel.Channel;
-import io.tcpfleet.server.connection.CloseReason;
 import io.tcpfleet.server.connection.ConnectionRegistry;
 import io.tcpfleet.server.connection.ConnectionTracker;
 import io.tcpfleet.server.logging.Log;
+import io.tcpfleet.server.metrics.CloseReason;
 import io.tcpfleet.server.metrics.ServerMetrics;
 import java.time.Duration;
 import java.util.Collection;

@@ -13,8 +13,6 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.tcpfleet.server.connection.CloseReason;
-import io.tcpfleet.server.connection.RefuseReason;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;

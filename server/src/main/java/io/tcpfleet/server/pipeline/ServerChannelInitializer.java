@@ -3,10 +3,10 @@ package io.tcpfleet.server.pipeline;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
-import io.tcpfleet.server.connection.CloseReason;
 import io.tcpfleet.server.connection.ConnectionRegistry;
 import io.tcpfleet.server.connection.ConnectionTracker;
-import io.tcpfleet.server.connection.RefuseReason;
+import io.tcpfleet.server.metrics.CloseReason;
+import io.tcpfleet.server.metrics.RefuseReason;
 import io.tcpfleet.server.metrics.ServerMetrics;
 import java.util.function.Consumer;
 

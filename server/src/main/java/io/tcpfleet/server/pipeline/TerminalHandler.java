@@ -7,9 +7,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.tcpfleet.server.connection.CloseReason;
 import io.tcpfleet.server.connection.ConnectionTracker;
 import io.tcpfleet.server.logging.Log;
+import io.tcpfleet.server.metrics.CloseReason;
 import java.io.IOException;
 
 /**

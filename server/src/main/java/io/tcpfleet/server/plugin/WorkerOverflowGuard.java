@@ -3,9 +3,9 @@ package io.tcpfleet.server.plugin;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
-import io.tcpfleet.server.connection.CloseReason;
 import io.tcpfleet.server.connection.ConnectionTracker;
 import io.tcpfleet.server.logging.Log;
+import io.tcpfleet.server.metrics.CloseReason;
 import io.tcpfleet.server.metrics.ServerMetrics;
 import java.util.concurrent.RejectedExecutionException;
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.tcpfleet.server.metrics.CloseReason;
 import io.tcpfleet.server.metrics.ServerMetrics;
 import io.tcpfleet.server.pipeline.TerminalHandler;
 import java.time.Duration;

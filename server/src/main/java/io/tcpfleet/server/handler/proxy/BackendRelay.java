@@ -2,8 +2,8 @@ package io.tcpfleet.server.handler.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.tcpfleet.server.connection.CloseReason;
 import io.tcpfleet.server.connection.ConnectionTracker;
+import io.tcpfleet.server.metrics.CloseReason;
 
 /** The upstream side of a proxied connection: relays to the client; an upstream error ends both. */
 final class BackendRelay extends Relay {

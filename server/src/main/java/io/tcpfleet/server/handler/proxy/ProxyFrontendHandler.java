@@ -3,9 +3,9 @@ package io.tcpfleet.server.handler.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.Future;
-import io.tcpfleet.server.connection.CloseReason;
 import io.tcpfleet.server.connection.ConnectionTracker;
 import io.tcpfleet.server.logging.Log;
+import io.tcpfleet.server.metrics.CloseReason;
 
 /**
  * The client side of a proxied connection: on accept, connects to the upstream on this channel's

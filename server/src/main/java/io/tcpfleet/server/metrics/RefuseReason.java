@@ -1,4 +1,4 @@
-package io.tcpfleet.server.connection;
+package io.tcpfleet.server.metrics;
 
 /** Why an accepted socket was closed at once; the {@code reason} tag of {@code tcpfleet_connections_refused_total}. */
 public enum RefuseReason {

@@ -1,4 +1,4 @@
-package io.tcpfleet.server.connection;
+package io.tcpfleet.server.metrics;
 
 /** Why a connection ended; the {@code reason} tag of {@code tcpfleet_connections_closed_total}. */
 public enum CloseReason {
