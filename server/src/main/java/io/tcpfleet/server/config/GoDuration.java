@@ -8,6 +8,9 @@ import java.time.Duration;
  * Durations in the Go / Kubernetes form ({@code 250ms}, {@code 30s}, {@code 1h30m}, {@code 1.5s}),
  * the form the operator copies from the TcpService spec. A bare {@code 0} is allowed (Go allows it
  * too); negative durations are not, since no setting here has a meaning for them.
+ * <p>
+ * Part of the server's API for other modules (the operator checks the durations of a TcpService
+ * with it): it depends on the JDK only, so the server's jar can be used without its dependencies.
  */
 public final class GoDuration {
 
@@ -15,7 +18,13 @@ public final class GoDuration {
 
     private GoDuration() {}
 
-    /** Parses {@code text} or throws {@link IllegalArgumentException} with a message that quotes it. */
+    /**
+     * Parses a sequence of numbers, each with a unit ({@code ns}, {@code us} or {@code µs}, {@code ms},
+     * {@code s}, {@code m}, {@code h}) and optionally a fraction: {@code 1h30m}, {@code 1.5s}.
+     *
+     * @throws IllegalArgumentException for anything else (no unit, a sign, more than {@code Long.MAX_VALUE}
+     *     nanoseconds), with a message that quotes {@code text}
+     */
     public static Duration parse(String text) {
         if (text == null || text.isEmpty()) {
             throw invalid(text, "empty");

@@ -7,6 +7,10 @@ import java.util.function.LongUnaryOperator;
  * Exponential backoff with full jitter: before retry {@code n} (0-based) wait a uniformly random time
  * in {@code [0, min(cap, base * 2^n)]}, which spreads the retries of many clients instead of having
  * them hit a recovering upstream in waves.
+ * <p>
+ * Part of the server's API for other modules (the load client retries with it): it depends on the
+ * JDK only, so the server's jar can be used without its dependencies. Immutable; thread-safe when
+ * the random source is.
  */
 public final class Backoff {
 
@@ -14,7 +18,13 @@ public final class Backoff {
     private final long capNanos;
     private final LongUnaryOperator randomBelowInclusive;
 
-    /** {@code randomBelowInclusive.applyAsLong(bound)} returns a value in {@code [0, bound]}. */
+    /**
+     * @param base the ceiling of the first retry, positive
+     * @param cap the largest ceiling, at least {@code base}
+     * @param randomBelowInclusive {@code applyAsLong(bound)} returns a uniformly random value in
+     *     {@code [0, bound]}, e.g. {@code bound -> ThreadLocalRandom.current().nextLong(bound + 1)}
+     * @throws IllegalArgumentException unless {@code 0 < base <= cap}
+     */
     public Backoff(Duration base, Duration cap, LongUnaryOperator randomBelowInclusive) {
         if (base.isNegative() || base.isZero() || cap.compareTo(base) < 0) {
             throw new IllegalArgumentException("need 0 < base <= cap");
@@ -25,13 +35,14 @@ public final class Backoff {
     }
 
     /** The ceiling for retry {@code attempt}: {@code min(cap, base * 2^attempt)}, without overflow. */
-    public long ceilingNanos(int attempt) {
+    private long ceilingNanos(int attempt) {
         if (attempt >= 62 || baseNanos > (capNanos >> Math.min(attempt, 62))) {
             return capNanos;
         }
         return Math.min(capNanos, baseNanos << attempt);
     }
 
+    /** How long to wait before retry {@code attempt} (0 for the first retry, any non-negative int), in nanoseconds. */
     public long delayNanos(int attempt) {
         return randomBelowInclusive.applyAsLong(ceilingNanos(attempt));
     }
