@@ -51,8 +51,9 @@ public final class TcpfleetServer implements AutoCloseable {
     private final Transport transport;
     private final PooledByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
     /**
-     * One for all connections: a channel's config would otherwise make its own (32 B of heap per
-     * connection); the per-connection sizing state lives in the handle each channel gets from it.
+     * One for all connections: a channel's config would otherwise make its own, heap every idle
+     * connection pays for; the per-connection sizing state lives in the handle each channel gets
+     * from it (docs/bench/results.md, "Where an idle connection's heap goes").
      */
     private final AdaptiveRecvByteBufAllocator recvAllocator = new AdaptiveRecvByteBufAllocator();
 

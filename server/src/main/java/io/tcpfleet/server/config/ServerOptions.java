@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The command line. Every option has an environment twin named {@code TCPFLEET_} + the long name in
- * upper snake case ({@code --keepalive-idle} / {@code TCPFLEET_KEEPALIVE_IDLE}), see {@link EnvTwins}.
+ * upper snake case ({@code --keepalive-idle} / {@code TCPFLEET_KEEPALIVE_IDLE}), see {@link ConfigLoader#envTwins()}.
  */
 @Command(
         name = "tcpfleet-server",

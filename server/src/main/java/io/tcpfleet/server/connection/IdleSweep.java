@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
  * Closes the connections of one event loop that sent nothing for the idle timeout: one task per
  * loop walks its {@link LoopConnections}, instead of a timer per connection (an
  * {@code IdleStateHandler} costs every idle connection a pipeline context, the handler and a
- * scheduled task, about 280 bytes of heap).
+ * scheduled task; docs/bench/results.md has the heap per connection).
  * <p>
  * A connection is closed no earlier than the timeout after its last read, and at most a tenth of
  * the timeout (never more than a second) later: the sweep runs at the earliest deadline it saw,

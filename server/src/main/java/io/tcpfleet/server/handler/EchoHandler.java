@@ -10,7 +10,7 @@ import io.tcpfleet.server.pipeline.TerminalHandler;
  * nothing is allocated per message; flushing once per read batch. Backpressure is its own: it stops
  * reading while the outbound buffer is above the high water mark and resumes below the low one (the
  * job {@code AutoReadBackpressure} does for plugins; done here, it saves every connection a pipeline
- * context, 64 B of heap). It is also the pipeline's last handler, a {@link TerminalHandler} (errors,
+ * context). It is also the pipeline's last handler, a {@link TerminalHandler} (errors,
  * half-close), for the same reason. Stateless, hence shared. A bulk connection on epoll moves on to
  * {@link SpliceEcho}.
  */

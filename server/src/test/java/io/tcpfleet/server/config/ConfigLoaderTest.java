@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class ConfigLoaderTest {
 
-    /** The defaults docs/design.md and --help give. */
+    /** The defaults --help shows. */
     private static final ServerConfig DOCUMENTED_DEFAULTS = new ServerConfig(
             "echo",
             "0.0.0.0",
