@@ -2,10 +2,9 @@ package io.tcpfleet.e2e.argocd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tcpfleet.e2e.support.Kubectl;
-import io.tcpfleet.e2e.support.RepoPaths;
 import io.tcpfleet.testkit.ClusterExtension;
-import io.tcpfleet.testkit.LocalCluster;
+import io.tcpfleet.testkit.Kubectl;
+import io.tcpfleet.testkit.RepoPaths;
 import io.tcpfleet.testkit.TestNamespace;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +19,7 @@ class ArgoConfigMapPatchE2E {
 
     @Test
     void patchAddsTheHealthCheckAndKeepsTheOtherSettings(TestNamespace namespace) throws IOException {
-        Kubectl kubectl = new Kubectl(LocalCluster.shared().kubeconfig());
+        Kubectl kubectl = Kubectl.admin();
         kubectl.ok(
                 "create",
                 "configmap",

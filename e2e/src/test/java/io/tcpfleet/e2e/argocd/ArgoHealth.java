@@ -1,7 +1,7 @@
 package io.tcpfleet.e2e.argocd;
 
-import io.tcpfleet.e2e.support.Processes;
-import io.tcpfleet.e2e.support.RepoPaths;
+import io.tcpfleet.testkit.Processes;
+import io.tcpfleet.testkit.RepoPaths;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;

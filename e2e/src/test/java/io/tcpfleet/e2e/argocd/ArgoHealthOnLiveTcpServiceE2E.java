@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.tcpfleet.e2e.support.Kubectl;
+import io.tcpfleet.e2e.support.InstalledBase;
 import io.tcpfleet.e2e.support.NamespacedOperator;
-import io.tcpfleet.e2e.support.OperatorProcess;
-import io.tcpfleet.e2e.support.RepoPaths;
 import io.tcpfleet.testkit.ClusterExtension;
-import io.tcpfleet.testkit.LocalCluster;
+import io.tcpfleet.testkit.Kubectl;
+import io.tcpfleet.testkit.OperatorProcess;
+import io.tcpfleet.testkit.RepoPaths;
 import io.tcpfleet.testkit.TestNamespace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,19 +37,7 @@ class ArgoHealthOnLiveTcpServiceE2E {
     @Test
     void echoIsProgressingThenHealthyAndProgressingAgainAfterASpecChange(
             KubernetesClient client, TestNamespace namespace) {
-        Kubectl kubectl = new Kubectl(LocalCluster.shared().kubeconfig());
-        kubectl.ok(
-                "apply",
-                "--server-side",
-                "--force-conflicts",
-                "-f",
-                RepoPaths.resolve("crds").toString());
-        kubectl.ok(
-                "apply",
-                "--server-side",
-                "--force-conflicts",
-                "-k",
-                RepoPaths.resolve("deploy").toString());
+        Kubectl kubectl = InstalledBase.admin();
         NamespacedOperator.allowLeaseIn(client, namespace.name());
         String ns = namespace.name();
 

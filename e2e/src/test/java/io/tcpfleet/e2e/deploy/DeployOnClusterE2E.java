@@ -1,7 +1,7 @@
 package io.tcpfleet.e2e.deploy;
 
-import static io.tcpfleet.e2e.deploy.InstalledBase.NAMESPACE;
-import static io.tcpfleet.e2e.deploy.InstalledBase.OPERATOR;
+import static io.tcpfleet.e2e.support.InstalledBase.NAMESPACE;
+import static io.tcpfleet.e2e.support.InstalledBase.OPERATOR;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,10 +13,11 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.tcpfleet.e2e.support.Kubectl;
-import io.tcpfleet.e2e.support.Processes;
-import io.tcpfleet.e2e.support.RepoPaths;
+import io.tcpfleet.e2e.support.InstalledBase;
 import io.tcpfleet.testkit.ClusterExtension;
+import io.tcpfleet.testkit.Kubectl;
+import io.tcpfleet.testkit.Processes;
+import io.tcpfleet.testkit.RepoPaths;
 import io.tcpfleet.testkit.TestNamespace;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,12 +1,13 @@
 package io.tcpfleet.e2e.deploy;
 
-import static io.tcpfleet.e2e.deploy.InstalledBase.NAMESPACE;
-import static io.tcpfleet.e2e.deploy.InstalledBase.OPERATOR;
+import static io.tcpfleet.e2e.support.InstalledBase.NAMESPACE;
+import static io.tcpfleet.e2e.support.InstalledBase.OPERATOR;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tcpfleet.e2e.support.Kubectl;
+import io.tcpfleet.e2e.support.InstalledBase;
 import io.tcpfleet.e2e.support.ServiceAccountKubeconfig;
 import io.tcpfleet.testkit.ClusterExtension;
+import io.tcpfleet.testkit.Kubectl;
 import io.tcpfleet.testkit.TestNamespace;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tcpfleet.e2e.support.Manifests;
-import io.tcpfleet.e2e.support.RepoPaths;
+import io.tcpfleet.testkit.RepoPaths;
 import java.nio.file.Files;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tcpfleet.e2e.support.Processes;
-import io.tcpfleet.e2e.support.RepoPaths;
+import io.tcpfleet.testkit.Processes;
+import io.tcpfleet.testkit.RepoPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,17 +3,19 @@ package io.tcpfleet.e2e.monitoring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tcpfleet.e2e.support.Kubectl;
-import io.tcpfleet.e2e.support.Processes;
-import io.tcpfleet.e2e.support.RepoPaths;
+import io.tcpfleet.e2e.support.InstalledBase;
 import io.tcpfleet.testkit.ClusterExtension;
-import io.tcpfleet.testkit.LocalCluster;
+import io.tcpfleet.testkit.Kubectl;
+import io.tcpfleet.testkit.OperatorProcess;
+import io.tcpfleet.testkit.Processes;
+import io.tcpfleet.testkit.RepoPaths;
 import io.tcpfleet.testkit.TestNamespace;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -206,31 +208,12 @@ class MonitoringE2E {
     }
 
     private static Set<String> operatorScrape(String namespace, Path dir) throws Exception {
-        Kubectl kubectl = new Kubectl(LocalCluster.shared().kubeconfig());
-        kubectl.ok(
-                "apply",
-                "--server-side",
-                "--force-conflicts",
-                "-f",
-                RepoPaths.resolve("crds").toString());
-        int http = ScrapedProcess.freePort();
-        Map<String, String> env = Map.of(
-                "KUBECONFIG",
-                LocalCluster.shared().kubeconfig().toString(),
-                "QUARKUS_HTTP_HOST",
-                "127.0.0.1",
-                "QUARKUS_HTTP_PORT",
-                Integer.toString(http),
-                "POD_NAMESPACE",
-                namespace,
-                "QUARKUS_OPERATOR_SDK_NAMESPACES",
-                namespace);
-        try (ScrapedProcess operator = ScrapedProcess.start(
-                List.of(java(), "-Xmx256m", "-jar", OPERATOR_JAR.toString()),
-                env,
-                http,
+        Kubectl kubectl = InstalledBase.crds();
+        try (OperatorProcess operator = OperatorProcess.start(
                 dir.resolve("operator.log"),
-                "/q/health/ready")) {
+                kubectl.kubeconfig(),
+                Map.of(),
+                Map.of("POD_NAMESPACE", namespace, "QUARKUS_OPERATOR_SDK_NAMESPACES", namespace))) {
             kubectl.ok(
                     "apply",
                     "--server-side",
@@ -241,9 +224,17 @@ class MonitoringE2E {
             Awaitility.await("a reconcile counted")
                     .atMost(Duration.ofMinutes(2))
                     .pollInterval(Duration.ofMillis(500))
-                    .until(() -> operator.sampleNames("/q/metrics").contains("reconciliations_success_total"));
-            return operator.sampleNames("/q/metrics");
+                    .until(() -> operatorSampleNames(operator).contains("reconciliations_success_total"));
+            return operatorSampleNames(operator);
         }
+    }
+
+    private static Set<String> operatorSampleNames(OperatorProcess operator) {
+        HttpResponse<String> response = operator.get("/q/metrics").orElseThrow();
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("/q/metrics answered " + response.statusCode());
+        }
+        return ScrapedProcess.parseSampleNames(response.body());
     }
 
     /** The metric names JOSDK's MicrometerMetricsV2 declares, read from the operator's packaged jar. */

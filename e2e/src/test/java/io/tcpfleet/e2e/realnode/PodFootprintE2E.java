@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tcpfleet.e2e.rollout.TcpServices;
-import io.tcpfleet.e2e.support.Processes;
+import io.tcpfleet.testkit.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -12,9 +12,10 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tcpfleet.e2e.rollout.TcpServices;
-import io.tcpfleet.e2e.support.Kubectl;
-import io.tcpfleet.e2e.support.RepoPaths;
+import io.tcpfleet.e2e.support.InstalledBase;
+import io.tcpfleet.testkit.Kubectl;
 import io.tcpfleet.testkit.LocalCluster;
+import io.tcpfleet.testkit.RepoPaths;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -77,7 +78,6 @@ public final class RealNode {
 
     static RealNode install() {
         KubernetesClient client = LocalCluster.shared().newClient();
-        Kubectl kubectl = new Kubectl(LocalCluster.shared().kubeconfig());
         Node node = client.nodes().withName(NODE).get();
         if (node == null
                 || node.getStatus().getConditions().stream()
@@ -86,13 +86,7 @@ public final class RealNode {
                     + ": e2e/cluster/build.sh builds it and up.sh starts it (as root; logs in"
                     + " e2e/cluster/.state/logs/node/)");
         }
-        kubectl.ok(
-                "apply",
-                "--server-side",
-                "--force-conflicts",
-                "-f",
-                RepoPaths.resolve("crds").toString());
-        kubectl.ok("wait", "--for=condition=Established", "--timeout=60s", "crd/tcpservices.tcpfleet.io");
+        Kubectl kubectl = InstalledBase.crds();
         for (String name : List.of(SYSTEM, FLEETS)) {
             client.namespaces().resource(realNodeNamespace(name)).serverSideApply();
         }

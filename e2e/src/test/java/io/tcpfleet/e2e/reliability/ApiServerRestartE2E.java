@@ -10,6 +10,7 @@ import io.tcpfleet.e2e.rollout.PodTemplate;
 import io.tcpfleet.e2e.rollout.Results;
 import io.tcpfleet.e2e.rollout.TcpServices;
 import io.tcpfleet.testkit.ClusterExtension;
+import io.tcpfleet.testkit.OperatorProcess;
 import io.tcpfleet.testkit.TestNamespace;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,7 +28,7 @@ class ApiServerRestartE2E {
         int port = Loopback.freePort();
         TcpServices tcps = new TcpServices(client, ns.name());
         try (PrivateApiServer api = PrivateApiServer.startBeside();
-                OperatorUnderTest operator = OperatorUnderTest.start(api.kubeconfig(), ns.name(), ns.name())) {
+                OperatorProcess operator = OperatorUnderTest.start(api.kubeconfig(), ns.name(), ns.name())) {
             tcps.apply(TcpServices.echo("api", 1, port, "1s", "2s", ""));
             PodTemplate before = tcps.awaitTemplate("api", null);
 

@@ -1,9 +1,9 @@
 package io.tcpfleet.e2e.reliability;
 
 import io.tcpfleet.e2e.rollout.Loopback;
-import io.tcpfleet.e2e.support.Kubectl;
-import io.tcpfleet.e2e.support.RepoPaths;
+import io.tcpfleet.testkit.Kubectl;
 import io.tcpfleet.testkit.LocalCluster;
+import io.tcpfleet.testkit.RepoPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.tcpfleet.e2e.rollout;
 
-import io.tcpfleet.e2e.support.Processes;
-import io.tcpfleet.e2e.support.RepoPaths;
+import io.tcpfleet.testkit.Processes;
+import io.tcpfleet.testkit.RepoPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

@@ -1,6 +1,6 @@
 package io.tcpfleet.e2e.rollout;
 
-import io.tcpfleet.e2e.support.RepoPaths;
+import io.tcpfleet.testkit.RepoPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

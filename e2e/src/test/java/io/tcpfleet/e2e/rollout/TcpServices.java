@@ -11,7 +11,10 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 
-/** TcpServices on the local control plane and the pod templates the operator makes of them. */
+/**
+ * TcpServices on the local control plane as YAML, and the pod templates the operator makes of them.
+ * The operator's own tests have theirs, on the operator's API classes.
+ */
 public final class TcpServices {
 
     public static final ResourceDefinitionContext TCPS = new ResourceDefinitionContext.Builder()

@@ -2,6 +2,9 @@ package io.tcpfleet.e2e.support;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.tcpfleet.testkit.Kubectl;
+import io.tcpfleet.testkit.OperatorProcess;
+import io.tcpfleet.testkit.RepoPaths;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The packaged operator as deploy/ runs it (its ServiceAccount's own token, leader election on),
@@ -18,14 +22,13 @@ import java.util.Map;
  */
 public final class NamespacedOperator {
 
-    public static final String SYSTEM_NAMESPACE = "tcpfleet-system";
-    public static final String ACCOUNT = "tcpfleet-operator";
+    private static final AtomicInteger STARTS = new AtomicInteger();
 
     private NamespacedOperator() {}
 
     /** The operator's kubeconfig: the ServiceAccount's TokenRequest token and nothing else. */
     public static Path kubeconfig(Kubectl admin, Path dir) {
-        return ServiceAccountKubeconfig.write(admin, SYSTEM_NAMESPACE, ACCOUNT, dir);
+        return ServiceAccountKubeconfig.write(admin, InstalledBase.NAMESPACE, InstalledBase.OPERATOR, dir);
     }
 
     /** Binds the leader-election role in namespace; call once per namespace. */
@@ -41,8 +44,13 @@ public final class NamespacedOperator {
         }
     }
 
+    /** Starts one, its log in e2e/target/operators/NAME-N.log. */
     public static OperatorProcess start(String name, Path kubeconfig, String namespace) {
+        Path log = RepoPaths.resolve("e2e/target/operators/" + name + "-" + STARTS.incrementAndGet() + ".log");
         return OperatorProcess.start(
-                name, kubeconfig, Map.of("POD_NAMESPACE", namespace, "QUARKUS_OPERATOR_SDK_NAMESPACES", namespace));
+                log,
+                kubeconfig,
+                Map.of(),
+                Map.of("POD_NAMESPACE", namespace, "QUARKUS_OPERATOR_SDK_NAMESPACES", namespace));
     }
 }

@@ -1,5 +1,6 @@
 package io.tcpfleet.e2e.support;
 
+import io.tcpfleet.testkit.Kubectl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

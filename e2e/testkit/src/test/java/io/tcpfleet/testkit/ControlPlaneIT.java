@@ -295,12 +295,12 @@ class ControlPlaneIT {
                         .endSubject()
                         .build())
                 .create();
-        Kubectl kubectl = new Kubectl(LocalCluster.shared().kubeconfig());
+        Kubectl kubectl = Kubectl.admin();
         String reader = "system:serviceaccount:" + ns.name() + ":reader";
 
-        Kubectl.Result list = kubectl.run("auth", "can-i", "list", "pods", "-n", ns.name(), "--as", reader);
-        Kubectl.Result delete = kubectl.run("auth", "can-i", "delete", "pods", "-n", ns.name(), "--as", reader);
-        Kubectl.Result elsewhere = kubectl.run("auth", "can-i", "list", "pods", "-n", "kube-system", "--as", reader);
+        Processes.Result list = kubectl.run("auth", "can-i", "list", "pods", "-n", ns.name(), "--as", reader);
+        Processes.Result delete = kubectl.run("auth", "can-i", "delete", "pods", "-n", ns.name(), "--as", reader);
+        Processes.Result elsewhere = kubectl.run("auth", "can-i", "list", "pods", "-n", "kube-system", "--as", reader);
 
         assertThat(list.stdout().trim()).as(list.toString()).isEqualTo("yes");
         assertThat(list.exitCode()).isZero();
@@ -311,12 +311,12 @@ class ControlPlaneIT {
 
     @Test
     void kubectlReadsHealthNodesAndDescriptions(TestNamespace ns) throws Exception {
-        Kubectl kubectl = new Kubectl(LocalCluster.shared().kubeconfig());
+        Kubectl kubectl = Kubectl.admin();
 
-        Kubectl.Result readyz = kubectl.run("get", "--raw", "/readyz");
-        Kubectl.Result nodes = kubectl.run("get", "nodes", "--no-headers");
-        Kubectl.Result describe = kubectl.run("describe", "node", "kwok-node-0");
-        Kubectl.Result describeNs = kubectl.run("describe", "namespace", ns.name());
+        Processes.Result readyz = kubectl.run("get", "--raw", "/readyz");
+        Processes.Result nodes = kubectl.run("get", "nodes", "--no-headers");
+        Processes.Result describe = kubectl.run("describe", "node", "kwok-node-0");
+        Processes.Result describeNs = kubectl.run("describe", "namespace", ns.name());
 
         assertThat(readyz.stdout().trim()).as(readyz.toString()).isEqualTo("ok");
         assertThat(nodes.stdout()).as(nodes.toString()).containsPattern("(?m)^kwok-node-0\\s+Ready\\s");

@@ -1,19 +1,25 @@
-package io.tcpfleet.e2e.support;
+package io.tcpfleet.testkit;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The real kubectl against one kubeconfig: what a user types, so what a user gets. */
+/** The real kubectl from PATH against one kubeconfig: what a user types, so what a user gets. */
 public final class Kubectl {
 
-    private static final long TIMEOUT_SECONDS = 180;
+    /** Long enough for {@code kubectl wait --timeout=180s} to give its own answer. */
+    private static final long TIMEOUT_SECONDS = 300;
 
     private final Path kubeconfig;
 
     public Kubectl(Path kubeconfig) {
         this.kubeconfig = kubeconfig;
+    }
+
+    /** kubectl as the admin of {@link LocalCluster#shared()}. */
+    public static Kubectl admin() {
+        return new Kubectl(LocalCluster.shared().kubeconfig());
     }
 
     public Path kubeconfig() {

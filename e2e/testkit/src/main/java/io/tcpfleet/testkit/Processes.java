@@ -1,4 +1,4 @@
-package io.tcpfleet.e2e.support;
+package io.tcpfleet.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +14,11 @@ public final class Processes {
 
     /** The outcome of one command. */
     public record Result(List<String> command, int exitCode, String stdout, String stderr) {
+
+        /** What it printed on both streams, stdout first: for checks that do not care which. */
+        public String output() {
+            return stdout + stderr;
+        }
 
         public Result requireSuccess() {
             if (exitCode != 0) {

@@ -1,4 +1,4 @@
-package io.tcpfleet.e2e.support;
+package io.tcpfleet.testkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,0 +1,169 @@
+package io.tcpfleet.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+
+/**
+ * The packaged operator (operator/target/quarkus-app) as a process of its own, in the prod profile
+ * (leader election on) as it runs in a pod, but on loopback: its HTTP port is a free one on
+ * 127.0.0.1. What it talks to and how is up to the caller (kubeconfig, system properties, environment).
+ */
+public final class OperatorProcess implements AutoCloseable {
+
+    private static final String JAR = "operator/target/quarkus-app/quarkus-run.jar";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final Process process;
+    private final int httpPort;
+    private final Path log;
+
+    private OperatorProcess(Process process, int httpPort, Path log) {
+        this.process = process;
+        this.httpPort = httpPort;
+        this.log = log;
+    }
+
+    /**
+     * Starts the operator against the API server of {@code kubeconfig}, each of {@code properties}
+     * as a {@code -D} system property and {@code env} added to its environment, its output in {@code
+     * log}; returns once /q/health/ready answers 200.
+     */
+    public static OperatorProcess start(
+            Path log, Path kubeconfig, Map<String, String> properties, Map<String, String> env) {
+        Path jar = RepoPaths.resolve(JAR);
+        if (!Files.isReadable(jar)) {
+            throw new IllegalStateException(jar + " missing: build the operator first (mvn -pl operator -am package)");
+        }
+        try {
+            int port = freePort();
+            Files.createDirectories(log.toAbsolutePath().getParent());
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx256m",
+                    "-Dquarkus.http.host=127.0.0.1",
+                    "-Dquarkus.http.port=" + port));
+            properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+            command.add("-jar");
+            command.add(jar.toString());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(env);
+            builder.environment().put("KUBECONFIG", kubeconfig.toString());
+            OperatorProcess operator = new OperatorProcess(builder.start(), port, log);
+            operator.awaitReady();
+            return operator;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the operator", e);
+        }
+    }
+
+    private void awaitReady() {
+        Awaitility.await("operator ready on /q/health/ready, log " + log)
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("operator exited " + process.exitValue() + ", see " + log);
+                    }
+                    return get("/q/health/ready")
+                            .map(r -> r.statusCode() == 200)
+                            .orElse(false);
+                });
+    }
+
+    /** The operator's answer on its HTTP port, or empty while nothing answers there. */
+    public Optional<HttpResponse<String>> get(String path) {
+        try {
+            return Optional.of(HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reconciles this operator has run (its own /q/metrics), NaN when it does not answer. */
+    public double reconciliations() {
+        return get("/q/metrics")
+                .map(r -> r.body()
+                        .lines()
+                        .filter(l -> l.startsWith("reconciliations_execution_duration_seconds_count{"))
+                        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                        .sum())
+                .orElse(Double.NaN);
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** What the operator has logged so far. */
+    public String logText() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** kill -9, as a node that disappears or a crashed pod. */
+    public void kill() {
+        process.destroyForcibly();
+        waitFor(30);
+    }
+
+    /** SIGTERM, as the kubelet sends it; true when the operator exited by itself, false when it had to be killed. */
+    public boolean stop() {
+        process.destroy();
+        // Bounded: this also runs from shutdown hooks, and the test JVM must exit.
+        if (waitFor(20)) {
+            return true;
+        }
+        kill();
+        return false;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private boolean waitFor(long seconds) {
+        try {
+            return process.waitFor(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
