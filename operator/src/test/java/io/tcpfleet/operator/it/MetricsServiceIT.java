@@ -23,7 +23,7 @@ class MetricsServiceIT {
 
     @Test
     void theMetricsServiceIsHeadlessAndListsThePods(KubernetesClient client, TestNamespace ns) {
-        OperatorProcess.shared();
+        SharedOperator.shared();
         TcpServices.create(client, ns.name(), "fresh", s -> s.setReplicas(2));
         awaitCondition(client, ns.name(), "fresh", Condition.READY, Condition.TRUE);
         assertThat(metricsService(client, ns, "fresh").getSpec().getClusterIP()).isEqualTo("None");
@@ -48,8 +48,8 @@ class MetricsServiceIT {
     @Test
     void aMetricsServiceWithAClusterIpKeepsItAcrossAnUpgrade(KubernetesClient client, TestNamespace ns) {
         // As an earlier operator version left it: applied by the operator's field manager, with a ClusterIP.
-        OperatorProcess.shared(); // the TcpService CRD installed
-        OperatorProcess.restart(() -> {
+        SharedOperator.shared(); // the TcpService CRD installed
+        SharedOperator.restart(() -> {
             TcpService tcps = TcpServices.create(client, ns.name(), "legacy", s -> s.setReplicas(1));
             Service earlier = ServerServices.metrics(tcps, true);
             earlier.getMetadata()

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.tcpfleet.operator.api.v1alpha1.Condition;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.testkit.ClusterExtension;
+import io.tcpfleet.testkit.OperatorProcess;
 import io.tcpfleet.testkit.TestNamespace;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ class OperatorRestartIT {
 
     @Test
     void statusSurvivesAnOperatorRestartWithoutFlapping(KubernetesClient client, TestNamespace ns) throws Exception {
-        OperatorProcess.shared();
+        SharedOperator.shared();
         TcpServices.create(client, ns.name(), "steady", s -> s.setReplicas(2));
         awaitCondition(client, ns.name(), "steady", Condition.READY, Condition.TRUE);
         TcpService before = awaitCondition(client, ns.name(), "steady", Condition.PROGRESSING, Condition.FALSE);
@@ -43,8 +44,8 @@ class OperatorRestartIT {
                     .get()
                     .getMetadata()
                     .getResourceVersion();
-            OperatorProcess op = OperatorProcess.restart(() -> {});
-            assertThat(OperatorProcess.lastStopWasClean)
+            OperatorProcess op = SharedOperator.restart(() -> {});
+            assertThat(SharedOperator.lastStopWasClean)
                     .as("the old operator exited on SIGTERM by itself")
                     .isTrue();
             // The new operator reconciles every TcpService when it starts; finding the status it would

@@ -26,7 +26,7 @@ class PrometheusRuleIT {
     @Test
     void skippedWithoutTheCrdThenCreatedOnceItIsInstalled(KubernetesClient client, TestNamespace ns) {
         // A fresh operator that has never seen the CRD, on a cluster without it.
-        OperatorProcess.restart(() -> TestCluster.removePrometheusRuleCrd(client));
+        SharedOperator.restart(() -> TestCluster.removePrometheusRuleCrd(client));
         TcpServices.create(client, ns.name(), "alerted", s -> s.setReplicas(1));
 
         TcpService skipped = awaitCondition(client, ns.name(), "alerted", Condition.READY, Condition.TRUE);

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.tcpfleet.testkit.Kubectl;
 import io.tcpfleet.testkit.LocalCluster;
+import io.tcpfleet.testkit.Processes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -114,7 +116,7 @@ class RbacIT {
             args.addAll(java.util.List.of("-n", namespace));
         }
         args.add("--as=" + OperatorRbac.USER);
-        Kubectl.Result r = Kubectl.run(args.toArray(String[]::new));
+        Processes.Result r = Kubectl.admin().run(args.toArray(String[]::new));
         return r.output()
                 .lines()
                 .map(String::trim)

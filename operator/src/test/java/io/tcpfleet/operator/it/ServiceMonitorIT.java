@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tcpfleet.operator.api.v1alpha1.Condition;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.testkit.ClusterExtension;
+import io.tcpfleet.testkit.OperatorProcess;
 import io.tcpfleet.testkit.TestNamespace;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class ServiceMonitorIT {
     @Test
     void skippedWithoutTheCrdThenCreatedOnceItIsInstalled(KubernetesClient client, TestNamespace ns) {
         // A fresh operator that has never seen the CRD, on a cluster without it.
-        OperatorProcess op = OperatorProcess.restart(() -> TestCluster.removeServiceMonitorCrd(client));
+        OperatorProcess op = SharedOperator.restart(() -> TestCluster.removeServiceMonitorCrd(client));
         TcpServices.create(client, ns.name(), "scraped", s -> s.setReplicas(1));
 
         TcpService skipped = awaitCondition(client, ns.name(), "scraped", Condition.READY, Condition.TRUE);

@@ -19,6 +19,9 @@ import io.tcpfleet.operator.api.v1alpha1.Drain;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.model.TcpServiceResources;
 import io.tcpfleet.testkit.ClusterExtension;
+import io.tcpfleet.testkit.Kubectl;
+import io.tcpfleet.testkit.OperatorProcess;
+import io.tcpfleet.testkit.Processes;
 import io.tcpfleet.testkit.TestNamespace;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +38,7 @@ class TcpServiceLifecycleIT {
 
     @BeforeAll
     static void operatorRuns() {
-        OperatorProcess.shared();
+        SharedOperator.shared();
     }
 
     private static Deployment deployment(KubernetesClient client, String ns, String name) {
@@ -96,7 +99,7 @@ class TcpServiceLifecycleIT {
             assertThat(f.getOperation()).isEqualTo("Apply");
         });
         assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-                .isEqualTo(OperatorProcess.TEST_IMAGE);
+                .isEqualTo(SharedOperator.TEST_IMAGE);
         assertThat(client.services()
                         .inNamespace(ns.name())
                         .withName("echo")
@@ -110,8 +113,8 @@ class TcpServiceLifecycleIT {
     @Test
     void becomesReadyForKubectlWaitOncePodsAreReady(KubernetesClient client, TestNamespace ns) {
         TcpServices.create(client, ns.name(), "ready", s -> s.setReplicas(3));
-        Kubectl.Result wait =
-                Kubectl.run("wait", "--for=condition=Ready", "tcps/ready", "-n", ns.name(), "--timeout=180s");
+        Processes.Result wait =
+                Kubectl.admin().run("wait", "--for=condition=Ready", "tcps/ready", "-n", ns.name(), "--timeout=180s");
         assertThat(wait.exitCode()).as(wait.output()).isZero();
         TcpService tcps = TcpServices.get(client, ns.name(), "ready").get();
         assertThat(tcps.getStatus().getReadyReplicas()).isEqualTo(3);
@@ -127,7 +130,7 @@ class TcpServiceLifecycleIT {
                 .hasSize(3)
                 .allSatisfy(p -> assertThat(p.getStatus().getConditions())
                         .anySatisfy(c -> assertThat(c.getType() + c.getStatus()).isEqualTo("ReadyTrue")));
-        Kubectl.Result get = Kubectl.run("get", "tcps", "ready", "-n", ns.name());
+        Processes.Result get = Kubectl.admin().run("get", "tcps", "ready", "-n", ns.name());
         assertThat(get.output()).contains("REPLICAS", "READY", "HANDLER", "PORT", "STATUS", "AGE", "AllReplicasReady");
     }
 
@@ -135,7 +138,7 @@ class TcpServiceLifecycleIT {
     void scaleSubresourceReachesTheDeployment(KubernetesClient client, TestNamespace ns) {
         TcpServices.create(client, ns.name(), "scaled", s -> s.setReplicas(1));
         awaitCondition(client, ns.name(), "scaled", Condition.READY, Condition.TRUE);
-        Kubectl.Result scale = Kubectl.run("scale", "tcps", "scaled", "--replicas=4", "-n", ns.name());
+        Processes.Result scale = Kubectl.admin().run("scale", "tcps", "scaled", "--replicas=4", "-n", ns.name());
         assertThat(scale.exitCode()).as(scale.output()).isZero();
         await("Deployment scaled to 4")
                 .until(() -> deployment(client, ns.name(), "scaled").getSpec().getReplicas() == 4);
@@ -143,15 +146,16 @@ class TcpServiceLifecycleIT {
             TcpService t = TcpServices.get(client, ns.name(), "scaled").get();
             return t.getStatus().getReadyReplicas() == 4 && TcpServices.has(t, Condition.READY, Condition.TRUE);
         });
-        Kubectl.Result read = Kubectl.run(
-                "get",
-                "tcps",
-                "scaled",
-                "-n",
-                ns.name(),
-                "--subresource=scale",
-                "-o",
-                "jsonpath={.status.replicas} {.status.selector}");
+        Processes.Result read = Kubectl.admin()
+                .run(
+                        "get",
+                        "tcps",
+                        "scaled",
+                        "-n",
+                        ns.name(),
+                        "--subresource=scale",
+                        "-o",
+                        "jsonpath={.status.replicas} {.status.selector}");
         assertThat(read.output()).as(read.output()).isEqualTo("4 tcpfleet.io/service=scaled");
     }
 
@@ -289,16 +293,17 @@ class TcpServiceLifecycleIT {
     void handEditedDeploymentIsPutBack(KubernetesClient client, TestNamespace ns) {
         TcpServices.create(client, ns.name(), "drift", s -> s.setReplicas(1));
         awaitCondition(client, ns.name(), "drift", Condition.READY, Condition.TRUE);
-        Kubectl.Result edit = Kubectl.run(
-                "patch",
-                "deployment",
-                "drift",
-                "-n",
-                ns.name(),
-                "--type=json",
-                "-p",
-                "[{\"op\":\"replace\",\"path\":\"/spec/template/spec/terminationGracePeriodSeconds\",\"value\":1},"
-                        + "{\"op\":\"replace\",\"path\":\"/spec/strategy/rollingUpdate/maxUnavailable\",\"value\":1}]");
+        Processes.Result edit = Kubectl.admin()
+                .run(
+                        "patch",
+                        "deployment",
+                        "drift",
+                        "-n",
+                        ns.name(),
+                        "--type=json",
+                        "-p",
+                        "[{\"op\":\"replace\",\"path\":\"/spec/template/spec/terminationGracePeriodSeconds\",\"value\":1},"
+                                + "{\"op\":\"replace\",\"path\":\"/spec/strategy/rollingUpdate/maxUnavailable\",\"value\":1}]");
         assertThat(edit.exitCode()).as(edit.output()).isZero();
         await("drift corrected").until(() -> {
             Deployment d = deployment(client, ns.name(), "drift");
@@ -346,7 +351,7 @@ class TcpServiceLifecycleIT {
         TcpServices.create(client, ns.name(), "story", s -> s.setReplicas(1));
         awaitCondition(client, ns.name(), "story", Condition.READY, Condition.TRUE);
         await("events recorded").until(() -> events(ns.name(), "story").contains("Ready"));
-        Kubectl.Result describe = Kubectl.run("describe", "tcps", "story", "-n", ns.name());
+        Processes.Result describe = Kubectl.admin().run("describe", "tcps", "story", "-n", ns.name());
         assertThat(describe.exitCode()).as(describe.output()).isZero();
         assertThat(describe.output())
                 .contains("Events:", "Created", "created Deployment story", "Normal", "tcpfleet-operator", "Ready");
@@ -367,8 +372,8 @@ class TcpServiceLifecycleIT {
             return n;
         });
         TcpServices.create(client, ns.name(), "strict", s -> s.setReplicas(2));
-        Kubectl.Result wait =
-                Kubectl.run("wait", "--for=condition=Ready", "tcps/strict", "-n", ns.name(), "--timeout=180s");
+        Processes.Result wait =
+                Kubectl.admin().run("wait", "--for=condition=Ready", "tcps/strict", "-n", ns.name(), "--timeout=180s");
         assertThat(wait.exitCode()).as(wait.output()).isZero();
         TcpService t = TcpServices.get(client, ns.name(), "strict").get();
         assertThat(TcpServices.condition(t, Condition.DEGRADED).getStatus()).isEqualTo(Condition.FALSE);
@@ -427,8 +432,17 @@ class TcpServiceLifecycleIT {
                 .sorted()
                 .findFirst()
                 .orElseThrow();
-        Kubectl.Result patch = Kubectl.run(
-                "patch", "pod", pod, "-n", ns.name(), "--subresource=status", "--type=strategic", "-p", """
+        Processes.Result patch = Kubectl.admin()
+                .run(
+                        "patch",
+                        "pod",
+                        pod,
+                        "-n",
+                        ns.name(),
+                        "--subresource=status",
+                        "--type=strategic",
+                        "-p",
+                        """
                 {"status": {
                   "conditions": [
                     {"type": "Ready", "status": "False", "reason": "ContainersNotReady"},
@@ -436,8 +450,7 @@ class TcpServiceLifecycleIT {
                   "containerStatuses": [{"name": "server", "image": "%s", "imageID": "", "ready": false,
                     "restartCount": 0, "started": false, "state": {"waiting": {"reason": "ImagePullBackOff",
                     "message": "Back-off pulling image \\"%s\\""}}}]}}
-                """.formatted(
-                                OperatorProcess.TEST_IMAGE, OperatorProcess.TEST_IMAGE));
+                """.formatted(SharedOperator.TEST_IMAGE, SharedOperator.TEST_IMAGE));
         assertThat(patch.exitCode()).as(patch.output()).isZero();
 
         Awaitility.await("Degraded=True and a Warning Event")
@@ -451,7 +464,7 @@ class TcpServiceLifecycleIT {
                                 .anyMatch(l -> l.startsWith("Warning") && l.contains("ImagePullBackOff")));
         TcpService t = TcpServices.get(client, ns.name(), "pull").get();
         String problem = "pod " + pod + " container server: ImagePullBackOff: Back-off pulling image \""
-                + OperatorProcess.TEST_IMAGE + "\"";
+                + SharedOperator.TEST_IMAGE + "\"";
         assertThat(TcpServices.condition(t, Condition.DEGRADED).getReason()).isEqualTo("ImagePullBackOff");
         assertThat(TcpServices.condition(t, Condition.DEGRADED).getMessage()).isEqualTo(problem);
         assertThat(TcpServices.condition(t, Condition.READY).getStatus()).isEqualTo(Condition.FALSE);
@@ -460,7 +473,7 @@ class TcpServiceLifecycleIT {
 
     @Test
     void operatorServesHealthAndReconcileMetrics(KubernetesClient client, TestNamespace ns) {
-        OperatorProcess op = OperatorProcess.shared();
+        OperatorProcess op = SharedOperator.shared();
         assertThat(op.get("/q/health").orElseThrow().statusCode()).isEqualTo(200);
         TcpServices.create(client, ns.name(), "counted", s -> s.setReplicas(1));
         awaitCondition(client, ns.name(), "counted", Condition.READY, Condition.TRUE);
@@ -483,7 +496,8 @@ class TcpServiceLifecycleIT {
 
     /** The reasons of the Events on one TcpService, as `kubectl get events` shows them. */
     static String events(String ns, String name) {
-        return Kubectl.run(
+        return Kubectl.admin()
+                .run(
                         "get",
                         "events",
                         "-n",

@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.tcpfleet.testkit.ClusterExtension;
+import io.tcpfleet.testkit.Kubectl;
+import io.tcpfleet.testkit.Processes;
 import io.tcpfleet.testkit.TestNamespace;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -160,7 +162,7 @@ class TcpServiceValidationIT {
 
     @Test
     void kubectlExplainDocumentsTheFields() {
-        Kubectl.Result explain = Kubectl.run("explain", "tcps.spec.drain");
+        Processes.Result explain = Kubectl.admin().run("explain", "tcps.spec.drain");
         assertThat(explain.exitCode()).as(explain.output()).isZero();
         assertThat(explain.output()).contains("delay", "timeout", "Keep accepting", "force-closing");
     }

@@ -11,7 +11,10 @@ import java.util.function.Consumer;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 
-/** Creating TcpServices and waiting on what the operator reports about them. */
+/**
+ * Creating TcpServices and waiting on what the operator reports about them. Not in the testkit: it
+ * works on the operator's API classes, which the testkit cannot depend on.
+ */
 final class TcpServices {
 
     /** Generous: two cores are shared by four engineers' builds and clusters. */
