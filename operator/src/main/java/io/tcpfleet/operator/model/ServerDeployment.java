@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.tcpfleet.operator.api.v1alpha1.PodOverrides;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.api.v1alpha1.TcpServiceSpec;
+import io.tcpfleet.server.config.GoDuration;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,10 +79,21 @@ public final class ServerDeployment {
                 .build();
     }
 
-    public static long terminationGracePeriodSeconds(EffectiveSpec spec) {
-        return GoDurations.ceilSeconds(GoDurations.parse("spec.drain.delay", spec.drainDelay())
-                        .plus(GoDurations.parse("spec.drain.timeout", spec.drainTimeout())))
-                + EXIT_MARGIN_SECONDS;
+    /** Whole seconds, rounded up: a grace period must never be shorter than the drain it covers. */
+    private static long terminationGracePeriodSeconds(EffectiveSpec spec) {
+        Duration drain = duration("spec.drain.delay", spec.drainDelay())
+                .plus(duration("spec.drain.timeout", spec.drainTimeout()));
+        long seconds = drain.getNano() > 0 ? drain.getSeconds() + 1 : drain.getSeconds();
+        return seconds + EXIT_MARGIN_SECONDS;
+    }
+
+    /** Parsed as the server parses it; the message names the field, as the reconcile error shows it. */
+    private static Duration duration(String field, String text) {
+        try {
+            return GoDuration.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + ": " + e.getMessage());
+        }
     }
 
     private static PodSpec podSpec(TcpService tcps, EffectiveSpec spec, List<EnvVar> env, String image) {

@@ -3,7 +3,7 @@ package io.tcpfleet.operator.api.v1alpha1;
 /** The one duration syntax of the API: Go form with whole numbers (250ms, 30s, 5m, 1h30m), or 0. */
 public final class Durations {
 
-    /** Schema pattern for every duration field; the server parses exactly this form. */
+    /** Schema pattern for every duration field: whole numbers only, a subset of what the server parses. */
     public static final String PATTERN = "^(0|([0-9]+(ms|s|m|h))+)$";
 
     /** TCP keepalive timers: the kernel takes whole seconds (1-32767), so no ms and no 0. */
