@@ -18,8 +18,8 @@ import java.util.Optional;
 /**
  * The spec with the schema defaults filled in. The API server applies the same defaults, so in a
  * cluster this changes nothing; it lets builders take a spec that never went through the API
- * server (unit tests) and keeps the defaults written in one place next to the schema's.
- * It never writes back: the operator does not patch spec.
+ * server (unit tests). The defaults are the api classes' constants, the ones their @Default
+ * annotations write into the CRD. It never writes back: the operator does not patch spec.
  */
 public record EffectiveSpec(
         int replicas,
@@ -57,18 +57,18 @@ public record EffectiveSpec(
         Optional<IntOrString> max = Optional.ofNullable(dis.getMaxUnavailable())
                 .or(() -> min.isPresent() ? Optional.empty() : Optional.of(new IntOrString(1)));
         return new EffectiveSpec(
-                or(spec.getReplicas(), 1),
+                or(spec.getReplicas(), TcpServiceSpec.DEFAULT_REPLICAS),
                 Optional.ofNullable(spec.getImage()).filter(i -> !i.isBlank()),
-                or(spec.getHandler(), "echo"),
-                or(spec.getPort(), 7000),
+                or(spec.getHandler(), TcpServiceSpec.DEFAULT_HANDLER),
+                or(spec.getPort(), TcpServiceSpec.DEFAULT_PORT),
                 Optional.ofNullable(spec.getUpstream()),
-                or(c.getMax(), 10000),
-                or(c.getIdleTimeout(), "5m"),
-                or(k.getIdle(), "60s"),
-                or(k.getInterval(), "10s"),
-                or(k.getCount(), 3),
-                or(d.getDelay(), "5s"),
-                or(d.getTimeout(), "30s"),
+                or(c.getMax(), Connections.DEFAULT_MAX),
+                or(c.getIdleTimeout(), Connections.DEFAULT_IDLE_TIMEOUT),
+                or(k.getIdle(), Keepalive.DEFAULT_IDLE),
+                or(k.getInterval(), Keepalive.DEFAULT_INTERVAL),
+                or(k.getCount(), Keepalive.DEFAULT_COUNT),
+                or(d.getDelay(), Drain.DEFAULT_DELAY),
+                or(d.getTimeout(), Drain.DEFAULT_TIMEOUT),
                 or(s.getType(), ServiceSpec.Type.ClusterIP),
                 or(s.getAnnotations(), Map.of()),
                 or(s.getExternalTrafficPolicy(), ServiceSpec.ExternalTrafficPolicy.Cluster),
@@ -76,14 +76,14 @@ public record EffectiveSpec(
                 max,
                 or(m.getServiceMonitor(), Boolean.TRUE),
                 or(m.getPrometheusRule(), Boolean.TRUE),
-                or(m.getInterval(), "30s"),
+                or(m.getInterval(), Monitoring.DEFAULT_INTERVAL),
                 or(m.getLabels(), Map.of()),
                 spec.getResources(),
                 or(spec.getPod(), new PodOverrides()));
     }
 
     public String upstreamConnectTimeout() {
-        return upstream.map(Upstream::getConnectTimeout).orElse("2s");
+        return upstream.map(Upstream::getConnectTimeout).orElse(Upstream.DEFAULT_CONNECT_TIMEOUT);
     }
 
     public List<io.fabric8.kubernetes.api.model.EnvVar> extraEnv() {

@@ -9,16 +9,21 @@ import io.fabric8.generator.annotation.Pattern;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Connections {
 
-    @Default("10000")
+    public static final int DEFAULT_MAX = 10000;
+    public static final String DEFAULT_IDLE_TIMEOUT = "5m";
+
+    @Default("" + DEFAULT_MAX)
     @Min(1)
     @JsonPropertyDescription(
-            "Maximum concurrent connections per pod (at least 1); beyond it new connections are refused and counted. Default 10000.")
+            "Maximum concurrent connections per pod (at least 1); beyond it new connections are refused and counted. Default "
+                    + DEFAULT_MAX + ".")
     private Integer max;
 
-    @Default("5m")
+    @Default(DEFAULT_IDLE_TIMEOUT)
     @Pattern(Durations.PATTERN)
     @JsonPropertyDescription(
-            "Close a connection after no inbound bytes for this long, Go duration; 0 means never. Default 5m.")
+            "Close a connection after no inbound bytes for this long, Go duration; 0 means never. Default "
+                    + DEFAULT_IDLE_TIMEOUT + ".")
     private String idleTimeout;
 
     @Default("{}")

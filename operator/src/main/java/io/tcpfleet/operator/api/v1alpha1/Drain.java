@@ -8,16 +8,21 @@ import io.fabric8.generator.annotation.Pattern;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Drain {
 
-    @Default("5s")
+    public static final String DEFAULT_DELAY = "5s";
+    public static final String DEFAULT_TIMEOUT = "30s";
+
+    @Default(DEFAULT_DELAY)
     @Pattern(Durations.PATTERN)
     @JsonPropertyDescription(
-            "Keep accepting (pod NotReady) for this long while endpoints propagate, Go duration. Default 5s.")
+            "Keep accepting (pod NotReady) for this long while endpoints propagate, Go duration. Default "
+                    + DEFAULT_DELAY + ".")
     private String delay;
 
-    @Default("30s")
+    @Default(DEFAULT_TIMEOUT)
     @Pattern(Durations.PATTERN)
     @JsonPropertyDescription(
-            "Then wait this long for connections to finish before force-closing them, Go duration. Default 30s.")
+            "Then wait this long for connections to finish before force-closing them, Go duration. Default "
+                    + DEFAULT_TIMEOUT + ".")
     private String timeout;
 
     public Drain() {}

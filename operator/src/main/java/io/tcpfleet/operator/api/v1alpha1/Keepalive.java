@@ -11,27 +11,34 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Keepalive {
 
-    @Default("60s")
+    public static final String DEFAULT_IDLE = "60s";
+    public static final String DEFAULT_INTERVAL = "10s";
+    public static final int DEFAULT_COUNT = 3;
+
+    @Default(DEFAULT_IDLE)
     @Pattern(Durations.WHOLE_SECONDS_PATTERN)
     @ValidationRule(
             value = Durations.KEEPALIVE_RULE,
             message = "must be from 1s to 32767s (TCP keepalive takes whole seconds)")
     @JsonPropertyDescription(
-            "Idle time before the first keepalive probe, whole seconds as a Go duration (1s-32767s). Default 60s.")
+            "Idle time before the first keepalive probe, whole seconds as a Go duration (1s-32767s). Default "
+                    + DEFAULT_IDLE + ".")
     private String idle;
 
-    @Default("10s")
+    @Default(DEFAULT_INTERVAL)
     @Pattern(Durations.WHOLE_SECONDS_PATTERN)
     @ValidationRule(
             value = Durations.KEEPALIVE_RULE,
             message = "must be from 1s to 32767s (TCP keepalive takes whole seconds)")
-    @JsonPropertyDescription("Time between keepalive probes, whole seconds as a Go duration (1s-32767s). Default 10s.")
+    @JsonPropertyDescription("Time between keepalive probes, whole seconds as a Go duration (1s-32767s). Default "
+            + DEFAULT_INTERVAL + ".")
     private String interval;
 
-    @Default("3")
+    @Default("" + DEFAULT_COUNT)
     @Min(1)
     @Max(127)
-    @JsonPropertyDescription("Unanswered probes before the connection is dropped (1-127). Default 3.")
+    @JsonPropertyDescription(
+            "Unanswered probes before the connection is dropped (1-127). Default " + DEFAULT_COUNT + ".")
     private Integer count;
 
     public String getIdle() {

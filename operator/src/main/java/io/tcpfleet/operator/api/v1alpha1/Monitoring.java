@@ -9,6 +9,8 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Monitoring {
 
+    public static final String DEFAULT_INTERVAL = "30s";
+
     @Default("true")
     @JsonPropertyDescription("Create a ServiceMonitor when the monitoring.coreos.com/v1 API exists. Default true.")
     private Boolean serviceMonitor;
@@ -18,9 +20,9 @@ public class Monitoring {
             + " PrometheusRule API exists. Default true.")
     private Boolean prometheusRule;
 
-    @Default("30s")
+    @Default(DEFAULT_INTERVAL)
     @Pattern(Durations.PATTERN)
-    @JsonPropertyDescription("Prometheus scrape interval, Go duration. Default 30s.")
+    @JsonPropertyDescription("Prometheus scrape interval, Go duration. Default " + DEFAULT_INTERVAL + ".")
     private String interval;
 
     @JsonPropertyDescription("Extra labels on the ServiceMonitor and PrometheusRule, for a Prometheus"

@@ -25,26 +25,31 @@ public class TcpServiceSpec {
     /** The server's admin HTTP port (metrics, health, drain); fixed so probes and scrapes agree. */
     public static final int ADMIN_PORT = 9090;
 
+    public static final int DEFAULT_REPLICAS = 1;
+    public static final String DEFAULT_HANDLER = "echo";
+    public static final int DEFAULT_PORT = 7000;
+
     @SpecReplicas
-    @Default("1")
+    @Default("" + DEFAULT_REPLICAS)
     @Min(0)
-    @JsonPropertyDescription("Number of server pods. Scale subresource: kubectl scale and HPAs change it. Default 1.")
+    @JsonPropertyDescription("Number of server pods. Scale subresource: kubectl scale and HPAs change it. Default "
+            + DEFAULT_REPLICAS + ".")
     private Integer replicas;
 
     @JsonPropertyDescription("Server container image. Empty: the operator's configured default server image.")
     private String image;
 
-    @Default("echo")
+    @Default(DEFAULT_HANDLER)
     @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
     @JsonPropertyDescription(
             "Connection handler: echo, proxy, or the name of a plugin in the image's plugins directory.")
     private String handler;
 
-    @Default("7000")
+    @Default("" + DEFAULT_PORT)
     @Min(1)
     @Max(65535)
-    @JsonPropertyDescription(
-            "TCP port of the container and of the Service (1-65535, not the admin port 9090). Default 7000.")
+    @JsonPropertyDescription("TCP port of the container and of the Service (1-65535, not the admin port 9090). Default "
+            + DEFAULT_PORT + ".")
     private Integer port;
 
     @JsonPropertyDescription("Backend of the proxy handler. Required when handler is proxy, forbidden otherwise.")

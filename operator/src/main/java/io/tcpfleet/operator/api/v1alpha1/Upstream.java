@@ -13,6 +13,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Upstream {
 
+    public static final String DEFAULT_CONNECT_TIMEOUT = "2s";
+
     @Required
     @Size(min = 1, max = 253)
     @Pattern("^[a-zA-Z0-9]([-a-zA-Z0-9.]*[a-zA-Z0-9])?$")
@@ -25,10 +27,11 @@ public class Upstream {
     @JsonPropertyDescription("TCP port of the backend (1-65535).")
     private Integer port;
 
-    @Default("2s")
+    @Default(DEFAULT_CONNECT_TIMEOUT)
     @Pattern(Durations.PATTERN)
     @ValidationRule(value = Durations.POSITIVE_RULE, message = "must be more than 0")
-    @JsonPropertyDescription("How long to wait for a backend connection, Go duration (250ms, 2s). Default 2s.")
+    @JsonPropertyDescription("How long to wait for a backend connection, Go duration (250ms, 2s). Default "
+            + DEFAULT_CONNECT_TIMEOUT + ".")
     private String connectTimeout;
 
     public Upstream() {}
