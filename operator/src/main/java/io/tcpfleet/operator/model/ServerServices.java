@@ -12,8 +12,6 @@ import java.util.Map;
 /** The two Services: one for clients (tcp only, never admin) and one for Prometheus (admin as metrics). */
 public final class ServerServices {
 
-    public static final String HEADLESS = "None";
-
     private ServerServices() {}
 
     public static Service traffic(TcpService tcps) {
@@ -42,17 +40,15 @@ public final class ServerServices {
 
     /**
      * Headless: Prometheus scrapes each pod through the endpoints and never uses a virtual IP, so none
-     * is allocated (the API server hands out ClusterIPs one at a time). A ClusterIP cannot be removed from
-     * a Service, so one created with a ClusterIP by an earlier operator version keeps it
-     * ({@code keepClusterIp}: the field is then left out and server-side apply leaves it alone).
+     * is allocated (the API server hands out ClusterIPs one at a time).
      */
-    public static Service metrics(TcpService tcps, boolean keepClusterIp) {
+    public static Service metrics(TcpService tcps) {
         Map<String, String> labels = metricsLabels(tcps);
         return new ServiceBuilder()
                 .withMetadata(TcpServiceResources.metadata(tcps, TcpServiceResources.metricsServiceName(tcps), labels))
                 .withNewSpec()
                 .withType("ClusterIP")
-                .withClusterIP(keepClusterIp ? null : HEADLESS)
+                .withClusterIP("None")
                 .withSelector(TcpServiceResources.selectorLabels(tcps))
                 .addNewPort()
                 .withName(TcpServiceResources.METRICS_PORT_NAME)
@@ -62,12 +58,6 @@ public final class ServerServices {
                 .endPort()
                 .endSpec()
                 .build();
-    }
-
-    /** Whether an existing Service has a virtual IP, which it then keeps for life. */
-    public static boolean hasClusterIp(Service actual) {
-        String ip = actual.getSpec() == null ? null : actual.getSpec().getClusterIP();
-        return ip != null && !ip.isEmpty() && !HEADLESS.equals(ip);
     }
 
     /** The metrics Service carries a component label so the ServiceMonitor selects it and only it. */

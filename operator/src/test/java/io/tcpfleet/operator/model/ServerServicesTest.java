@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.tcpfleet.operator.api.v1alpha1.ServiceSpec;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import java.util.Map;
@@ -48,7 +47,7 @@ class ServerServicesTest {
 
     @Test
     void metricsServiceIsHeadlessOnTheAdminPort() {
-        Service s = ServerServices.metrics(TestTcpServices.named("echo"), false);
+        Service s = ServerServices.metrics(TestTcpServices.named("echo"));
         assertThat(s.getMetadata().getName()).isEqualTo("echo-metrics");
         assertThat(s.getSpec().getType()).isEqualTo("ClusterIP");
         assertThat(s.getSpec().getClusterIP()).as("no virtual IP to allocate").isEqualTo("None");
@@ -60,28 +59,5 @@ class ServerServicesTest {
         assertThat(s.getMetadata().getLabels())
                 .containsEntry("tcpfleet.io/component", "metrics")
                 .containsEntry("tcpfleet.io/service", "echo");
-    }
-
-    @Test
-    void aMetricsServiceThatHasAClusterIpKeepsIt() {
-        Service s = ServerServices.metrics(TestTcpServices.named("echo"), true);
-        assertThat(s.getSpec().getClusterIP())
-                .as("left out: the API server refuses to change it")
-                .isNull();
-        assertThat(ServerServices.hasClusterIp(new ServiceBuilder()
-                        .withNewSpec()
-                        .withClusterIP("10.0.3.7")
-                        .endSpec()
-                        .build()))
-                .isTrue();
-        assertThat(ServerServices.hasClusterIp(new ServiceBuilder()
-                        .withNewSpec()
-                        .withClusterIP("None")
-                        .endSpec()
-                        .build()))
-                .isFalse();
-        assertThat(ServerServices.hasClusterIp(
-                        new ServiceBuilder().withNewSpec().endSpec().build()))
-                .isFalse();
     }
 }
