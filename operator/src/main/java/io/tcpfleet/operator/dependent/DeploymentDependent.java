@@ -11,7 +11,9 @@ import io.tcpfleet.operator.model.TcpServiceResources;
 import jakarta.inject.Inject;
 
 @KubernetesDependent(informer = @Informer(labelSelector = TcpServiceResources.CHILD_SELECTOR))
-public class DeploymentDependent extends EventfulDependent<Deployment> {
+public class DeploymentDependent extends ChildDependent<Deployment> {
+
+    public static final String NAME = "deployment";
 
     @Inject
     OperatorConfig config;

@@ -6,7 +6,9 @@ import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.model.ServerServices;
 
 /** The metrics Service; shares the Service informer (see the workflow), told apart by name. */
-public class MetricsServiceDependent extends EventfulDependent<Service> {
+public class MetricsServiceDependent extends ChildDependent<Service> {
+
+    public static final String NAME = "metrics-service";
 
     public MetricsServiceDependent() {
         super(Service.class);

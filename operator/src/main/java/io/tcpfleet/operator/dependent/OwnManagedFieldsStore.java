@@ -4,7 +4,11 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfig;
+import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.model.TcpServiceResources;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -15,6 +19,22 @@ public class OwnManagedFieldsStore<R extends HasMetadata> extends BasicItemStore
 
     public OwnManagedFieldsStore() {
         super(Cache::metaNamespaceKeyFunc);
+    }
+
+    /** A child dependent's configuration with this store as its informer's cache, where that is safe. */
+    static <R extends HasMetadata> Optional<KubernetesDependentResourceConfig<R>> cachingWith(
+            KubernetesDependentResourceConfig<R> config, EventSourceContext<TcpService> context) {
+        Set<String> namespaces = config.informerConfig().getEffectiveNamespaces(context.getControllerConfiguration());
+        if (!fitsOneInformerFor(namespaces)) {
+            return Optional.empty();
+        }
+        return Optional.of(new KubernetesDependentResourceConfig<>(
+                config.useSSA(),
+                config.createResourceOnlyIfNotExistingWithSSA(),
+                InformerConfiguration.builder(config.informerConfig())
+                        .withItemStore(new OwnManagedFieldsStore<>())
+                        .build(),
+                config.matcher()));
     }
 
     /**

@@ -9,7 +9,9 @@ import io.tcpfleet.operator.model.ServerDisruptionBudget;
 import io.tcpfleet.operator.model.TcpServiceResources;
 
 @KubernetesDependent(informer = @Informer(labelSelector = TcpServiceResources.CHILD_SELECTOR))
-public class PodDisruptionBudgetDependent extends EventfulDependent<PodDisruptionBudget> {
+public class PodDisruptionBudgetDependent extends ChildDependent<PodDisruptionBudget> {
+
+    public static final String NAME = "pdb";
 
     public PodDisruptionBudgetDependent() {
         super(PodDisruptionBudget.class);

@@ -10,7 +10,9 @@ import io.tcpfleet.operator.model.TcpServiceResources;
 
 /** Active only while the PrometheusRule CRD exists (PrometheusRuleCrdPresent); its informer starts then. */
 @KubernetesDependent(informer = @Informer(labelSelector = TcpServiceResources.CHILD_SELECTOR))
-public class PrometheusRuleDependent extends EventfulDependent<PrometheusRule> {
+public class PrometheusRuleDependent extends ChildDependent<PrometheusRule> {
+
+    public static final String NAME = "prometheusrule";
 
     public PrometheusRuleDependent() {
         super(PrometheusRule.class);

@@ -10,7 +10,9 @@ import io.tcpfleet.operator.model.TcpServiceResources;
 
 /** The client-facing Service. Its informer (named after this dependent) also serves the metrics Service. */
 @KubernetesDependent(informer = @Informer(labelSelector = TcpServiceResources.CHILD_SELECTOR))
-public class ServiceDependent extends EventfulDependent<Service> {
+public class ServiceDependent extends ChildDependent<Service> {
+
+    public static final String NAME = "service";
 
     public ServiceDependent() {
         super(Service.class);

@@ -10,7 +10,9 @@ import io.tcpfleet.operator.model.TcpServiceResources;
 
 /** Active only while the ServiceMonitor CRD exists (ServiceMonitorCrdPresent); its informer starts then. */
 @KubernetesDependent(informer = @Informer(labelSelector = TcpServiceResources.CHILD_SELECTOR))
-public class ServiceMonitorDependent extends EventfulDependent<ServiceMonitor> {
+public class ServiceMonitorDependent extends ChildDependent<ServiceMonitor> {
+
+    public static final String NAME = "servicemonitor";
 
     public ServiceMonitorDependent() {
         super(ServiceMonitor.class);

@@ -2,6 +2,8 @@ package io.tcpfleet.operator.model;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -72,6 +74,21 @@ public final class TcpServiceResources {
 
     public static String endpoint(TcpService tcps, int port) {
         return serviceName(tcps) + "." + tcps.getMetadata().getNamespace() + ".svc:" + port;
+    }
+
+    /**
+     * The TcpService as the controlling owner of a child (kubectl shows "Controlled By"), blocking its deletion
+     * until the child is gone in foreground deletion.
+     */
+    public static OwnerReference controllerReference(TcpService tcps) {
+        return new OwnerReferenceBuilder()
+                .withApiVersion(tcps.getApiVersion())
+                .withKind(tcps.getKind())
+                .withName(tcps.getMetadata().getName())
+                .withUid(tcps.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build();
     }
 
     static ObjectMeta metadata(TcpService tcps, String name) {

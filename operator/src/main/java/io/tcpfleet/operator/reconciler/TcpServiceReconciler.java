@@ -1,9 +1,7 @@
 package io.tcpfleet.operator.reconciler;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -19,6 +17,7 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.quarkiverse.operatorsdk.annotations.RBACVerbs;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.api.v1alpha1.TcpServiceStatus;
+import io.tcpfleet.operator.dependent.ChildChanges;
 import io.tcpfleet.operator.dependent.DeploymentDependent;
 import io.tcpfleet.operator.dependent.FleetPods;
 import io.tcpfleet.operator.dependent.MetricsServiceDependent;
@@ -38,26 +37,25 @@ import io.tcpfleet.operator.model.TcpServiceResources;
 import java.net.HttpURLConnection;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /** Children come from the workflow; this class only turns what they show into status and Events. */
 @Workflow(
         dependents = {
-            @Dependent(name = TcpServiceReconciler.DEPLOYMENT, type = DeploymentDependent.class),
-            @Dependent(name = TcpServiceReconciler.SERVICE, type = ServiceDependent.class),
+            @Dependent(name = DeploymentDependent.NAME, type = DeploymentDependent.class),
+            @Dependent(name = ServiceDependent.NAME, type = ServiceDependent.class),
             @Dependent(
-                    name = TcpServiceReconciler.METRICS_SERVICE,
+                    name = MetricsServiceDependent.NAME,
                     type = MetricsServiceDependent.class,
-                    useEventSourceWithName = TcpServiceReconciler.SERVICE),
-            @Dependent(name = TcpServiceReconciler.PDB, type = PodDisruptionBudgetDependent.class),
+                    useEventSourceWithName = ServiceDependent.NAME),
+            @Dependent(name = PodDisruptionBudgetDependent.NAME, type = PodDisruptionBudgetDependent.class),
             @Dependent(
-                    name = TcpServiceReconciler.SERVICE_MONITOR,
+                    name = ServiceMonitorDependent.NAME,
                     type = ServiceMonitorDependent.class,
                     activationCondition = ServiceMonitorCrdPresent.class,
                     reconcilePrecondition = ServiceMonitorWanted.class),
             @Dependent(
-                    name = TcpServiceReconciler.PROMETHEUS_RULE,
+                    name = PrometheusRuleDependent.NAME,
                     type = PrometheusRuleDependent.class,
                     activationCondition = PrometheusRuleCrdPresent.class,
                     reconcilePrecondition = PrometheusRuleWanted.class)
@@ -78,22 +76,16 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
     private static final Logger LOG = Logger.getLogger(TcpServiceReconciler.class);
 
     public static final String NAME = "tcpservice";
-    public static final String DEPLOYMENT = "deployment";
-    public static final String SERVICE = "service";
-    public static final String METRICS_SERVICE = "metrics-service";
-    public static final String PDB = "pdb";
-    public static final String SERVICE_MONITOR = "servicemonitor";
-    public static final String PROMETHEUS_RULE = "prometheusrule";
 
     @Override
     public UpdateControl<TcpService> reconcile(TcpService tcps, Context<TcpService> context) {
         Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
         EffectiveSpec spec = EffectiveSpec.of(tcps.getSpec());
-        MonitoringState monitoring = optionalState(spec.serviceMonitor(), SERVICE_MONITOR, context);
-        MonitoringState alerting = optionalState(spec.prometheusRule(), PROMETHEUS_RULE, context);
+        MonitoringState monitoring = optionalState(spec.serviceMonitor(), ServiceMonitorDependent.NAME, context);
+        MonitoringState alerting = optionalState(spec.prometheusRule(), PrometheusRuleDependent.NAME, context);
         TcpServiceStatus next = TcpServiceStatusAggregator.aggregate(
                 tcps, deployment, context.getSecondaryResources(Pod.class), monitoring, alerting, Instant.now());
-        ChildChanges.of(context).tell(context.getClient(), tcps);
+        tellChildChanges(tcps, context);
         patchIfChanged(tcps, next, context);
         // No requeue while a monitoring CRD is missing: its watch (OptionalCrds) brings every TcpService back.
         return UpdateControl.noUpdate();
@@ -111,16 +103,17 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
     public ErrorStatusUpdateControl<TcpService> updateErrorStatus(
             TcpService tcps, Context<TcpService> context, Exception e) {
         if (e instanceof KubernetesClientException k && k.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-            // reconcile()'s status patch lost its lock (see statusPatch): the TcpService changed while it ran.
+            // reconcile()'s status patch lost its lock (see StatusWriter.statusPatch): the TcpService changed while it
+            // ran.
             // Not a failure to show in status or Events: JOSDK logs the conflict and retries with the newer one.
             return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
         TcpServiceStatus next = TcpServiceStatusAggregator.withError(tcps, e, Instant.now());
-        ChildChanges.of(context).tell(context.getClient(), tcps); // what the workflow did before it failed
+        tellChildChanges(tcps, context); // what the workflow did before it failed
         try {
             patchIfChanged(tcps, next, context);
         } catch (KubernetesClientException patchFailed) {
-            // 409: the TcpService changed meanwhile (see statusPatch); the retry reads it again.
+            // 409: the TcpService changed meanwhile (see StatusWriter.statusPatch); the retry reads it again.
             LOG.logf(
                     patchFailed.getCode() == HttpURLConnection.HTTP_CONFLICT ? Logger.Level.INFO : Logger.Level.WARN,
                     "status of %s/%s not patched after a failed reconcile, retried with it: %s",
@@ -133,40 +126,14 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
 
     private static void patchIfChanged(TcpService tcps, TcpServiceStatus next, Context<TcpService> context) {
         if (!next.equals(tcps.getStatus())) {
-            publish(context.getClient(), tcps, next, context.resourceOperations()::serverSideApplyPrimaryStatus);
+            StatusWriter.publish(
+                    context.getClient(), tcps, next, context.resourceOperations()::serverSideApplyPrimaryStatus);
         }
     }
 
-    /**
-     * Applies the status (as JOSDK's UpdateControl.patchStatus would), then tells its changes as Events. A patch
-     * the API server refuses (409, see statusPatch) throws before any Event is written, so the retry that follows
-     * tells each change once; Events written before the patch were written twice.
-     */
-    public static void publish(
-            KubernetesClient client, TcpService tcps, TcpServiceStatus next, Consumer<TcpService> applyStatus) {
-        applyStatus.accept(statusPatch(tcps, next));
-        for (StatusEvents.Event event : StatusEvents.between(tcps.getStatus(), next)) {
-            EventRecorder.record(client, tcps, event.type(), event.reason(), event.message());
-        }
-    }
-
-    /**
-     * The status to apply, locked to the resourceVersion the reconcile read: the API server refuses it (409)
-     * if the TcpService changed meanwhile, and JOSDK retries with the newer one. Unlocked, the patch would land
-     * and answer with the new spec; JOSDK would then take that spec's watch event for the echo of its own write
-     * and drop it, and the change would wait for the next periodic reconcile, 10 hours away. That happens when
-     * the watch was down during the change and the informer relists (JOSDK issue #3398; seen here when the
-     * API server restarts during a reconcile).
-     */
-    public static TcpService statusPatch(TcpService read, TcpServiceStatus status) {
-        TcpService patch = new TcpService();
-        patch.setMetadata(new ObjectMetaBuilder()
-                .withName(read.getMetadata().getName())
-                .withNamespace(read.getMetadata().getNamespace())
-                .withResourceVersion(read.getMetadata().getResourceVersion())
-                .build());
-        patch.setStatus(status);
-        return patch;
+    private static void tellChildChanges(TcpService tcps, Context<TcpService> context) {
+        ChildChanges.of(context)
+                .tell((reason, message) -> EventRecorder.normal(context.getClient(), tcps, reason, message));
     }
 
     /** What became of an optional dependent (ServiceMonitor, PrometheusRule) from its spec switch and CRD check. */

@@ -3,7 +3,6 @@ package io.tcpfleet.operator.dependent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -118,15 +117,7 @@ class OwnManagedFieldsTest {
         TcpService tcps = read("tcpservice.json", TcpService.class);
         Deployment desired = ServerDeployment.build(tcps, IMAGE);
         desired.getMetadata()
-                .setOwnerReferences(List.of(
-                        new OwnerReferenceBuilder() // as EventfulDependent does
-                                .withApiVersion(tcps.getApiVersion())
-                                .withKind(tcps.getKind())
-                                .withName(tcps.getMetadata().getName())
-                                .withUid(tcps.getMetadata().getUid())
-                                .withController(true)
-                                .withBlockOwnerDeletion(true)
-                                .build()));
+                .setOwnerReferences(List.of(TcpServiceResources.controllerReference(tcps))); // as ChildDependent does
         return SSABasedGenericKubernetesResourceMatcher.<Deployment>getInstance()
                 .matches(actual, desired, context());
     }

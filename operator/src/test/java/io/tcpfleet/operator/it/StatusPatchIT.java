@@ -12,7 +12,7 @@ import io.tcpfleet.operator.api.v1alpha1.Condition;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.api.v1alpha1.TcpServiceStatus;
 import io.tcpfleet.operator.model.TcpServiceResources;
-import io.tcpfleet.operator.reconciler.TcpServiceReconciler;
+import io.tcpfleet.operator.reconciler.StatusWriter;
 import io.tcpfleet.testkit.ClusterExtension;
 import io.tcpfleet.testkit.TestNamespace;
 import java.util.List;
@@ -65,8 +65,7 @@ class StatusPatchIT {
                 .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":2}}");
         String message = "told once " + UUID.randomUUID();
 
-        assertThatThrownBy(
-                        () -> TcpServiceReconciler.publish(client, read, degraded(1, message), p -> apply(client, p)))
+        assertThatThrownBy(() -> StatusWriter.publish(client, read, degraded(1, message), p -> apply(client, p)))
                 .isInstanceOfSatisfying(
                         KubernetesClientException.class,
                         e -> assertThat(e.getCode()).isEqualTo(409));
@@ -75,7 +74,7 @@ class StatusPatchIT {
         await("status of the current TcpService published").until(() -> {
             TcpService now = TcpServices.get(client, ns.name(), "told").get();
             try {
-                TcpServiceReconciler.publish(
+                StatusWriter.publish(
                         client, now, degraded(now.getMetadata().getGeneration(), message), p -> apply(client, p));
                 return true;
             } catch (KubernetesClientException e) {
@@ -101,7 +100,7 @@ class StatusPatchIT {
         TcpServices.get(client, ns.name(), "locked")
                 .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":2}}");
 
-        assertThatThrownBy(() -> apply(client, TcpServiceReconciler.statusPatch(read, observed(1))))
+        assertThatThrownBy(() -> apply(client, StatusWriter.statusPatch(read, observed(1))))
                 .isInstanceOfSatisfying(
                         KubernetesClientException.class,
                         e -> assertThat(e.getCode()).isEqualTo(409));
@@ -111,8 +110,7 @@ class StatusPatchIT {
             TcpService now = TcpServices.get(client, ns.name(), "locked").get();
             TcpService applied = apply(
                     client,
-                    TcpServiceReconciler.statusPatch(
-                            now, observed(now.getMetadata().getGeneration())));
+                    StatusWriter.statusPatch(now, observed(now.getMetadata().getGeneration())));
             return applied.getStatus().getObservedGeneration() == 2L;
         });
     }

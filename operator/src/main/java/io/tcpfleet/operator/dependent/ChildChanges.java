@@ -1,12 +1,12 @@
-package io.tcpfleet.operator.reconciler;
+package io.tcpfleet.operator.dependent;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.managed.ManagedWorkflowAndDependentResourceContext;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 
 /**
  * The children one reconcile created or put back, told as one Event each way instead of one per child:
@@ -33,22 +33,24 @@ public final class ChildChanges {
         }
     }
 
-    public synchronized void created(HasMetadata child) {
+    synchronized void created(HasMetadata child) {
         created.add(describe(child));
     }
 
-    public synchronized void updated(HasMetadata child) {
+    synchronized void updated(HasMetadata child) {
         updated.add(describe(child));
     }
 
-    /** Records the Events and forgets them, so a later call in the same reconcile repeats nothing. */
-    public synchronized void tell(KubernetesClient client, TcpService tcps) {
+    /**
+     * Hands each kind of change to {@code normalEvent} as a reason and message, and forgets them, so a later
+     * call in the same reconcile repeats nothing.
+     */
+    public synchronized void tell(BiConsumer<String, String> normalEvent) {
         if (!created.isEmpty()) {
-            EventRecorder.normal(client, tcps, "Created", "created " + String.join(", ", created));
+            normalEvent.accept("Created", "created " + String.join(", ", created));
         }
         if (!updated.isEmpty()) {
-            EventRecorder.normal(
-                    client, tcps, "Updated", "updated " + String.join(", ", updated) + " to the desired state");
+            normalEvent.accept("Updated", "updated " + String.join(", ", updated) + " to the desired state");
         }
         created.clear();
         updated.clear();
