@@ -12,21 +12,17 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /** Writes core/v1 Events on a TcpService so `kubectl describe tcps` tells the story. */
-public final class EventRecorder {
+final class EventRecorder {
 
     private static final Logger LOG = Logger.getLogger(EventRecorder.class);
 
     private EventRecorder() {}
 
-    public static void normal(KubernetesClient client, TcpService tcps, String reason, String message) {
+    static void normal(KubernetesClient client, TcpService tcps, String reason, String message) {
         record(client, tcps, "Normal", reason, message);
     }
 
-    public static void warning(KubernetesClient client, TcpService tcps, String reason, String message) {
-        record(client, tcps, "Warning", reason, message);
-    }
-
-    public static void record(KubernetesClient client, TcpService tcps, String type, String reason, String message) {
+    static void record(KubernetesClient client, TcpService tcps, String type, String reason, String message) {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         Event event = new EventBuilder()
                 .withNewMetadata()
