@@ -12,9 +12,8 @@ import java.util.Map;
  * operator's own field manager stay (JOSDK's server-side-apply matcher compares the child with the desired
  * state through exactly those), and their field trees are rebuilt small: the same keys in the same order, in
  * maps sized to fit, with one shared empty map for the leaves. Deserialized as it comes from the API server,
- * the operator's own entry of a Deployment is about 146 maps, 95 of them empty, and holds more heap than the
- * rest of the Deployment; the entries of other managers (the controller-manager's status updates) nobody here
- * reads.
+ * the operator's own entry of a Deployment is mostly empty maps and can hold more heap than the rest of the
+ * Deployment; the entries of other managers (the controller-manager's status updates) nobody here reads.
  */
 final class OwnManagedFields {
 

@@ -44,7 +44,7 @@ class ServiceMonitorIT {
         String readySince = TcpServices.condition(skipped, Condition.READY).getLastTransitionTime();
 
         // Waiting for the CRD costs nothing: once its children settle, the TcpService is not requeued
-        // to look for the CRD again (it used to be, every 10 s, each TcpService).
+        // to look for the CRD again (the CRD's watch brings it back).
         awaitCondition(client, ns.name(), "scraped", Condition.PROGRESSING, Condition.FALSE);
         double[] lastSeen = {-1};
         await("25 s without a reconcile")

@@ -18,7 +18,7 @@ public class Condition {
     public static final String FALSE = "False";
     public static final String UNKNOWN = "Unknown";
 
-    @JsonPropertyDescription("Condition type: Ready, Progressing, Degraded or Monitoring.")
+    @JsonPropertyDescription("Condition type: Ready, Progressing, Degraded, Monitoring or Alerting.")
     private String type;
 
     @JsonPropertyDescription("True, False or Unknown.")
