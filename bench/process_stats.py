@@ -53,19 +53,19 @@ def open_fds(pid):
 def context_switches(pids):
     """Voluntary and involuntary context switches of every thread of these processes so far."""
     # Read per thread by hand: psutil's num_ctx_switches() reads /proc/PID/status, the main thread's counts only.
-    n = 0
+    switches = 0
     for pid in pids:
         for task in os.listdir(f"/proc/{pid}/task"):
             try:
                 status = Path(f"/proc/{pid}/task/{task}/status").read_text()
             except (FileNotFoundError, ProcessLookupError):  # a thread that ended meanwhile
                 continue
-            n += sum(
+            switches += sum(
                 int(line.split()[1])
                 for line in status.splitlines()
                 if line.split(":")[0] in ("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")
             )
-    return n
+    return switches
 
 
 def command_line(pid):

@@ -28,7 +28,7 @@ def run_bench():
     OUT.mkdir(parents=True, exist_ok=True)
     started_cluster = cluster_up()
     api = Api(KUBECONFIG)
-    op = None
+    operator = None
     try:
         capacity = pod_capacity()
         if sum(capacity.values()) < COUNT + PARALLEL:
@@ -45,36 +45,36 @@ def run_bench():
             )
         install(api)
         settings = deployment_settings()
-        op = Operator(api, settings)
-        log(f"operator pid {op.pid} on http://127.0.0.1:{op.port}, log {LOGS / 'operator.log'}")
+        operator = Operator(api, settings)
+        log(f"operator pid {operator.pid} on http://127.0.0.1:{operator.port}, log {LOGS / 'operator.log'}")
         results = {
-            "machine": machine(settings, op.argv),
+            "machine": machine(settings, operator.argv),
             "pod_capacity": capacity,
             "started_control_plane": started_cluster,
-            "other_operators": other_operators(op.pid),
+            "other_operators": other_operators(operator.pid),
             "monitoring_crds": [
-                c
-                for c in ("servicemonitors.monitoring.coreos.com", "prometheusrules.monitoring.coreos.com")
-                if api.request("GET", f"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{c}")[0] == 200
+                crd
+                for crd in ("servicemonitors.monitoring.coreos.com", "prometheusrules.monitoring.coreos.com")
+                if api.request("GET", f"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{crd}")[0] == 200
             ],
             "update": UPDATE,
         }
-        rd = Readiness(api)
+        readiness = Readiness(api)
         time.sleep(5)  # the operator idle after start-up: its informers synced, the JIT quiet
-        sampler = Sampler(op, rd)
+        sampler = Sampler(operator, readiness)
         template = manifest_json(ROOT / "examples" / "echo.yaml")[0]
         base = f"/apis/tcpfleet.io/v1alpha1/namespaces/{NS}/tcpservices"
         create = [("POST", base, tcpservice(template, i)) for i in range(COUNT)]
         update = [("PATCH", f"{base}/echo-{i:04d}", UPDATE, "application/merge-patch+json") for i in range(COUNT)]
-        results["phases"] = [phase("create", api, op, rd, sampler, 1, create)]
+        results["phases"] = [phase("create", api, operator, readiness, sampler, 1, create)]
         created = children(api, "echo-0000")
-        results["phases"].append(phase("update", api, op, rd, sampler, 2, update))
+        results["phases"].append(phase("update", api, operator, readiness, sampler, 2, update))
         updated = children(api, "echo-0000")
-        sampler.stopped = rd.stopped = True
-        results["operator_errors_logged"] = op.errors_logged()
+        sampler.stopped = readiness.stopped = True
+        results["operator_errors_logged"] = operator.errors_logged()
         results["series"] = sampler.points
         if FLOOR:
-            op.stop()
+            operator.stop()
             uninstall(api)
             threads = int(results["machine"]["concurrent_reconciliation_threads"])
             changed = [obj for obj in updated if obj not in created]  # the operator leaves the others alone too
@@ -86,8 +86,8 @@ def run_bench():
             )
         results["machine"]["loadavg_end"] = loadavg()
     finally:
-        if op:
-            op.stop()
+        if operator:
+            operator.stop()
         uninstall(api)
         if started_cluster:
             stop_cluster_unless_used()
@@ -103,14 +103,15 @@ def run_bench():
     log(f"wrote {previous}")
 
 
-def headline(r):
+def headline(results):
+    """A run's numbers that the next run's report shows next to its own."""
     return {
-        "date": r["machine"]["date"],
-        "loadavg_start": r["machine"]["loadavg_start"],
+        "date": results["machine"]["date"],
+        "loadavg_start": results["machine"]["loadavg_start"],
         **{
-            p["phase"]: {
-                k: p[k]
-                for k in (
+            measured["phase"]: {
+                key: measured[key]
+                for key in (
                     "all_ready_s",
                     "reconciles_per_s",
                     "reconcile_p99_s",
@@ -118,6 +119,6 @@ def headline(r):
                     "rss_peak_mib",
                 )
             }
-            for p in r["phases"]
+            for measured in results["phases"]
         },
     }

@@ -33,7 +33,7 @@ def stop_cluster_unless_used():
     """Stops the control plane this run started, unless someone else has started to use it meanwhile
     (up.sh reuses a running cluster: a test may have namespaces in it now)."""
     system = {"default", "kube-system", "kube-public", "kube-node-lease", NS, OPERATOR_NS}
-    others = [n for n in kubectl("get", "namespaces", "-o", "name").split() if n.split("/")[1] not in system]
+    others = [ns for ns in kubectl("get", "namespaces", "-o", "name").split() if ns.split("/")[1] not in system]
     if others:
         log(f"leaving the control plane up: it is in use ({', '.join(others)})")
         return
@@ -43,7 +43,7 @@ def stop_cluster_unless_used():
 
 def manifest_json(*files):
     """YAML manifests as JSON objects, through kubectl (no YAML parser in the standard library)."""
-    args = [a for f in files for a in ("-f", str(f))]
+    args = [arg for file in files for arg in ("-f", str(file))]
     text, objs, pos = kubectl("create", "--dry-run=client", "-o", "json", *args), [], 0
     decoder = json.JSONDecoder()
     while text[pos:].strip():  # one object, a List, or several objects one after the other
@@ -78,8 +78,8 @@ def install(api):
     election = manifest_json(ROOT / "deploy" / "rbac" / "leader-election.yaml")
     for obj in election:
         obj["metadata"]["namespace"] = OPERATOR_NS
-        for s in obj.get("subjects", []):
-            s["namespace"] = OPERATOR_NS
+        for subject in obj.get("subjects", []):
+            subject["namespace"] = OPERATOR_NS
     apply(
         {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS, "labels": RESTRICTED}},
         {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": OPERATOR_NS}},
@@ -158,7 +158,9 @@ def purge(api, ns=NS):
         with ThreadPoolExecutor(32) as pool:
             list(
                 pool.map(
-                    lambda s: api.request("DELETE", f"/api/v1/namespaces/{ns}/services/{s['metadata']['name']}"),
+                    lambda service: api.request(
+                        "DELETE", f"/api/v1/namespaces/{ns}/services/{service['metadata']['name']}"
+                    ),
                     services["items"],
                 )
             )
@@ -173,7 +175,9 @@ def service_cluster_ips(api):
     status, cidrs = api.request("GET", "/apis/networking.k8s.io/v1/servicecidrs")
     if status != 200:
         raise RuntimeError(f"cannot list ServiceCIDRs: HTTP {status}")
-    return sum(ipaddress.ip_network(c).num_addresses - 2 for x in cidrs["items"] for c in x["spec"]["cidrs"])
+    return sum(
+        ipaddress.ip_network(cidr).num_addresses - 2 for item in cidrs["items"] for cidr in item["spec"]["cidrs"]
+    )
 
 
 def component_flags(component, **defaults):
@@ -187,47 +191,47 @@ def component_flags(component, **defaults):
         return None
 
     def flag(name, default):
-        return next((a.split("=", 1)[1] for a in argv if a.startswith(f"--{name.replace('_', '-')}=")), default)
+        return next((arg.split("=", 1)[1] for arg in argv if arg.startswith(f"--{name.replace('_', '-')}=")), default)
 
-    return {name: flag(name, d) for name, d in defaults.items()}
+    return {name: flag(name, default) for name, default in defaults.items()}
 
 
 def client_limits(component, default):
     """--kube-api-qps/--kube-api-burst of a running control plane component, from its command line."""
-    f = component_flags(component, kube_api_qps=default[0], kube_api_burst=default[1])
-    return f"{f['kube_api_qps']} qps, burst {f['kube_api_burst']}" if f else "unknown"
+    flags = component_flags(component, kube_api_qps=default[0], kube_api_burst=default[1])
+    return f"{flags['kube_api_qps']} qps, burst {flags['kube_api_burst']}" if flags else "unknown"
 
 
 def controller_manager_syncs():
     """How many Deployments and ReplicaSets kube-controller-manager syncs at once (its defaults: 5 and 5)."""
-    f = component_flags("kube-controller-manager", concurrent_deployment_syncs="5", concurrent_replicaset_syncs="5")
+    flags = component_flags("kube-controller-manager", concurrent_deployment_syncs="5", concurrent_replicaset_syncs="5")
     return (
-        f"{f['concurrent_deployment_syncs']} Deployments, {f['concurrent_replicaset_syncs']} ReplicaSets"
-        if f
+        f"{flags['concurrent_deployment_syncs']} Deployments, {flags['concurrent_replicaset_syncs']} ReplicaSets"
+        if flags
         else "unknown"
     )
 
 
 def pod_capacity():
     nodes = json.loads(kubectl("get", "nodes", "-o", "json"))["items"]
-    return {n["metadata"]["name"]: quantity(n["status"]["allocatable"]["pods"]) for n in nodes}
+    return {node["metadata"]["name"]: quantity(node["status"]["allocatable"]["pods"]) for node in nodes}
 
 
-def quantity(q):
+def quantity(text):
     """A Kubernetes quantity without a fraction ("110", "1M", "1Ki") as a number."""
-    m = re.fullmatch(r"(\d+)([kKMGT]i?)?", q)
-    if not m:
-        raise ValueError(f"unexpected quantity {q}")
-    suffix = m.group(2) or ""
+    match = re.fullmatch(r"(\d+)([kKMGT]i?)?", text)
+    if not match:
+        raise ValueError(f"unexpected quantity {text}")
+    suffix = match.group(2) or ""
     power = "KMGT".index(suffix[0].upper()) + 1 if suffix else 0
-    return int(m.group(1)) * (1024 if suffix.endswith("i") else 1000) ** power
+    return int(match.group(1)) * (1024 if suffix.endswith("i") else 1000) ** power
 
 
 def deployment_settings():
     """The environment (literal values: JAVA_TOOL_OPTIONS, MALLOC_ARENA_MAX, the server image...) and the memory
     limit of the operator's container in deploy/."""
     container = manifest_json(DEPLOYMENT)[0]["spec"]["template"]["spec"]["containers"][0]
-    env = {e["name"]: e["value"] for e in container["env"] if "value" in e}
+    env = {variable["name"]: variable["value"] for variable in container["env"] if "value" in variable}
     return {"env": env, "memory_limit": container["resources"]["limits"]["memory"]}
 
 

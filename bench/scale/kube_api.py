@@ -14,14 +14,14 @@ from scale.shell import run
 
 class Api:
     def __init__(self, kubeconfig):
-        cfg = json.loads(
+        config = json.loads(
             run("kubectl", "config", "view", "--raw", "--flatten", "-o", "json", "--kubeconfig", str(kubeconfig))
         )
-        cluster, user = cfg["clusters"][0]["cluster"], cfg["users"][0]["user"]
+        cluster, user = config["clusters"][0]["cluster"], config["users"][0]["user"]
         self.host, self.port = re.match(r"https://([^:/]+):(\d+)", cluster["server"]).groups()
         self.ssl = ssl.create_default_context(cadata=base64.b64decode(cluster["certificate-authority-data"]).decode())
-        with tempfile.TemporaryDirectory() as d:  # ssl loads a client key from files only
-            cert, key = Path(d, "crt"), Path(d, "key")
+        with tempfile.TemporaryDirectory() as directory:  # ssl loads a client key from files only
+            cert, key = Path(directory, "crt"), Path(directory, "key")
             cert.write_bytes(base64.b64decode(user["client-certificate-data"]))
             key.write_bytes(base64.b64decode(user["client-key-data"]))
             self.ssl.load_cert_chain(cert, key)
@@ -32,14 +32,14 @@ class Api:
 
     def component_metrics(self, port):
         """/metrics of a control plane component (kube-controller-manager) on loopback, as the admin."""
-        conn = http.client.HTTPSConnection("127.0.0.1", port, context=self.component_ssl, timeout=30)
+        connection = http.client.HTTPSConnection("127.0.0.1", port, context=self.component_ssl, timeout=30)
         try:
-            conn.request("GET", "/metrics")
-            return conn.getresponse().read().decode(errors="replace")
+            connection.request("GET", "/metrics")
+            return connection.getresponse().read().decode(errors="replace")
         except (OSError, http.client.HTTPException):
             return ""
         finally:
-            conn.close()
+            connection.close()
 
     def connect(self, timeout=60):
         return http.client.HTTPSConnection(self.host, int(self.port), context=self.ssl, timeout=timeout)
@@ -48,15 +48,15 @@ class Api:
         """One request on this thread's keep-alive connection; the status and the parsed body."""
         data = json.dumps(body).encode() if body is not None else None
         for attempt in range(2):  # once more on a connection the server closed
-            conn = getattr(self.local, "conn", None) or self.connect()
-            self.local.conn = conn
+            connection = getattr(self.local, "conn", None) or self.connect()
+            self.local.conn = connection
             try:
-                conn.request(method, path, body=data, headers={"Content-Type": content_type} if data else {})
-                resp = conn.getresponse()
-                raw = resp.read()
-                return resp.status, (json.loads(raw) if raw[:1] == b"{" else raw.decode())
+                connection.request(method, path, body=data, headers={"Content-Type": content_type} if data else {})
+                response = connection.getresponse()
+                raw = response.read()
+                return response.status, (json.loads(raw) if raw[:1] == b"{" else raw.decode())
             except (http.client.HTTPException, OSError):
-                conn.close()
+                connection.close()
                 self.local.conn = None
                 if attempt:
                     raise

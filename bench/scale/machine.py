@@ -12,11 +12,11 @@ from scale.settings import CLUSTER, OPERATOR_CPU, ROOT
 from scale.shell import kubectl
 
 
-def machine(settings, op_argv):
-    def cmd(*argv):
+def machine(settings, operator_argv):
+    def first_line(*argv):
         try:
-            r = subprocess.run(argv, capture_output=True, text=True, timeout=30)
-            return (r.stdout.strip() or r.stderr.strip()).splitlines()[0]
+            result = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+            return (result.stdout.strip() or result.stderr.strip()).splitlines()[0]
         except (OSError, IndexError, subprocess.SubprocessError) as e:
             return f"unavailable ({e})"
 
@@ -32,16 +32,16 @@ def machine(settings, op_argv):
         "nproc": os.cpu_count(),
         "cpu": cpu_model(),
         "kernel": os.uname().release,
-        "java": cmd("java", "-version"),
+        "java": first_line("java", "-version"),
         "kubernetes": server,
-        "kwok": cmd(str(CLUSTER / "bin" / "kwok"), "--version"),
+        "kwok": first_line(str(CLUSTER / "bin" / "kwok"), "--version"),
         "quarkus": version("quarkus.version"),
         "quarkus_operator_sdk": version("quarkus-operator-sdk.version"),
         "fabric8": version("fabric8.version"),
         "controller_manager_client_limits": client_limits("kube-controller-manager", ("20", "30")),
         "controller_manager_concurrent_syncs": controller_manager_syncs(),
         "scheduler_client_limits": client_limits("kube-scheduler", ("50", "100")),
-        "operator_command": " ".join(op_argv),
+        "operator_command": " ".join(operator_argv),
         "operator_java_tool_options": settings["env"]["JAVA_TOOL_OPTIONS"],
         "operator_env": {
             k: v
@@ -65,5 +65,5 @@ def machine(settings, op_argv):
 
 def app_property(key):
     text = (ROOT / "operator" / "src" / "main" / "resources" / "application.properties").read_text()
-    m = re.search(rf"^{re.escape(key)}=(.*)$", text, re.M)
-    return m.group(1).strip() if m else "default"
+    match = re.search(rf"^{re.escape(key)}=(.*)$", text, re.M)
+    return match.group(1).strip() if match else "default"

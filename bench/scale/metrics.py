@@ -24,32 +24,42 @@ def samples(metrics, name):
 
 
 def total(metrics, name, **match):
-    return sum(v for labels, v in samples(metrics, name) if all(labels.get(k) == w for k, w in match.items()))
+    """The sum of the samples `name` whose labels have the given values."""
+    return sum(value for labels, value in samples(metrics, name) if matches(labels, match))
+
+
+def increase(before, after, name, **match):
+    """How much the samples `name` with the given labels grew from one scrape to the next."""
+    return total(after, name, **match) - total(before, name, **match)
+
+
+def matches(labels, match):
+    return all(labels.get(label) == wanted for label, wanted in match.items())
 
 
 def buckets(metrics, name, **match):
     """Cumulative histogram buckets {le: count}, summed over the other labels."""
     out = {}
-    for labels, v in samples(metrics, name + "_bucket"):
-        if all(labels.get(k) == w for k, w in match.items()):
+    for labels, value in samples(metrics, name + "_bucket"):
+        if matches(labels, match):
             le = float(labels["le"])
-            out[le] = out.get(le, 0) + v
+            out[le] = out.get(le, 0) + value
     return out
 
 
 def quantile(q, before, after):
     """Like PromQL histogram_quantile over the increase between two scrapes: linear within a bucket."""
-    les = sorted(after)
-    counts = [after[le] - before.get(le, 0) for le in les]
+    bounds = sorted(after)
+    counts = [after[le] - before.get(le, 0) for le in bounds]
     if not counts or counts[-1] <= 0:
         return None
     rank, lower, below = q * counts[-1], 0.0, 0.0
-    for le, c in zip(les, counts):
-        if c >= rank:
+    for le, count in zip(bounds, counts):
+        if count >= rank:
             if le == float("inf"):
                 return lower  # above the largest finite bucket: its bound, as histogram_quantile does
-            return lower + (le - lower) * (rank - below) / max(c - below, 1e-9)
-        lower, below = le, c
+            return lower + (le - lower) * (rank - below) / max(count - below, 1e-9)
+        lower, below = le, count
     return lower
 
 
@@ -59,18 +69,23 @@ def api_latency(before, after, top=8):
     def by_kind(text):
         out, metrics = {}, parse(text, "apiserver_request_duration_seconds")
         for suffix in ("_count", "_sum"):
-            for labels, v in samples(metrics, "apiserver_request_duration_seconds" + suffix):
+            for labels, value in samples(metrics, "apiserver_request_duration_seconds" + suffix):
                 if labels.get("verb") not in ("WATCH", "CONNECT"):
                     kind = " ".join(
-                        x for x in (labels["verb"], labels.get("resource", ""), labels.get("subresource", "")) if x
+                        part
+                        for part in (labels["verb"], labels.get("resource", ""), labels.get("subresource", ""))
+                        if part
                     )
-                    out.setdefault(kind, [0, 0])[suffix == "_sum"] += v
+                    out.setdefault(kind, [0, 0])[suffix == "_sum"] += value  # [count, seconds]
         return out
 
-    b, a = by_kind(before), by_kind(after)
-    rows = [(k, c - b.get(k, [0, 0])[0], s - b.get(k, [0, 0])[1]) for k, (c, s) in a.items()]
+    kinds_before, kinds_after = by_kind(before), by_kind(after)
+    rows = [
+        (kind, count - kinds_before.get(kind, [0, 0])[0], seconds - kinds_before.get(kind, [0, 0])[1])
+        for kind, (count, seconds) in kinds_after.items()
+    ]
     return [
-        {"request": k, "count": int(c), "mean_ms": round(1000 * s / c, 1)}
-        for k, c, s in sorted(rows, key=lambda r: -r[1])[:top]
-        if c > 0
+        {"request": kind, "count": int(count), "mean_ms": round(1000 * seconds / count, 1)}
+        for kind, count, seconds in sorted(rows, key=lambda row: -row[1])[:top]
+        if count > 0
     ]

@@ -5,6 +5,7 @@ import http.client
 import json
 import os
 import re
+import socket
 import subprocess
 import time
 
@@ -15,10 +16,10 @@ from scale.shell import kubectl, run
 
 def service_account_kubeconfig(api, path):
     token = kubectl("create", "token", ACCOUNT, "-n", OPERATOR_NS, "--duration=2h").strip()
-    cfg = json.loads(
+    config = json.loads(
         run("kubectl", "config", "view", "--raw", "--flatten", "-o", "json", "--kubeconfig", str(KUBECONFIG))
     )
-    cluster = cfg["clusters"][0]["cluster"]
+    cluster = config["clusters"][0]["cluster"]
     path.write_text(
         json.dumps(
             {
@@ -72,20 +73,20 @@ class Operator:
             "QUARKUS_OPERATOR_SDK_CONTROLLERS_TCPSERVICE_NAMESPACES": NS,
         }
         self.logfile = open(LOGS / "operator.log", "w")  # noqa: SIM115 (open while the operator runs, closed by stop)
-        self.proc = subprocess.Popen(self.argv, env=env, stdout=self.logfile, stderr=subprocess.STDOUT)
-        self.pid = self.proc.pid  # taskset execs java: same pid
+        self.process = subprocess.Popen(self.argv, env=env, stdout=self.logfile, stderr=subprocess.STDOUT)
+        self.pid = self.process.pid  # taskset execs java: same pid
         deadline = time.time() + 180
         while self.get("/q/health/ready")[0] != 200:
-            if self.proc.poll() is not None or time.time() > deadline:
+            if self.process.poll() is not None or time.time() > deadline:
                 raise RuntimeError(f"the operator did not become ready, see {LOGS / 'operator.log'}")
             time.sleep(0.5)
 
     def get(self, path):
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-            conn.request("GET", path)
-            resp = conn.getresponse()
-            return resp.status, resp.read().decode()
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+            connection.request("GET", path)
+            response = connection.getresponse()
+            return response.status, response.read().decode()
         except OSError:
             return 0, ""
 
@@ -110,8 +111,8 @@ class Operator:
             return {}
         spaces = re.findall(r"^ (?!Metaspace|class space)\S.*?total (\d+)K, used (\d+)K", info, re.M)
         return {
-            "live_heap_mib": round(sum(int(u) for _, u in spaces) / 1024, 1),
-            "heap_committed_mib": round(sum(int(t) for t, _ in spaces) / 1024, 1),
+            "live_heap_mib": round(sum(int(used) for _, used in spaces) / 1024, 1),
+            "heap_committed_mib": round(sum(int(committed) for committed, _ in spaces) / 1024, 1),
         }
 
     def thread_dump(self, name):
@@ -120,13 +121,13 @@ class Operator:
             (LOGS / name).write_text(run("jcmd", str(self.pid), "Thread.print", timeout=60))
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
+        if self.process.poll() is None:
+            self.process.terminate()
             try:
-                self.proc.wait(30)
+                self.process.wait(30)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+                self.process.kill()
+                self.process.wait()
         self.logfile.close()
 
     def errors_logged(self):
@@ -144,11 +145,9 @@ class Operator:
 
 
 def free_port():
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def other_operators(own_pid):

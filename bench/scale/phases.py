@@ -6,7 +6,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from scale.cluster import apply, delete_namespace, purge
-from scale.metrics import api_latency, buckets, parse, quantile, total
+from scale.metrics import api_latency, buckets, increase, parse, quantile
 from scale.sampling import cpu_by_process, cpu_spent, snapshot
 from scale.settings import COUNT, FLOOR_NS, FLOW_SCHEMA, NS, PARALLEL, RESTRICTED, TIMEOUT
 from scale.shell import kubectl, log
@@ -24,70 +24,81 @@ def send(name, api, requests, parallel):
     """Sends the requests, `parallel` at a time; the seconds it took. Any refused one ends the run."""
     t0 = time.monotonic()
     with ThreadPoolExecutor(parallel) as pool:
-        answers = list(pool.map(lambda r: api.request(*r)[0], requests))
+        answers = list(pool.map(lambda request: api.request(*request)[0], requests))
     sent = time.monotonic() - t0
-    refused = [s for s in answers if s >= 300]
+    refused = [status for status in answers if status >= 300]
     if refused:
         raise RuntimeError(f"{name}: {len(refused)} requests refused, e.g. status {refused[0]}")
     log(f"{name}: all sent in {sent:.1f}s")
     return sent
 
 
-def phase(name, api, op, rd, sampler, generation, requests):
+def phase(name, api, operator, readiness, sampler, generation, requests):
     """Sends the requests (PARALLEL at a time), waits until every TcpService is rolled out at
     `generation`, and measures what it took."""
     log(f"{name}: {len(requests)} requests, {PARALLEL} in parallel")
-    before = snapshot(api, op)
-    conflicts_before = op.conflicts_logged()
+    before = snapshot(api, operator)
+    conflicts_before = operator.conflicts_logged()
     t0 = before["t"]
     sent = send(name, api, requests, PARALLEL)
     deadline, next_log = t0 + TIMEOUT, time.monotonic()
-    while rd.count(rd.rolled_out, generation) < COUNT and time.monotonic() < deadline:
+    while readiness.count(readiness.rolled_out, generation) < COUNT and time.monotonic() < deadline:
         if time.monotonic() >= next_log:
             log(
-                f"{name}: {rd.count(rd.rolled_out, generation)}/{COUNT} rolled out, "
-                f"{rd.count(rd.reconciled, generation)} reconciled, RSS {op.rss_kib() / 1024:.0f} MiB"
+                f"{name}: {readiness.count(readiness.rolled_out, generation)}/{COUNT} rolled out, "
+                f"{readiness.count(readiness.reconciled, generation)} reconciled, RSS {operator.rss_kib() / 1024:.0f} MiB"
             )
             next_log = time.monotonic() + 5
         time.sleep(0.2)
-    after = snapshot(api, op)
-    conflicts = op.conflicts_logged() - conflicts_before
-    heap = op.heap_after_gc()  # after the measurements: a full GC must not show in them
-    done = rd.count(rd.rolled_out, generation)
+    after = snapshot(api, operator)
+    conflicts = operator.conflicts_logged() - conflicts_before
+    heap = operator.heap_after_gc()  # after the measurements: a full GC must not show in them
+    done = readiness.count(readiness.rolled_out, generation)
     if done < COUNT:
-        op.thread_dump(f"threads-{name}-timeout.txt")
+        operator.thread_dump(f"threads-{name}-timeout.txt")
         log(f"{name}: only {done}/{COUNT} rolled out after {TIMEOUT:.0f}s")
 
     def last_time(table):
-        with rd.lock:
+        with readiness.lock:
             times = table.get(generation, {}).values()
             return max(times) - t0 if len(times) == COUNT else None
 
     elapsed = after["t"] - t0
-    ob, oa = parse(before["op"], "reconciliations_"), parse(after["op"], "reconciliations_")
+    operator_before, operator_after = (
+        parse(before["operator"], "reconciliations_"),
+        parse(after["operator"], "reconciliations_"),
+    )
     api_families = (
         "apiserver_flowcontrol_dispatched_requests",
         "apiserver_flowcontrol_request_wait_duration_seconds",
         "apiserver_flowcontrol_rejected_requests",
     )
-    api_before, api_after = parse(before["api"], *api_families), parse(after["api"], *api_families)
+    api_server_before, api_server_after = (
+        parse(before["api_server"], *api_families),
+        parse(after["api_server"], *api_families),
+    )
     throttled = "rest_client_rate_limiter_duration_seconds"
-    kcm_before, kcm_after = parse(before["kcm"], throttled), parse(after["kcm"], throttled)
-    started = total(oa, "reconciliations_started_total") - total(ob, "reconciliations_started_total")
-    dur = "reconciliations_execution_duration_seconds"
-    hb, ha = buckets(ob, dur), buckets(oa, dur)
-    count = total(oa, dur + "_count") - total(ob, dur + "_count")
-    requests_made = total(
-        api_after, "apiserver_flowcontrol_dispatched_requests_total", flow_schema=FLOW_SCHEMA
-    ) - total(api_before, "apiserver_flowcontrol_dispatched_requests_total", flow_schema=FLOW_SCHEMA)
+    controller_manager_before, controller_manager_after = (
+        parse(before["controller_manager"], throttled),
+        parse(after["controller_manager"], throttled),
+    )
+
+    def operator_increase(name):
+        return increase(operator_before, operator_after, name)
+
+    started = operator_increase("reconciliations_started_total")
+    duration = "reconciliations_execution_duration_seconds"
+    durations_before, durations_after = buckets(operator_before, duration), buckets(operator_after, duration)
+    finished = operator_increase(duration + "_count")
+
+    def api_server_increase(name):
+        """Of the operator's requests: the FlowSchema's series only."""
+        return increase(api_server_before, api_server_after, name, flow_schema=FLOW_SCHEMA)
+
+    requests_made = api_server_increase("apiserver_flowcontrol_dispatched_requests_total")
     wait = "apiserver_flowcontrol_request_wait_duration_seconds"
-    waits = total(api_after, wait + "_count", flow_schema=FLOW_SCHEMA) - total(
-        api_before, wait + "_count", flow_schema=FLOW_SCHEMA
-    )
-    waited = total(api_after, wait + "_sum", flow_schema=FLOW_SCHEMA) - total(
-        api_before, wait + "_sum", flow_schema=FLOW_SCHEMA
-    )
-    window = [p for p in sampler.points if t0 - sampler.t0 <= p["t"] <= after["t"] - sampler.t0]
+    waits, waited = api_server_increase(wait + "_count"), api_server_increase(wait + "_sum")
+    window = [point for point in sampler.points if t0 - sampler.t0 <= point["t"] <= after["t"] - sampler.t0]
     result = {
         "phase": name,
         "tcpservices": COUNT,
@@ -96,44 +107,37 @@ def phase(name, api, op, rd, sampler, generation, requests):
         "generation": generation,
         "parallel_requests": PARALLEL,
         "requests_sent_s": round(sent, 2),
-        "all_reconciled_s": last_time(rd.reconciled),
-        "all_ready_condition_s": last_time(rd.ready),
-        "all_ready_s": last_time(rd.rolled_out),
+        "all_reconciled_s": last_time(readiness.reconciled),
+        "all_ready_condition_s": last_time(readiness.ready),
+        "all_ready_s": last_time(readiness.rolled_out),
         "ready_count": done,
         "elapsed_s": round(elapsed, 2),
         "reconciles": started,
         "reconciles_per_s": round(started / elapsed, 1),
-        "reconcile_p50_s": quantile(0.5, hb, ha),
-        "reconcile_p99_s": quantile(0.99, hb, ha),
-        "reconcile_mean_s": (total(oa, dur + "_sum") - total(ob, dur + "_sum")) / count if count else None,
-        "reconcile_buckets_s": sorted(le for le in ha if le != float("inf")),
+        "reconcile_p50_s": quantile(0.5, durations_before, durations_after),
+        "reconcile_p99_s": quantile(0.99, durations_before, durations_after),
+        "reconcile_mean_s": operator_increase(duration + "_sum") / finished if finished else None,
+        "reconcile_buckets_s": sorted(le for le in durations_after if le != float("inf")),
         # JOSDK's failed reconciles, less the refused status patches it retried: those are no error.
-        "reconcile_failures": total(oa, "reconciliations_failure_total")
-        - total(ob, "reconciliations_failure_total")
-        - conflicts,
+        "reconcile_failures": operator_increase("reconciliations_failure_total") - conflicts,
         "reconcile_conflicts": conflicts,
-        "reconcile_retries": total(oa, "reconciliations_retries_total") - total(ob, "reconciliations_retries_total"),
-        "degraded": len(rd.degraded),
+        "reconcile_retries": operator_increase("reconciliations_retries_total"),
+        "degraded": len(readiness.degraded),
         "api_requests": requests_made,
         "api_requests_per_tcpservice": round(requests_made / COUNT, 2),
         "api_priority_wait_mean_ms": round(1000 * waited / waits, 2) if waits else None,
-        "api_rejected": (
-            total(api_after, "apiserver_flowcontrol_rejected_requests_total", flow_schema=FLOW_SCHEMA)
-            - total(api_before, "apiserver_flowcontrol_rejected_requests_total", flow_schema=FLOW_SCHEMA)
-        ),
+        "api_rejected": api_server_increase("apiserver_flowcontrol_rejected_requests_total"),
         "operator_cpu_s": round(after["cpu"]["operator"] - before["cpu"]["operator"], 1),
         "cpu_s_by_process": cpu_spent(before["cpu"], after["cpu"]),
         # Seconds kube-controller-manager's controllers waited on their own client rate limiters (all clients summed).
         "controller_manager_throttled_s": round(
-            total(kcm_after, "rest_client_rate_limiter_duration_seconds_sum")
-            - total(kcm_before, "rest_client_rate_limiter_duration_seconds_sum"),
-            1,
+            increase(controller_manager_before, controller_manager_after, throttled + "_sum"), 1
         ),
-        "rss_peak_mib": max((p["rss_mib"] for p in window), default=None),
-        "rss_end_mib": round(op.rss_kib() / 1024, 1),
+        "rss_peak_mib": max((point["rss_mib"] for point in window), default=None),
+        "rss_end_mib": round(operator.rss_kib() / 1024, 1),
         **heap,
-        "ready_curve": ready_curve(rd, generation, t0),
-        "api_server_latency": api_latency(before["api"], after["api"]),
+        "ready_curve": ready_curve(readiness, generation, t0),
+        "api_server_latency": api_latency(before["api_server"], after["api_server"]),
     }
     log(f"{name}: " + json.dumps({k: v for k, v in result.items() if k not in ("ready_curve", "reconcile_buckets_s")}))
     return result
@@ -189,7 +193,7 @@ def floor_phase(name, api, rollouts, generation, requests, threads):
     """The control plane alone: applies the operator's children with `threads` concurrent requests (its
     reconcile threads) and waits until every Deployment is rolled out at `generation`."""
     log(f"{name}: {len(requests)} applies, {threads} in parallel")
-    t0, api0, cpu0 = time.monotonic(), api.text("/metrics"), cpu_by_process()
+    t0, api_server_before, cpu_before = time.monotonic(), api.text("/metrics"), cpu_by_process()
     sent = send(name, api, requests, threads)
     deadline = t0 + TIMEOUT
     while rollouts.count(rollouts.rolled_out, generation) < COUNT and time.monotonic() < deadline:
@@ -205,8 +209,8 @@ def floor_phase(name, api, rollouts, generation, requests, threads):
         "all_ready_s": curve["rolled_out"][-1] if done == COUNT else None,
         "ready_count": done,
         "elapsed_s": round(time.monotonic() - t0, 2),
-        "cpu_s_by_process": cpu_spent(cpu0, cpu_by_process()),
-        "api_server_latency": api_latency(api0, api.text("/metrics")),
+        "cpu_s_by_process": cpu_spent(cpu_before, cpu_by_process()),
+        "api_server_latency": api_latency(api_server_before, api.text("/metrics")),
         "ready_curve": curve,
     }
     log(f"{name}: " + json.dumps({k: v for k, v in result.items() if k != "ready_curve"}))

@@ -16,7 +16,7 @@ class Sampler:
     """Every half second: RSS, CPU, Ready counts; the operator's reconcile counter every second."""
 
     def __init__(self, operator, readiness):
-        self.op, self.rd = operator, readiness
+        self.operator, self.readiness = operator, readiness
         self.points = []
         self.t0 = time.monotonic()
         self.stopped = False
@@ -28,36 +28,39 @@ class Sampler:
             if tick % 2 == 0:
                 with contextlib.suppress(RuntimeError, OSError):
                     started = total(
-                        parse(self.op.metrics(), "reconciliations_started"), "reconciliations_started_total"
+                        parse(self.operator.metrics(), "reconciliations_started"), "reconciliations_started_total"
                     )
             self.points.append(
                 {
                     "t": round(time.monotonic() - self.t0, 2),
-                    "rss_mib": round(self.op.rss_kib() / 1024, 1),
-                    "cpu_s": self.op.cpu_s(),
+                    "rss_mib": round(self.operator.rss_kib() / 1024, 1),
+                    "cpu_s": self.operator.cpu_s(),
                     "reconciles": started,
-                    "rolled_out_g1": self.rd.count(self.rd.rolled_out, 1),
-                    "rolled_out_g2": self.rd.count(self.rd.rolled_out, 2),
+                    "rolled_out_g1": self.readiness.count(self.readiness.rolled_out, 1),
+                    "rolled_out_g2": self.readiness.count(self.readiness.rolled_out, 2),
                 }
             )
             tick += 1
             time.sleep(0.5)
 
 
-def snapshot(api, op):
+def snapshot(api, operator):
     return {
         "t": time.monotonic(),
-        "op": op.metrics(),
-        "api": api.text("/metrics"),
-        "kcm": api.component_metrics(control_plane_port("CONTROLLER_MANAGER_PORT")),
-        "cpu": cpu_by_process(op),
+        "operator": operator.metrics(),
+        "api_server": api.text("/metrics"),
+        "controller_manager": api.component_metrics(control_plane_port("CONTROLLER_MANAGER_PORT")),
+        "cpu": cpu_by_process(operator),
     }
 
 
-def cpu_by_process(op=None):
+def cpu_by_process(operator=None):
     """CPU seconds so far of each control plane component, the operator and this client (its watch and requests)."""
-    out = {c: cpu_seconds((CLUSTER / ".state" / "pids" / f"{c}.pid").read_text().strip(), gone=0) for c in COMPONENTS}
-    out["operator"] = op.cpu_s() if op else 0
+    out = {
+        component: cpu_seconds((CLUSTER / ".state" / "pids" / f"{component}.pid").read_text().strip(), gone=0)
+        for component in COMPONENTS
+    }
+    out["operator"] = operator.cpu_s() if operator else 0
     out["client"] = cpu_seconds(os.getpid())
     return out
 

@@ -27,34 +27,34 @@ class Readiness:
 
     def see(self, obj, now):
         meta, status = obj["metadata"], obj.get("status") or {}
-        gen, name = meta.get("generation"), meta["name"]
-        if status.get("observedGeneration") != gen:
+        generation, name = meta.get("generation"), meta["name"]
+        if status.get("observedGeneration") != generation:
             return
-        conds = {c["type"]: c["status"] for c in status.get("conditions", [])}
+        conditions = {condition["type"]: condition["status"] for condition in status.get("conditions", [])}
         with self.lock:
-            self.reconciled.setdefault(gen, {}).setdefault(name, now)
-            if conds.get("Ready") == "True":
-                self.ready.setdefault(gen, {}).setdefault(name, now)
-                if conds.get("Progressing") == "False":
-                    self.rolled_out.setdefault(gen, {}).setdefault(name, now)
-            if conds.get("Degraded") == "True":
+            self.reconciled.setdefault(generation, {}).setdefault(name, now)
+            if conditions.get("Ready") == "True":
+                self.ready.setdefault(generation, {}).setdefault(name, now)
+                if conditions.get("Progressing") == "False":
+                    self.rolled_out.setdefault(generation, {}).setdefault(name, now)
+            if conditions.get("Degraded") == "True":
                 self.degraded.add(name)
 
     def loop(self):
-        base = self.path
+        path = self.path
         while not self.stopped:
             try:
-                status, listing = self.api.request("GET", base)
+                status, listing = self.api.request("GET", path)
                 for obj in listing["items"]:
                     self.see(obj, time.monotonic())
-                conn = self.api.connect(timeout=None)
-                conn.request(
+                connection = self.api.connect(timeout=None)
+                connection.request(
                     "GET",
-                    f"{base}?watch=true&timeoutSeconds=3600&resourceVersion={listing['metadata']['resourceVersion']}",
+                    f"{path}?watch=true&timeoutSeconds=3600&resourceVersion={listing['metadata']['resourceVersion']}",
                 )
-                resp = conn.getresponse()
+                response = connection.getresponse()
                 while not self.stopped:
-                    line = resp.readline()
+                    line = response.readline()
                     if not line:
                         break
                     event = json.loads(line)
@@ -62,7 +62,7 @@ class Readiness:
                         break
                     if event["type"] in ("ADDED", "MODIFIED"):
                         self.see(event["object"], time.monotonic())
-                conn.close()
+                connection.close()
             except (OSError, http.client.HTTPException, ValueError, KeyError) as e:
                 log(f"watch restarts after {type(e).__name__}: {e}")
                 time.sleep(1)
@@ -83,10 +83,10 @@ class Rollouts(Readiness):
                 self.rolled_out.setdefault(meta["generation"], {}).setdefault(meta["name"], now)
 
 
-def ready_curve(rd, generation, t0):
+def ready_curve(watch, generation, t0):
     """Seconds after the phase start at which each TcpService was reconciled / rolled out, sorted."""
-    with rd.lock:
+    with watch.lock:
         return {
-            k: sorted(round(t - t0, 2) for t in table.get(generation, {}).values())
-            for k, table in (("reconciled", rd.reconciled), ("rolled_out", rd.rolled_out))
+            key: sorted(round(t - t0, 2) for t in table.get(generation, {}).values())
+            for key, table in (("reconciled", watch.reconciled), ("rolled_out", watch.rolled_out))
         }
