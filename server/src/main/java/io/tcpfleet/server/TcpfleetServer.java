@@ -255,25 +255,12 @@ public final class TcpfleetServer implements AutoCloseable {
         return admin.address();
     }
 
-    public ServerMetrics metrics() {
-        return metrics;
-    }
-
-    /** Event loops serving connections: {@code --worker-threads}, or one per CPU the JVM sees. */
-    public int eventLoops() {
-        return eventLoops;
-    }
-
     public ConnectionRegistry connections() {
         return registry;
     }
 
     public DrainCoordinator drain() {
         return drain;
-    }
-
-    public PooledByteBufAllocator allocator() {
-        return allocator;
     }
 
     /** Stops everything now (after a drain, or in tests); open connections are simply closed. */

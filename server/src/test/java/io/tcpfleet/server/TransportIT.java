@@ -19,6 +19,8 @@ import io.tcpfleet.server.testing.Wire;
 import io.tcpfleet.server.transport.Transport;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import jdk.net.ExtendedSocketOptions;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -48,12 +50,36 @@ class TransportIT {
 
     @Test
     void byDefaultThereIsOneEventLoopPerCpu() throws Exception {
+        int cpus = Runtime.getRuntime().availableProcessors();
         try (TestServer server = TestServer.start()) {
-            assertThat(server.server().eventLoops())
-                    .isEqualTo(Runtime.getRuntime().availableProcessors());
+            assertThat(eventLoopsServing(server, 2 * cpus)).isEqualTo(cpus);
         }
         try (TestServer server = TestServer.start(FLAGS)) {
-            assertThat(server.server().eventLoops()).isEqualTo(2);
+            assertThat(eventLoopsServing(server, 4)).isEqualTo(2);
+        }
+    }
+
+    /**
+     * How many event loops serve {@code clients} connections: accepted sockets go round-robin over
+     * the loops, so with at least twice as many connections as loops every loop shows up.
+     */
+    private static long eventLoopsServing(TestServer server, int clients) throws Exception {
+        List<Socket> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                open.add(Wire.connect(server.address()));
+            }
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> server.server().connections().active() == clients);
+            return server.server().connections().openChannels().stream()
+                    .map(Channel::eventLoop)
+                    .distinct()
+                    .count();
+        } finally {
+            for (Socket s : open) {
+                s.close();
+            }
         }
     }
 

@@ -33,11 +33,6 @@ public final class ConnectionRegistry {
     private final Map<EventExecutor, LoopConnections> loops = new ConcurrentHashMap<>();
     private volatile boolean refusing;
 
-    /** A registry without an idle timeout. */
-    public ConnectionRegistry(int max) {
-        this(max, Duration.ZERO);
-    }
-
     /** @param idleTimeout close connections that read nothing for this long; 0 for never */
     public ConnectionRegistry(int max, Duration idleTimeout) {
         this.max = max;

@@ -125,7 +125,7 @@ public final class Transport {
         };
     }
 
-    public Class<? extends SocketChannel> socketChannel() {
+    private Class<? extends SocketChannel> socketChannel() {
         return switch (kind) {
             case EPOLL -> EpollSocketChannel.class;
             case IO_URING -> IoUringSocketChannel.class;

@@ -6,6 +6,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.tcpfleet.server.metrics.ServerMetrics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class ConnectionRegistryTest {
 
     private final ServerMetrics metrics = new ServerMetrics(PooledByteBufAllocator.DEFAULT);
-    private final ConnectionRegistry registry = new ConnectionRegistry(3);
+    private final ConnectionRegistry registry = new ConnectionRegistry(3, Duration.ZERO);
 
     @AfterEach
     void closeMetrics() {

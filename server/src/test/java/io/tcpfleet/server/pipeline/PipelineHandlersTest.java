@@ -11,13 +11,14 @@ import io.tcpfleet.server.connection.ConnectionTracker;
 import io.tcpfleet.server.handler.EchoHandler;
 import io.tcpfleet.server.metrics.CloseReason;
 import io.tcpfleet.server.metrics.ServerMetrics;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class PipelineHandlersTest {
 
     private final ServerMetrics metrics = new ServerMetrics(PooledByteBufAllocator.DEFAULT);
-    private final ConnectionRegistry registry = new ConnectionRegistry(10);
+    private final ConnectionRegistry registry = new ConnectionRegistry(10, Duration.ZERO);
 
     @AfterEach
     void closeMetrics() {

@@ -28,7 +28,7 @@ class WorkerOverflowGuardTest {
     @Test
     void aFullWorkerQueueRefusesCountsClosesAndLeaksNothing() throws Exception {
         ServerMetrics metrics = new ServerMetrics(PooledByteBufAllocator.DEFAULT);
-        ConnectionRegistry registry = new ConnectionRegistry(10);
+        ConnectionRegistry registry = new ConnectionRegistry(10, Duration.ZERO);
         DefaultEventExecutorGroup workers = new DefaultEventExecutorGroup(
                 1, new DefaultThreadFactory("test-blocking"), 16, RejectedExecutionHandlers.reject());
         CountDownLatch unblock = new CountDownLatch(1);
