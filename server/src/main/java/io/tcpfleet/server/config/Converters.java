@@ -2,6 +2,7 @@ package io.tcpfleet.server.config;
 
 import io.netty.util.NetUtil;
 import java.time.Duration;
+import java.util.function.Function;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -27,48 +28,64 @@ final class Converters {
     }
 
     static Duration duration(String value) {
+        return parsed(value, GoDuration::parse);
+    }
+
+    /** {@code parse(value)}, with its IllegalArgumentException turned into picocli's refusal. */
+    private static <T> T parsed(String value, Function<String, T> parse) {
         try {
-            return GoDuration.parse(value);
+            return parse.apply(value);
         } catch (IllegalArgumentException e) {
             throw new TypeConversionException(e.getMessage());
         }
     }
 
-    /** TCP ports for listeners; 0 asks the kernel for a free one (tests use it). */
-    static final class ListenPort implements ITypeConverter<Integer> {
+    /** A whole number in {@code [min, max]}; picocli makes converters by class, hence a subclass per range. */
+    abstract static class IntRange implements ITypeConverter<Integer> {
+        private final int min;
+        private final int max;
+
+        IntRange(int min, int max) {
+            this.min = min;
+            this.max = max;
+        }
+
         @Override
         public Integer convert(String value) {
-            return inRange(value, 0, 65535);
+            return inRange(value, min, max);
         }
     }
 
-    static final class Positive implements ITypeConverter<Integer> {
-        @Override
-        public Integer convert(String value) {
-            return inRange(value, 1, Integer.MAX_VALUE);
+    /** TCP ports for listeners; 0 asks the kernel for a free one (tests use it). */
+    static final class ListenPort extends IntRange {
+        ListenPort() {
+            super(0, 65535);
+        }
+    }
+
+    static final class Positive extends IntRange {
+        Positive() {
+            super(1, Integer.MAX_VALUE);
         }
     }
 
     /** Netty's executors hold at least 16 pending tasks, whatever they are told. */
-    static final class QueueSize implements ITypeConverter<Integer> {
-        @Override
-        public Integer convert(String value) {
-            return inRange(value, 16, Integer.MAX_VALUE);
+    static final class QueueSize extends IntRange {
+        QueueSize() {
+            super(16, Integer.MAX_VALUE);
         }
     }
 
-    static final class NonNegative implements ITypeConverter<Integer> {
-        @Override
-        public Integer convert(String value) {
-            return inRange(value, 0, Integer.MAX_VALUE);
+    static final class NonNegative extends IntRange {
+        NonNegative() {
+            super(0, Integer.MAX_VALUE);
         }
     }
 
     /** TCP_KEEPCNT: Linux accepts 1-127. */
-    static final class KeepaliveCount implements ITypeConverter<Integer> {
-        @Override
-        public Integer convert(String value) {
-            return inRange(value, 1, 127);
+    static final class KeepaliveCount extends IntRange {
+        KeepaliveCount() {
+            super(1, 127);
         }
     }
 
@@ -106,11 +123,7 @@ final class Converters {
     static final class Upstream implements ITypeConverter<HostPort> {
         @Override
         public HostPort convert(String value) {
-            try {
-                return HostPort.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
+            return parsed(value, HostPort::parse);
         }
     }
 

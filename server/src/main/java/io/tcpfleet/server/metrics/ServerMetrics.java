@@ -23,8 +23,8 @@ public final class ServerMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter accepted;
-    private final Map<RefuseReason, Counter> refused = new EnumMap<>(RefuseReason.class);
-    private final Map<CloseReason, Counter> closed = new EnumMap<>(CloseReason.class);
+    private final Map<RefuseReason, Counter> refused;
+    private final Map<CloseReason, Counter> closed;
     private final Timer connectionDuration;
     private final Counter bytesReceived;
     private final Counter bytesSent;
@@ -34,25 +34,10 @@ public final class ServerMetrics implements AutoCloseable {
     private JvmGcMetrics gcMetrics;
 
     public ServerMetrics(PooledByteBufAllocator allocator) {
-        accepted = Counter.builder(MeterNames.CONNECTIONS_ACCEPTED)
-                .description("TCP connections accepted by the listener (admitted or refused)")
-                .register(registry);
-        for (RefuseReason reason : RefuseReason.values()) {
-            refused.put(
-                    reason,
-                    Counter.builder(MeterNames.CONNECTIONS_REFUSED)
-                            .tag(MeterNames.TAG_REASON, reason.name())
-                            .description("connections closed right after accept")
-                            .register(registry));
-        }
-        for (CloseReason reason : CloseReason.values()) {
-            closed.put(
-                    reason,
-                    Counter.builder(MeterNames.CONNECTIONS_CLOSED)
-                            .tag(MeterNames.TAG_REASON, reason.name())
-                            .description("connections closed, by reason")
-                            .register(registry));
-        }
+        accepted = counter(
+                MeterNames.CONNECTIONS_ACCEPTED, "TCP connections accepted by the listener (admitted or refused)");
+        refused = byReason(RefuseReason.class, MeterNames.CONNECTIONS_REFUSED, "connections closed right after accept");
+        closed = byReason(CloseReason.class, MeterNames.CONNECTIONS_CLOSED, "connections closed, by reason");
         connectionDuration = Timer.builder(MeterNames.CONNECTION_DURATION)
                 .description("how long connections stayed open")
                 .serviceLevelObjectives(
@@ -64,12 +49,8 @@ public final class ServerMetrics implements AutoCloseable {
                         Duration.ofMinutes(10),
                         Duration.ofHours(1))
                 .register(registry);
-        bytesReceived = Counter.builder(MeterNames.BYTES_RECEIVED)
-                .description("bytes read from clients")
-                .register(registry);
-        bytesSent = Counter.builder(MeterNames.BYTES_SENT)
-                .description("bytes written to clients")
-                .register(registry);
+        bytesReceived = counter(MeterNames.BYTES_RECEIVED, "bytes read from clients");
+        bytesSent = counter(MeterNames.BYTES_SENT, "bytes written to clients");
         upstreamConnect = Timer.builder(MeterNames.UPSTREAM_CONNECT)
                 .description("time to connect to the upstream, retries included")
                 .serviceLevelObjectives(
@@ -79,12 +60,8 @@ public final class ServerMetrics implements AutoCloseable {
                         Duration.ofSeconds(1),
                         Duration.ofSeconds(5))
                 .register(registry);
-        upstreamFailures = Counter.builder(MeterNames.UPSTREAM_FAILURES)
-                .description("failed upstream connect attempts")
-                .register(registry);
-        workerRejected = Counter.builder(MeterNames.WORKER_REJECTED)
-                .description("work refused because the blocking worker queue was full")
-                .register(registry);
+        upstreamFailures = counter(MeterNames.UPSTREAM_FAILURES, "failed upstream connect attempts");
+        workerRejected = counter(MeterNames.WORKER_REJECTED, "work refused because the blocking worker queue was full");
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics = new JvmGcMetrics();
         gcMetrics.bindTo(registry);
@@ -96,30 +73,43 @@ public final class ServerMetrics implements AutoCloseable {
     }
 
     public void gaugeActiveConnections(DoubleSupplier active) {
-        Gauge.builder(MeterNames.CONNECTIONS_ACTIVE, active, DoubleSupplier::getAsDouble)
-                .strongReference(true)
-                .description("open client connections")
-                .register(registry);
+        gauge(MeterNames.CONNECTIONS_ACTIVE, "open client connections", active);
     }
 
     public void gaugeDraining(DoubleSupplier draining) {
-        Gauge.builder(MeterNames.DRAINING, draining, DoubleSupplier::getAsDouble)
-                .strongReference(true)
-                .description("1 once a drain has started")
-                .register(registry);
+        gauge(MeterNames.DRAINING, "1 once a drain has started", draining);
     }
 
     public void gaugeCircuitOpen(DoubleSupplier open) {
-        Gauge.builder(MeterNames.UPSTREAM_CIRCUIT_OPEN, open, DoubleSupplier::getAsDouble)
-                .strongReference(true)
-                .description("1 while the upstream circuit breaker refuses connects")
-                .register(registry);
+        gauge(MeterNames.UPSTREAM_CIRCUIT_OPEN, "1 while the upstream circuit breaker refuses connects", open);
     }
 
     public void gaugeMaxConnections(int max) {
-        Gauge.builder(MeterNames.CONNECTIONS_MAX, () -> max)
+        gauge(MeterNames.CONNECTIONS_MAX, "--max-connections: active connections beyond it are refused", () -> max);
+    }
+
+    private Counter counter(String name, String description) {
+        return Counter.builder(name).description(description).register(registry);
+    }
+
+    /** One counter per reason, the reason as the {@code reason} tag. */
+    private <R extends Enum<R>> Map<R, Counter> byReason(Class<R> reasons, String name, String description) {
+        Map<R, Counter> counters = new EnumMap<>(reasons);
+        for (R reason : reasons.getEnumConstants()) {
+            counters.put(
+                    reason,
+                    Counter.builder(name)
+                            .tag(MeterNames.TAG_REASON, reason.name())
+                            .description(description)
+                            .register(registry));
+        }
+        return counters;
+    }
+
+    private void gauge(String name, String description, DoubleSupplier value) {
+        Gauge.builder(name, value, DoubleSupplier::getAsDouble)
                 .strongReference(true)
-                .description("--max-connections: active connections beyond it are refused")
+                .description(description)
                 .register(registry);
     }
 
