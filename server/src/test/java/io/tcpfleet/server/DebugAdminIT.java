@@ -19,26 +19,17 @@ import jdk.jfr.FlightRecorder;
 import jdk.jfr.RecordingState;
 import jdk.jfr.consumer.RecordingFile;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The /debug admin routes over real loopback sockets. */
 class DebugAdminIT {
 
     private static final HttpClient HTTP =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private static TestServer server;
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TestServer server = TestServer.perClass();
 
     @Test
     void threadDumpShowsEveryEventLoopWithFullStacks() throws Exception {

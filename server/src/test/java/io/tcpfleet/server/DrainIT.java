@@ -1,7 +1,6 @@
 package io.tcpfleet.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,7 +9,6 @@ import io.tcpfleet.server.testing.Http;
 import io.tcpfleet.server.testing.TestServer;
 import io.tcpfleet.server.testing.Wire;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -76,12 +74,7 @@ class DrainIT {
             try (Socket duringDelay = Wire.connect(server.address())) {
                 assertThat(Wire.roundTrip(duringDelay, "still accepting")).isEqualTo("still accepting");
             }
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(10))
-                    .ignoreExceptions()
-                    .untilAsserted(() -> assertThatThrownBy(
-                                    () -> Wire.connect(server.address()).close())
-                            .isInstanceOf(ConnectException.class));
+            Wire.awaitListenerClosed(server.address());
             busy.awaitProgress();
             assertThat(Wire.closedByPeer(idle))
                     .as("an idle connection is closed by the drain")

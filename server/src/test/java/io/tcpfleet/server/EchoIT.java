@@ -16,25 +16,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class EchoIT {
 
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TestServer server = TestServer.perClass();
 
     @ParameterizedTest(name = "{0} bytes")
     @ValueSource(ints = {1, 64 * 1024, 16 * 1024 * 1024})
@@ -90,7 +80,7 @@ class EchoIT {
             }
             Awaitility.await()
                     .atMost(Duration.ofSeconds(30))
-                    .until(() -> server.server().connections().active() == clients);
+                    .until(() -> server.metric("tcpfleet_connections_active") == clients);
             List<Future<byte[]>> answers = new ArrayList<>();
             for (int i = 0; i < clients; i++) {
                 Socket socket = sockets.get(i);
@@ -114,6 +104,6 @@ class EchoIT {
         }
         Awaitility.await()
                 .atMost(Duration.ofSeconds(30))
-                .until(() -> server.server().connections().active() == 0);
+                .until(() -> server.metric("tcpfleet_connections_active") == 0);
     }
 }

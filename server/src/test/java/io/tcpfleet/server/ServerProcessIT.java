@@ -1,7 +1,6 @@
 package io.tcpfleet.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tcpfleet.server.testing.Http;
@@ -10,7 +9,6 @@ import io.tcpfleet.server.testing.Wire;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
@@ -96,12 +94,7 @@ class ServerProcessIT {
                     .until(() -> Http.status(server.admin(), "/health/ready") == 503);
             assertThat(Http.status(server.admin(), "/health/live")).isEqualTo(200);
             streamer.awaitProgress();
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(10))
-                    .ignoreExceptions()
-                    .untilAsserted(() -> assertThatThrownBy(
-                                    () -> Wire.connect(server.address()).close())
-                            .isInstanceOf(ConnectException.class));
+            Wire.awaitListenerClosed(server.address());
             assertThat(System.nanoTime() - sigterm)
                     .as("listener open for the whole delay")
                     .isGreaterThanOrEqualTo(DELAY.toNanos());
@@ -113,8 +106,7 @@ class ServerProcessIT {
             assertThat(streamer.echoed.get()).as("every byte sent came back").isEqualTo(streamer.sent.get());
 
             Duration deadline = DELAY.plus(TIMEOUT).plusSeconds(1).minusNanos(System.nanoTime() - sigterm);
-            Awaitility.await().atMost(deadline).until(() -> !server.process().isAlive());
-            assertThat(server.process().exitValue()).isZero();
+            assertThat(server.awaitExit(deadline)).isZero();
             JsonNode finished = server.awaitLogLine("drain finished");
             assertThat(finished.get("forced").asInt()).isZero();
             assertThat(finished.get("connectionsAtStart").asInt()).isEqualTo(1);
@@ -140,8 +132,7 @@ class ServerProcessIT {
             long sigterm = System.nanoTime();
             server.process().destroy();
             Duration deadline = Duration.ofSeconds(1 + 2 + 1);
-            Awaitility.await().atMost(deadline).until(() -> !server.process().isAlive());
-            assertThat(server.process().exitValue()).isZero();
+            assertThat(server.awaitExit(deadline)).isZero();
             assertThat(System.nanoTime() - sigterm)
                     .as("it waited for the timeout")
                     .isGreaterThanOrEqualTo(Duration.ofSeconds(3).toNanos());
@@ -166,10 +157,7 @@ class ServerProcessIT {
                     .atMost(Duration.ofSeconds(5))
                     .until(() -> Http.status(server.admin(), "/health/ready") == 503);
             server.process().destroy();
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(15))
-                    .until(() -> !server.process().isAlive());
-            assertThat(server.process().exitValue()).isZero();
+            assertThat(server.awaitExit(Duration.ofSeconds(15))).isZero();
             assertThat(server.awaitLogLine("drain finished").get("forced").asInt())
                     .isEqualTo(1);
             assertThat(streamer.reader).succeedsWithin(Duration.ofSeconds(10));
@@ -203,25 +191,19 @@ class ServerProcessIT {
                     .as("it waited for the drain")
                     .isGreaterThanOrEqualTo(1000);
             assertThat(json.get("forced").asLong()).isZero();
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(10))
-                    .until(() -> !server.process().isAlive());
-            assertThat(server.process().exitValue()).isZero();
+            assertThat(server.awaitExit(Duration.ofSeconds(10))).isZero();
         }
     }
 
     @Test
     void aBadEnvironmentValueStopsTheJarWithExitTwoAndOneLine() throws Exception {
         try (ServerProcess server = ServerProcess.start(Map.of("TCPFLEET_IDLE_TIMEOUT", "5 minutes"))) {
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(30))
-                    .until(() -> !server.process().isAlive());
-            assertThat(server.process().exitValue()).isEqualTo(2);
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(5))
-                    .until(() -> !server.stderr().isEmpty());
-            assertThat(server.stderr()).hasSize(1);
-            assertThat(server.stderr().get(0)).contains("TCPFLEET_IDLE_TIMEOUT").contains("'5 minutes'");
+            assertThat(server.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+            assertThat(server.awaitStderr())
+                    .singleElement()
+                    .asString()
+                    .contains("TCPFLEET_IDLE_TIMEOUT")
+                    .contains("'5 minutes'");
             assertThat(server.stdout()).isEmpty();
         }
     }
@@ -229,14 +211,8 @@ class ServerProcessIT {
     @Test
     void anUnknownHandlerIsABadSettingAndAPortInUseAFailedStart() throws Exception {
         try (ServerProcess server = ServerProcess.start(Map.of("TCPFLEET_HANDLER", "redis"))) {
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(30))
-                    .until(() -> !server.process().isAlive());
-            assertThat(server.process().exitValue()).isEqualTo(2);
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(5))
-                    .until(() -> !server.stderr().isEmpty());
-            assertThat(server.stderr()).singleElement().asString().contains("--handler 'redis'");
+            assertThat(server.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+            assertThat(server.awaitStderr()).singleElement().asString().contains("--handler 'redis'");
         }
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
                 ServerProcess server = ServerProcess.start(
@@ -249,10 +225,7 @@ class ServerProcessIT {
                         String.valueOf(taken.getLocalPort()),
                         "--admin-port",
                         "0")) {
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(30))
-                    .until(() -> !server.process().isAlive());
-            assertThat(server.process().exitValue()).isEqualTo(1);
+            assertThat(server.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
             assertThat(server.awaitLogLine("server failed to start")
                             .get("error")
                             .asText())
@@ -263,10 +236,7 @@ class ServerProcessIT {
     @Test
     void helpWorksFromTheJar() throws Exception {
         try (ServerProcess server = ServerProcess.start(Map.of(), "--help")) {
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(30))
-                    .until(() -> !server.process().isAlive());
-            assertThat(server.process().exitValue()).isZero();
+            assertThat(server.awaitExit(Duration.ofSeconds(30))).isZero();
             Awaitility.await()
                     .atMost(Duration.ofSeconds(5))
                     .until(() -> server.stdout().size() > 10);

@@ -84,6 +84,18 @@ public final class ServerProcess implements AutoCloseable {
         return process;
     }
 
+    /** Waits up to {@code timeout} for the process to end; its exit code. */
+    public int awaitExit(Duration timeout) {
+        Awaitility.await().atMost(timeout).until(() -> !process.isAlive());
+        return process.exitValue();
+    }
+
+    /** The lines on stderr, once there is one (the file may lag the exit). */
+    public List<String> awaitStderr() {
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !stderr().isEmpty());
+        return stderr();
+    }
+
     public List<String> stdout() {
         return lines(stdoutFile);
     }

@@ -9,17 +9,39 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real server on loopback ephemeral ports, with the plugins on the test class path. It is
- * configured by command-line flags, through the same parser as the real server.
+ * configured by command-line flags, through the same parser as the real server. Started by a test,
+ * or for all tests of a class by {@code @RegisterExtension static final TestServer server =
+ * TestServer.perClass();}.
  */
-public final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
-    private final TcpfleetServer server;
+    private final String[] flags;
+    private TcpfleetServer server;
 
-    private TestServer(TcpfleetServer server) {
+    private TestServer(TcpfleetServer server, String... flags) {
         this.server = server;
+        this.flags = flags;
+    }
+
+    /** A server started before the class's first test and stopped after its last. */
+    public static TestServer perClass(String... flags) {
+        return new TestServer(null, flags);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws InterruptedException {
+        server = start(flags).server;
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     /** A server with {@code flags} on top of the defaults. */

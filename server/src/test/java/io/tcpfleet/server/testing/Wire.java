@@ -1,15 +1,20 @@
 package io.tcpfleet.server.testing;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 /** Blocking loopback sockets for tests. */
 public final class Wire {
@@ -22,6 +27,15 @@ public final class Wire {
         socket.setSoTimeout(30_000);
         socket.setTcpNoDelay(true);
         return socket;
+    }
+
+    /** Waits up to 10 s until connecting to {@code address} is refused: the listener has closed. */
+    public static void awaitListenerClosed(InetSocketAddress address) {
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () -> assertThatThrownBy(() -> connect(address).close()).isInstanceOf(ConnectException.class));
     }
 
     public static byte[] randomBytes(int n, long seed) {
