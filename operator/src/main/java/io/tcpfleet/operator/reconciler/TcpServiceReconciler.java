@@ -103,9 +103,8 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
     public ErrorStatusUpdateControl<TcpService> updateErrorStatus(
             TcpService tcps, Context<TcpService> context, Exception e) {
         if (e instanceof KubernetesClientException k && k.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-            // reconcile()'s status patch lost its lock (see StatusWriter.statusPatch): the TcpService changed while it
-            // ran.
-            // Not a failure to show in status or Events: JOSDK logs the conflict and retries with the newer one.
+            // reconcile()'s status patch lost its lock (see StatusWriter.statusPatch): the TcpService changed
+            // while it ran. Not a failure to show in status or Events: JOSDK logs it and retries with the newer one.
             return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
         TcpServiceStatus next = TcpServiceStatusAggregator.withError(tcps, e, Instant.now());
