@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.tcpfleet.server.connection.ConnectionRegistry;
@@ -36,9 +38,16 @@ class PipelineHandlersTest {
 
     @Test
     void terminalHandlerClosesAfterAHalfCloseOnceEverythingIsFlushed() {
-        EmbeddedChannel ch = new EmbeddedChannel(EchoHandler.INSTANCE, TerminalHandler.INSTANCE);
+        ChannelInboundHandlerAdapter writesWithoutFlush = new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ctx.write(msg);
+            }
+        };
+        EmbeddedChannel ch = new EmbeddedChannel(writesWithoutFlush, TerminalHandler.INSTANCE);
         ByteBuf in = PooledByteBufAllocator.DEFAULT.directBuffer().writeInt(1);
-        ch.writeInbound(in);
+        ch.pipeline().fireChannelRead(in);
+        assertThat((Object) ch.readOutbound()).as("written, not flushed yet").isNull();
         ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
         assertThat(ch.isOpen()).isFalse();
         ByteBuf echoed = ch.readOutbound();
