@@ -3,6 +3,7 @@ package io.tcpfleet.e2e.monitoring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tcpfleet.e2e.rollout.Loopback;
 import io.tcpfleet.e2e.support.InstalledBase;
 import io.tcpfleet.testkit.ClusterExtension;
 import io.tcpfleet.testkit.Kubectl;
@@ -169,8 +170,8 @@ class MonitoringE2E {
     }
 
     private static Set<String> serverScrapeAfterTraffic(Path dir) throws Exception {
-        int port = ScrapedProcess.freePort();
-        int admin = ScrapedProcess.freePort();
+        int port = Loopback.freePort();
+        int admin = Loopback.freePort();
         List<String> command = List.of(
                 java(),
                 "-jar",

@@ -3,6 +3,7 @@ package io.tcpfleet.e2e.reliability;
 import io.tcpfleet.e2e.rollout.Loopback;
 import io.tcpfleet.testkit.Kubectl;
 import io.tcpfleet.testkit.LocalCluster;
+import io.tcpfleet.testkit.Processes;
 import io.tcpfleet.testkit.RepoPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /**
@@ -111,14 +111,7 @@ final class PrivateApiServer implements AutoCloseable {
     }
 
     private void stop() {
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Processes.stop(process, Duration.ofSeconds(30));
     }
 
     @Override

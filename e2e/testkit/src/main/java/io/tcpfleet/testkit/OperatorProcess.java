@@ -132,33 +132,21 @@ public final class OperatorProcess implements AutoCloseable {
 
     /** kill -9, as a node that disappears or a crashed pod. */
     public void kill() {
-        process.destroyForcibly();
-        waitFor(30);
+        try {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** SIGTERM, as the kubelet sends it; true when the operator exited by itself, false when it had to be killed. */
     public boolean stop() {
-        process.destroy();
-        // Bounded: this also runs from shutdown hooks, and the test JVM must exit.
-        if (waitFor(20)) {
-            return true;
-        }
-        kill();
-        return false;
+        return Processes.stop(process, Duration.ofSeconds(20));
     }
 
     @Override
     public void close() {
         stop();
-    }
-
-    private boolean waitFor(long seconds) {
-        try {
-            return process.waitFor(seconds, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     private static int freePort() throws IOException {

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +68,25 @@ public final class Processes {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + command, e);
         }
+    }
+
+    /**
+     * SIGTERM (as the kubelet sends it), then SIGKILL when {@code process} has not exited within
+     * {@code grace}; true when it exited by itself. Bounded: shutdown hooks call it, and the test
+     * JVM must exit.
+     */
+    public static boolean stop(Process process, Duration grace) {
+        process.destroy();
+        try {
+            if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+        return false;
     }
 
     private static Process start(ProcessBuilder builder, List<String> command) throws IOException {
