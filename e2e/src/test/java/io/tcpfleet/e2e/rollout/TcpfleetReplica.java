@@ -1,13 +1,11 @@
 package io.tcpfleet.e2e.rollout;
 
+import io.tcpfleet.testkit.LoopbackHttp;
 import io.tcpfleet.testkit.RepoPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +23,6 @@ import java.util.OptionalInt;
 public final class TcpfleetReplica implements Replica {
 
     public static final Path JAR = RepoPaths.resolve("server/target/tcpfleet-server.jar");
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private final PodTemplate template;
     private final InetSocketAddress endpoint;
@@ -106,18 +102,7 @@ public final class TcpfleetReplica implements Replica {
 
     /** GET on the admin port (status and body), empty while nothing answers there. */
     public Optional<HttpResponse<String>> adminGet(String path) {
-        try {
-            return Optional.of(HTTP.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
-                            .timeout(Duration.ofSeconds(2))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString()));
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
+        return LoopbackHttp.get(adminPort, path, Duration.ofSeconds(2));
     }
 
     /**

@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +23,6 @@ import org.awaitility.Awaitility;
 public final class OperatorProcess implements AutoCloseable {
 
     private static final String JAR = "operator/target/quarkus-app/quarkus-run.jar";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final Process process;
     private final int httpPort;
@@ -88,18 +84,7 @@ public final class OperatorProcess implements AutoCloseable {
 
     /** The operator's answer on its HTTP port, or empty while nothing answers there. */
     public Optional<HttpResponse<String>> get(String path) {
-        try {
-            return Optional.of(HTTP.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                            .timeout(Duration.ofSeconds(5))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString()));
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return LoopbackHttp.get(httpPort, path, Duration.ofSeconds(5));
     }
 
     /** Reconciles this operator has run (its own /q/metrics), NaN when it does not answer. */
