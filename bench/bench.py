@@ -21,7 +21,16 @@ import sys
 import time
 from pathlib import Path
 
-from process_stats import context_switches, cpu_model, cpu_seconds, loadavg, open_fds, rss_kib
+from process_stats import (
+    context_switches,
+    cpu_seconds,
+    first_line,
+    loadavg,
+    machine_basics,
+    open_fds,
+    rss_kib,
+    stop_process,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "bench" / ".build"
@@ -96,13 +105,7 @@ class Server:
         return self.proc.pid  # taskset execs the server: same pid
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
         self.logfile.close()
 
 
@@ -499,28 +502,14 @@ def fit(points):
 
 
 def machine():
-    def cmd(*argv):
-        try:
-            return (
-                subprocess.run(argv, capture_output=True, text=True, timeout=30).stdout.strip()
-                or subprocess.run(argv, capture_output=True, text=True, timeout=30).stderr.strip()
-            )
-        except OSError as e:
-            return f"unavailable ({e})"
-
     pom = (ROOT / "pom.xml").read_text()
     netty = re.search(r"<netty.version>([^<]+)</netty.version>", pom)
     return {
-        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "loadavg_start": loadavg(),
-        "nproc": os.cpu_count(),
-        "cpu": cpu_model(),
-        "kernel": os.uname().release,
-        "go": cmd("go", "version"),
-        "java": cmd("java", "-version").splitlines()[0],
+        **machine_basics(),
+        "go": first_line("go", "version"),
         "netty": netty.group(1) if netty else "?",
-        "iperf3": cmd("iperf3", "--version").splitlines()[0],
-        "sockperf": cmd("sockperf", "--version").splitlines()[0],
+        "iperf3": first_line("iperf3", "--version"),
+        "sockperf": first_line("sockperf", "--version"),
         "jvm_flags": " ".join(production_java_options()),
         "fd_limit": fd_limit(),
         "duration_s": DURATION,

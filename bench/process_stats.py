@@ -1,13 +1,12 @@
 """What the benchmarks measure of a process (CPU seconds, RSS, open files, context switches, command line) and of
-the machine (load average, CPU model): one home for bench.py and the operator benchmark (bench/scale/), through
-psutil where it reads the same numbers.
-
-One sample (RSS and CPU seconds of one process) took 45 us with psutil and 80-115 us reading /proc/PID/stat and
-/proc/PID/status by hand, the CPU seconds of 7 processes 175-190 us against 240-345 us (2026-12-03, this 2-CPU
-machine): nothing next to sampling periods of half a second and more.
+the machine (load average, CPU model, versions), and how they stop the processes they start: one home for bench.py
+and the operator benchmark (bench/scale/), through psutil where it reads the same numbers (at less cost per sample
+than reading /proc by hand, so sampling does not disturb what it samples).
 """
 
 import os
+import subprocess
+import time
 from pathlib import Path
 
 import psutil
@@ -97,3 +96,35 @@ def cpu_model():
         if line.startswith("model name"):
             return line.split(":", 1)[1].strip()
     return "unknown"
+
+
+def first_line(*argv):
+    """The first line a command prints (stdout, else stderr: java -version writes there), for version records."""
+    try:
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+        return (result.stdout.strip() or result.stderr.strip()).splitlines()[0]
+    except (OSError, IndexError, subprocess.SubprocessError) as e:
+        return f"unavailable ({e})"
+
+
+def machine_basics():
+    """What every benchmark result records of the machine it ran on."""
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "loadavg_start": loadavg(),
+        "nproc": os.cpu_count(),
+        "cpu": cpu_model(),
+        "kernel": os.uname().release,
+        "java": first_line("java", "-version"),
+    }
+
+
+def stop_process(process, grace=30):
+    """SIGTERM, then SIGKILL if the process has not exited within grace seconds."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -3,23 +3,14 @@
 import json
 import os
 import re
-import subprocess
-import time
 
-from process_stats import cpu_model, loadavg
+from process_stats import first_line, machine_basics
 from scale.cluster import client_limits, controller_manager_syncs
 from scale.settings import CLUSTER, OPERATOR_CPU, ROOT
 from scale.shell import kubectl
 
 
 def machine(settings, operator_argv):
-    def first_line(*argv):
-        try:
-            result = subprocess.run(argv, capture_output=True, text=True, timeout=30)
-            return (result.stdout.strip() or result.stderr.strip()).splitlines()[0]
-        except (OSError, IndexError, subprocess.SubprocessError) as e:
-            return f"unavailable ({e})"
-
     pom = (ROOT / "pom.xml").read_text()
 
     def version(prop):
@@ -27,12 +18,7 @@ def machine(settings, operator_argv):
 
     server = json.loads(kubectl("version", "-o", "json")).get("serverVersion", {}).get("gitVersion", "?")
     return {
-        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "loadavg_start": loadavg(),
-        "nproc": os.cpu_count(),
-        "cpu": cpu_model(),
-        "kernel": os.uname().release,
-        "java": first_line("java", "-version"),
+        **machine_basics(),
         "kubernetes": server,
         "kwok": first_line(str(CLUSTER / "bin" / "kwok"), "--version"),
         "quarkus": version("quarkus.version"),

@@ -9,7 +9,7 @@ import socket
 import subprocess
 import time
 
-from process_stats import cpu_seconds, pids_running, rss_kib
+from process_stats import cpu_seconds, pids_running, rss_kib, stop_process
 from scale.settings import ACCOUNT, KUBECONFIG, LOGS, NS, OPERATOR_CPU, OPERATOR_JAR, OPERATOR_NS
 from scale.shell import kubectl, run
 
@@ -121,13 +121,7 @@ class Operator:
             (LOGS / name).write_text(run("jcmd", str(self.pid), "Thread.print", timeout=60))
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         self.logfile.close()
 
     def errors_logged(self):
