@@ -17,7 +17,7 @@ import org.awaitility.core.ConditionFactory;
  */
 final class TcpServices {
 
-    /** Generous: two cores are shared by four engineers' builds and clusters. */
+    /** Generous: the build and the whole local cluster share two cores. */
     static final Duration PATIENCE = Duration.ofMinutes(3);
 
     private TcpServices() {}
