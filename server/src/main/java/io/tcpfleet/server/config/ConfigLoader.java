@@ -18,9 +18,9 @@ import picocli.CommandLine.ParameterException;
  */
 public final class ConfigLoader {
 
-    /** Variables under this prefix belong to test harnesses that start the server; they are ignored. */
     static final String ENV_PREFIX = "TCPFLEET_";
 
+    /** Variables under this prefix belong to test harnesses that start the server; they are ignored. */
     static final String IGNORED_PREFIX = "TCPFLEET_TEST_";
 
     /** Either a config to run, or text to print and exit 0 with (--help, --version). */
