@@ -10,6 +10,7 @@ import io.tcpfleet.server.logging.Logging;
 import io.tcpfleet.server.plugin.PluginLoader;
 import io.tcpfleet.server.plugin.TcpfleetPlugin;
 import io.tcpfleet.server.transport.Transport;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,6 +39,7 @@ public final class Main {
                 return EXIT_OK;
             }
             Logging.configure(parsed.config().logLevel());
+            warnAboutUnknownVariables(parsed.unknownVariables());
             plugins = PluginLoader.load(parsed.config().pluginsDir(), Main.class.getClassLoader());
             TcpfleetServer.selectHandler(parsed.config(), plugins);
         } catch (ConfigException e) {
@@ -45,6 +47,18 @@ public final class Main {
             return EXIT_BAD_CONFIG;
         }
         return serve(parsed.config(), plugins);
+    }
+
+    private static void warnAboutUnknownVariables(List<String> names) {
+        Log log = Log.get(Main.class);
+        for (String name : names) {
+            log.warn(
+                    "ignoring unknown environment variable",
+                    "variable",
+                    name,
+                    "why",
+                    "not a setting of this server version; probably set by a newer operator");
+        }
     }
 
     private static int serve(ServerConfig config, Map<String, TcpfleetPlugin> plugins) {

@@ -208,6 +208,35 @@ class ServerProcessIT {
         }
     }
 
+    /** A fleet pinned to this server by a newer operator that sets a variable it does not know. */
+    @Test
+    void anUnknownVariableIsOneWarningAndTheServerServes() throws Exception {
+        try (ServerProcess server = ServerProcess.startListening(Map.of("TCPFLEET_SOME_NEWER_SETTING", "on"));
+                Socket socket = Wire.connect(server.address())) {
+            socket.getOutputStream().write("ping\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(socket.getInputStream().readNBytes(5))
+                    .asString(java.nio.charset.StandardCharsets.US_ASCII)
+                    .isEqualTo("ping\n");
+            JsonNode warning = server.awaitLogLine("ignoring unknown environment variable");
+            assertThat(warning.get("level").asText()).isEqualTo("warn");
+            assertThat(warning.get("variable").asText()).isEqualTo("TCPFLEET_SOME_NEWER_SETTING");
+            assertThat(warning.get("why").asText()).contains("newer operator");
+            assertThat(server.stdout())
+                    .filteredOn(line -> line.contains("TCPFLEET_SOME_NEWER_SETTING"))
+                    .hasSize(1);
+            assertThat(server.stderr()).isEmpty();
+            assertThat(Http.status(server.admin(), "/health/ready")).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void anUnknownFlagStillStopsTheJarWithExitTwo() throws Exception {
+        try (ServerProcess server = ServerProcess.start(Map.of(), "--some-newer-setting", "on")) {
+            assertThat(server.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+            assertThat(server.awaitStderr()).singleElement().asString().contains("--some-newer-setting");
+        }
+    }
+
     @Test
     void anUnknownHandlerIsABadSettingAndAPortInUseAFailedStart() throws Exception {
         try (ServerProcess server = ServerProcess.start(Map.of("TCPFLEET_HANDLER", "redis"))) {

@@ -15,6 +15,11 @@ import picocli.CommandLine.ParameterException;
  * Flags plus their {@code TCPFLEET_*} environment twins into a {@link ServerConfig}. The environment
  * is turned into flags placed before the real ones, so the command line wins and both go through the
  * same converters; each variable is first checked alone so a bad one is named in the error.
+ *
+ * <p>A {@code TCPFLEET_*} variable this version does not know is skipped and reported, not refused:
+ * a newer operator sets variables an older server image (a fleet pinned with spec.image) has never
+ * heard of, and that fleet must keep running on its defaults. An unknown flag is still refused: a
+ * person typed it.
  */
 public final class ConfigLoader {
 
@@ -23,13 +28,17 @@ public final class ConfigLoader {
     /** Variables under this prefix belong to test harnesses that start the server; they are ignored. */
     static final String IGNORED_PREFIX = "TCPFLEET_TEST_";
 
-    /** Either a config to run, or text to print and exit 0 with (--help, --version). */
-    public record Parsed(ServerConfig config, String text) {}
+    /**
+     * Either a config to run, or text to print and exit 0 with (--help, --version); with the unknown
+     * {@code TCPFLEET_*} variable names that were skipped, for a warning once logging is set up.
+     */
+    public record Parsed(ServerConfig config, String text, List<String> unknownVariables) {}
 
     private ConfigLoader() {}
 
     public static Parsed parse(String[] args, Map<String, String> env) {
-        List<String> merged = new ArrayList<>(envAsFlags(env));
+        List<String> unknown = new ArrayList<>();
+        List<String> merged = new ArrayList<>(envAsFlags(env, unknown));
         merged.addAll(List.of(args));
         ServerOptions options = new ServerOptions();
         CommandLine cmd = commandLine(options);
@@ -41,14 +50,14 @@ public final class ConfigLoader {
         if (cmd.isUsageHelpRequested()) {
             StringWriter out = new StringWriter();
             cmd.usage(new PrintWriter(out));
-            return new Parsed(null, out.toString());
+            return new Parsed(null, out.toString(), unknown);
         }
         if (cmd.isVersionHelpRequested()) {
             StringWriter out = new StringWriter();
             cmd.printVersionHelp(new PrintWriter(out));
-            return new Parsed(null, out.toString());
+            return new Parsed(null, out.toString(), unknown);
         }
-        return new Parsed(options.toConfig(), null);
+        return new Parsed(options.toConfig(), null, unknown);
     }
 
     /** The environment twin of every option, keyed by variable name. */
@@ -65,7 +74,7 @@ public final class ConfigLoader {
         return twins;
     }
 
-    private static List<String> envAsFlags(Map<String, String> env) {
+    private static List<String> envAsFlags(Map<String, String> env, List<String> unknown) {
         Map<String, String> twins = envTwins();
         List<String> flags = new ArrayList<>();
         for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
@@ -75,8 +84,8 @@ public final class ConfigLoader {
             }
             String flag = twins.get(name);
             if (flag == null) {
-                throw new ConfigException("unknown environment variable " + name + "='" + e.getValue()
-                        + "' (see --help for the TCPFLEET_* variables)");
+                unknown.add(name);
+                continue;
             }
             String asFlag = flag + "=" + e.getValue();
             try {

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
             "Every option can also be set by its environment twin: TCPFLEET_ + the option name in upper",
             "snake case, e.g. --idle-timeout / TCPFLEET_IDLE_TIMEOUT. Flags win over the environment.",
             "Durations use the Go form: 250ms, 30s, 5m, 1h30m; 0 means never where allowed.",
-            "A bad value or an unknown TCPFLEET_* variable stops the server with exit code 2."
+            "A bad value or an unknown flag stops the server with exit code 2. An unknown TCPFLEET_*",
+            "variable (set by a newer operator, say) is ignored with a warning at start."
         })
 public final class ServerOptions {
 

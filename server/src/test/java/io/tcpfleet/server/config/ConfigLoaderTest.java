@@ -201,18 +201,38 @@ class ConfigLoaderTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 
+    /** A newer operator sets a variable this (older, pinned) server does not know: it runs, and says so. */
     @Test
-    void anUnknownTcpfleetVariableIsRefused() {
-        assertThatThrownBy(() -> parse(Map.of("TCPFLEET_MAX_CONNECTION", "5")))
+    void anUnknownTcpfleetVariableIsSkippedAndReported() {
+        ConfigLoader.Parsed parsed =
+                ConfigLoader.parse(new String[0], Map.of("TCPFLEET_PORT", "7100", "TCPFLEET_SOME_NEWER_SETTING", "on"));
+        assertThat(parsed.unknownVariables()).containsExactly("TCPFLEET_SOME_NEWER_SETTING");
+        assertThat(parsed.config().port()).isEqualTo(7100);
+        assertThat(parsed.config().maxConnections()).isEqualTo(DOCUMENTED_DEFAULTS.maxConnections());
+    }
+
+    @Test
+    void anUnknownVariableDoesNotExcuseABadValueOfAKnownOne() {
+        assertThatThrownBy(() -> parse(Map.of("TCPFLEET_SOME_NEWER_SETTING", "on", "TCPFLEET_PORT", "abc")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage(
-                        "unknown environment variable TCPFLEET_MAX_CONNECTION='5' (see --help for the TCPFLEET_* variables)");
+                .hasMessageStartingWith("TCPFLEET_PORT='abc' (--port)");
+    }
+
+    /** An older operator does not send a setting this server added: the server's default applies. */
+    @Test
+    void aSettingTheOperatorLeavesOutKeepsTheServersDefault() {
+        ServerConfig config = parse(Map.of("TCPFLEET_HANDLER", "echo", "TCPFLEET_PORT", "7000"));
+        assertThat(config.backlog()).isEqualTo(DOCUMENTED_DEFAULTS.backlog());
+        assertThat(config.blockingThreads()).isEqualTo(DOCUMENTED_DEFAULTS.blockingThreads());
+        assertThat(config.breakerCooldown()).isEqualTo(DOCUMENTED_DEFAULTS.breakerCooldown());
     }
 
     @Test
     void otherVariablesAndTestHarnessOnesAreIgnored() {
-        assertThat(parse(Map.of("PATH", "/bin", "TCPFLEET_TEST_KUBECONFIG", "/k")))
-                .isEqualTo(DOCUMENTED_DEFAULTS);
+        ConfigLoader.Parsed parsed =
+                ConfigLoader.parse(new String[0], Map.of("PATH", "/bin", "TCPFLEET_TEST_KUBECONFIG", "/k"));
+        assertThat(parsed.config()).isEqualTo(DOCUMENTED_DEFAULTS);
+        assertThat(parsed.unknownVariables()).isEmpty();
     }
 
     @Test

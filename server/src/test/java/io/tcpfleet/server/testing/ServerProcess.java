@@ -58,6 +58,11 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts on loopback ephemeral ports and waits for the "listening" line. */
     public static ServerProcess startListening(String... args) throws IOException {
+        return startListening(Map.of(), args);
+    }
+
+    /** As {@link #startListening(String...)}, with these variables in its environment. */
+    public static ServerProcess startListening(Map<String, String> env, String... args) throws IOException {
         List<String> all = new ArrayList<>(List.of(
                 "--bind",
                 "127.0.0.1",
@@ -70,7 +75,7 @@ public final class ServerProcess implements AutoCloseable {
                 "--log-level",
                 "debug"));
         all.addAll(List.of(args));
-        ServerProcess p = start(Map.of(), all.toArray(String[]::new));
+        ServerProcess p = start(env, all.toArray(String[]::new));
         Awaitility.await()
                 .atMost(Duration.ofSeconds(30))
                 .until(() -> p.logLine("tcpfleet server listening") != null || !p.process.isAlive());
