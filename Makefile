@@ -24,7 +24,7 @@ images: deps
 ## test: every test tier (unit, integration, end to end, real pods on the real node). Tests start
 ## the local control plane when they need it (LocalCluster); make test stops it afterwards unless
 ## it was already running.
-test: deps lint cluster-build images
+test: deps lint cluster-build tools images
 	@was_up=0; bash e2e/cluster/up.sh --check && was_up=1; \
 	if [ $$was_up = 0 ]; then trap 'bash e2e/cluster/down.sh' EXIT; fi; \
 	$(MVN) verify
@@ -55,6 +55,13 @@ demo-down:
 	bash e2e/demo/demo-down.sh
 
 .PHONY: demo demo-down
+
+## tools: build helm (the chart's tests run it) from the Go module pinned in e2e/tools (a no-op
+## when up to date)
+tools:
+	bash e2e/tools/build.sh
+
+.PHONY: tools
 
 ## cluster-build: build etcd, kube-apiserver, -controller-manager, -scheduler, kwok and the real
 ## node (kubelet, kube-proxy, containerd, runc, CNI plugins, crictl) from the Go modules pinned in
