@@ -41,6 +41,14 @@ public final class OperatorProcess implements AutoCloseable {
      */
     public static OperatorProcess start(
             Path log, Path kubeconfig, Map<String, String> properties, Map<String, String> env) {
+        OperatorProcess operator = launch(log, kubeconfig, properties, env);
+        operator.awaitReady();
+        return operator;
+    }
+
+    /** As {@link #start}, without waiting for it to be ready: for an operator expected to stop by itself. */
+    public static OperatorProcess launch(
+            Path log, Path kubeconfig, Map<String, String> properties, Map<String, String> env) {
         Path jar = RepoPaths.resolve(JAR);
         if (!Files.isReadable(jar)) {
             throw new IllegalStateException(jar + " missing: build the operator first (mvn -pl operator -am package)");
@@ -60,9 +68,7 @@ public final class OperatorProcess implements AutoCloseable {
                     new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().putAll(env);
             builder.environment().put("KUBECONFIG", kubeconfig.toString());
-            OperatorProcess operator = new OperatorProcess(builder.start(), port, log);
-            operator.awaitReady();
-            return operator;
+            return new OperatorProcess(builder.start(), port, log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the operator", e);
         }
@@ -113,6 +119,12 @@ public final class OperatorProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** Waits up to {@code timeout} for the operator to exit by itself; its exit code. */
+    public int awaitExit(Duration timeout) {
+        Awaitility.await("operator exits by itself, log " + log).atMost(timeout).until(() -> !process.isAlive());
+        return process.exitValue();
     }
 
     /** kill -9, as a node that disappears or a crashed pod. */
