@@ -12,6 +12,11 @@ app.kubernetes.io/name: tcpfleet-operator
 {{ include "tcpfleet.standardLabels" . }}
 {{- end }}
 
+{{/* The name of a cluster-scoped object: clusterNamePrefix, then name. Call with (list name $). */}}
+{{- define "tcpfleet.clusterName" -}}
+{{ (index . 1).Values.clusterNamePrefix }}{{ index . 0 }}
+{{- end }}
+
 {{/* repository@digest when a digest is given, else repository:tag (tag defaults to appVersion). Call with (list image $). */}}
 {{- define "tcpfleet.image" -}}
 {{- $image := index . 0 -}}

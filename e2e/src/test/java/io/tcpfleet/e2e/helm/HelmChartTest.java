@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,6 +72,30 @@ class HelmChartTest {
                 .containsExactlyInAnyOrder("team-a", "team-b");
         assertThat(chart.find("ClusterRoleBinding", "tcpfleet-operator")).isEmpty();
         assertThat(env(chart, "QUARKUS_OPERATOR_SDK_NAMESPACES")).isEqualTo("team-a,team-b");
+    }
+
+    @Test
+    void aSecondInstallRenamesEveryClusterScopedObjectAndWhatRefersToIt() {
+        Manifests chart = Helm.template(
+                "team-system",
+                "--set",
+                "clusterNamePrefix=team-",
+                "--set",
+                "watchNamespaces={team}",
+                "--set",
+                "monitoring.enabled=true");
+
+        assertThat(Stream.of("ClusterRole", "ClusterRoleBinding")
+                        .flatMap(kind -> chart.ofKind(kind).stream())
+                        .map(o -> o.at("/metadata/name").asText()))
+                .isNotEmpty()
+                .allMatch(name -> name.startsWith("team-"));
+        assertThat(Stream.of("ClusterRoleBinding", "RoleBinding")
+                        .flatMap(kind -> chart.ofKind(kind).stream())
+                        .filter(b -> b.at("/roleRef/kind").asText().equals("ClusterRole"))
+                        .map(b -> b.at("/roleRef/name").asText()))
+                .isNotEmpty()
+                .allMatch(name -> name.startsWith("team-"));
     }
 
     @Test
