@@ -99,6 +99,18 @@ class HelmChartTest {
     }
 
     @Test
+    void userRolesOffLeavesOnlyTheOperatorsClusterRole() {
+        Manifests chart = Helm.template(NAMESPACE, "--set", "userRoles.enabled=false");
+
+        assertThat(chart.ofKind("ClusterRole"))
+                .extracting(r -> r.at("/metadata/name").asText())
+                .containsExactly("tcpfleet-operator");
+        assertThat(Helm.template(NAMESPACE).ofKind("ClusterRole"))
+                .extracting(r -> r.at("/metadata/name").asText())
+                .containsExactlyInAnyOrder("tcpfleet-operator", "tcpfleet-edit", "tcpfleet-view");
+    }
+
+    @Test
     void monitoringRendersDeployMonitoringWithThePrometheusSelectorLabels() {
         Manifests chart = Helm.template(
                 NAMESPACE, "--set", "monitoring.enabled=true", "--set", "monitoring.labels.release=prometheus");
