@@ -3,6 +3,7 @@ package io.tcpfleet.e2e.realnode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.tcpfleet.e2e.rollout.TcpServices;
 import io.tcpfleet.e2e.support.Helm;
 import io.tcpfleet.e2e.support.InstalledBase;
 import io.tcpfleet.testkit.ClusterExtension;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * charts/tcpfleet installed, upgraded and uninstalled by the real helm on the local control plane,
  * with the operator's pods on the real node from the image make images built. It installs beside
- * the other tests' operators: its own namespaces, a clusterNamePrefix, one watched namespace.
+ * the other tests' operators: its own namespaces, a clusterNamePrefix, one watched namespace, where
+ * a TcpService becomes Ready on real pods.
  */
 @ExtendWith(ClusterExtension.class)
 class HelmInstallE2E {
@@ -65,6 +67,21 @@ class HelmInstallE2E {
                 .as("operator pods on the real node")
                 .isEqualTo(RealNode.NODE + " " + RealNode.NODE);
         assertThat(kubectl.run("-n", SYSTEM, "get", "pdb", OPERATOR).exitCode()).isZero();
+
+        // The operator Helm installed reconciles its watched namespace: a fleet Ready on real pods.
+        new TcpServices(client, FLEETS).apply(TcpServices.echo("echo", 1, 7000, "1s", "5s", ""));
+        kubectl.ok("-n", FLEETS, "wait", "--for=condition=Ready", "--timeout=180s", "tcpservice/echo");
+        assertThat(kubectl.ok(
+                        "-n",
+                        FLEETS,
+                        "get",
+                        "pods",
+                        "-l",
+                        "tcpfleet.io/service=echo",
+                        "-o",
+                        "jsonpath={.items[*].spec.nodeName}"))
+                .as("the fleet's pod on the real node")
+                .isEqualTo(RealNode.NODE);
 
         helm(
                 "upgrade",
