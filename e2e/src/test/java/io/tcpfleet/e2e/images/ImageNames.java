@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /** The image names of e2e/images/images.env, which e2e/images/build.sh tags the archives with. */
-record ImageNames(String server, String operator) {
+public record ImageNames(String server, String operator) {
 
-    static ImageNames load() {
+    public static ImageNames load() {
         try {
             Map<String, String> env = Files.readAllLines(RepoPaths.resolve("e2e/images/images.env")).stream()
                     .filter(line -> !line.isBlank() && !line.startsWith("#"))

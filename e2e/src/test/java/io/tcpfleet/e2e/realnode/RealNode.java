@@ -24,6 +24,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -91,32 +92,7 @@ public final class RealNode {
             client.namespaces().resource(realNodeNamespace(name)).serverSideApply();
         }
         String rendered = kubectl.ok("kustomize", RepoPaths.resolve("deploy").toString());
-        for (HasMetadata o : client.load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8)))
-                .items()) {
-            if (o instanceof Namespace) {
-                continue;
-            }
-            if (o instanceof ClusterRoleBinding binding) {
-                binding.getMetadata()
-                        .setName("tcpfleet-real-" + binding.getMetadata().getName());
-                binding.getSubjects().forEach(s -> s.setNamespace(SYSTEM));
-            }
-            if (o instanceof RoleBinding binding) {
-                binding.getSubjects().forEach(s -> s.setNamespace(SYSTEM));
-            }
-            if (o instanceof Deployment deployment) {
-                deployment
-                        .getSpec()
-                        .getTemplate()
-                        .getSpec()
-                        .getContainers()
-                        .get(0)
-                        .getEnv()
-                        .add(new EnvVar("QUARKUS_OPERATOR_SDK_NAMESPACES", FLEETS, null));
-            }
-            if (o.getMetadata().getNamespace() != null) {
-                o.getMetadata().setNamespace(SYSTEM);
-            }
+        for (HasMetadata o : beside(client, rendered, SYSTEM, FLEETS, "tcpfleet-real-")) {
             client.resource(o).fieldManager("real-node-e2e").forceConflicts().serverSideApply();
         }
         await("the operator's pods Ready on the real node")
@@ -132,6 +108,45 @@ public final class RealNode {
                             && Integer.valueOf(2).equals(d.getStatus().getReadyReplicas());
                 });
         return new RealNode(client, kubectl);
+    }
+
+    /**
+     * The objects of an install manifest (deploy/ rendered) moved beside the other tests' operators:
+     * into namespace system, watching only fleets, its ClusterRoleBindings' names prefixed with
+     * bindingPrefix. Without its Namespace: the caller creates system for the real node.
+     */
+    static List<HasMetadata> beside(
+            KubernetesClient client, String manifest, String system, String fleets, String bindingPrefix) {
+        List<HasMetadata> objects = new ArrayList<>();
+        for (HasMetadata o : client.load(new ByteArrayInputStream(manifest.getBytes(StandardCharsets.UTF_8)))
+                .items()) {
+            if (o instanceof Namespace) {
+                continue;
+            }
+            if (o instanceof ClusterRoleBinding binding) {
+                binding.getMetadata()
+                        .setName(bindingPrefix + binding.getMetadata().getName());
+                binding.getSubjects().forEach(s -> s.setNamespace(system));
+            }
+            if (o instanceof RoleBinding binding) {
+                binding.getSubjects().forEach(s -> s.setNamespace(system));
+            }
+            if (o instanceof Deployment deployment) {
+                deployment
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getEnv()
+                        .add(new EnvVar("QUARKUS_OPERATOR_SDK_NAMESPACES", fleets, null));
+            }
+            if (o.getMetadata().getNamespace() != null) {
+                o.getMetadata().setNamespace(system);
+            }
+            objects.add(o);
+        }
+        return objects;
     }
 
     /** Restricted Pod Security, as deploy/'s namespace, and the real node for every pod. */
