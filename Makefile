@@ -63,6 +63,17 @@ tools:
 
 .PHONY: tools
 
+## release: the release artifacts of VERSION in dist/ (make release VERSION=x.y.z): the CRDs file,
+## tcpfleet.yaml (deploy/ with both images pinned by digest), the image archives, the packaged Helm
+## chart and SHA256SUMS (e2e/release/release.sh; docs/release.md). VERSION must be the version in
+## e2e/images/images.env. Not part of test: ReleaseInstallE2E runs the script into a temporary directory.
+release:
+	bash e2e/release/release.sh --check "$(VERSION)"
+	$(MAKE) images tools
+	bash e2e/release/release.sh "$(VERSION)"
+
+.PHONY: release
+
 ## cluster-build: build etcd, kube-apiserver, -controller-manager, -scheduler, kwok and the real
 ## node (kubelet, kube-proxy, containerd, runc, CNI plugins, crictl) from the Go modules pinned in
 ## e2e/cluster (slow the first time; a no-op when up to date)
