@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.KubernetesListBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tcpfleet.e2e.images.ImageNames;
+import io.tcpfleet.e2e.rollout.OperatorUnderTest;
 import io.tcpfleet.e2e.rollout.TcpServices;
 import io.tcpfleet.testkit.ClusterExtension;
 import io.tcpfleet.testkit.Kubectl;
@@ -47,6 +48,9 @@ class ReleaseInstallE2E {
         assertThat(client.nodes().withName(RealNode.NODE).get())
                 .as("the real node %s (e2e/cluster/up.sh starts it as root)", RealNode.NODE)
                 .isNotNull();
+        // Earlier tests' operator process watches every namespace and would reconcile this fleet too,
+        // with the server image by tag; the next test that needs it starts it again.
+        OperatorUnderTest.stopShared();
         ImageNames images = ImageNames.load();
         String version = images.operator().substring(images.operator().lastIndexOf(':') + 1);
         Path dist = temp.resolve("dist");
