@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tcpfleet.e2e.images.ImageNames;
 import io.tcpfleet.e2e.rollout.OperatorUnderTest;
 import io.tcpfleet.e2e.rollout.TcpServices;
+import io.tcpfleet.e2e.support.InstalledBase;
 import io.tcpfleet.testkit.ClusterExtension;
 import io.tcpfleet.testkit.Kubectl;
 import io.tcpfleet.testkit.LocalCluster;
@@ -79,15 +80,7 @@ class ReleaseInstallE2E {
                 dist.resolve("tcpfleet-server-" + version + ".tar"),
                 dist.resolve("tcpfleet-operator-" + version + ".tar"));
 
-        Kubectl kubectl = Kubectl.admin();
-        // --force-conflicts: other tests apply the same CRD and ClusterRoles with other field managers.
-        kubectl.ok(
-                "apply",
-                "--server-side",
-                "--force-conflicts",
-                "-f",
-                dist.resolve("tcpfleet.crds.yaml").toString());
-        kubectl.ok("wait", "--for=condition=Established", "--timeout=60s", "crd/tcpservices.tcpfleet.io");
+        Kubectl kubectl = InstalledBase.crds(dist.resolve("tcpfleet.crds.yaml"));
         for (String name : List.of(SYSTEM, FLEETS)) {
             client.namespaces().resource(RealNode.realNodeNamespace(name)).serverSideApply();
         }
@@ -103,6 +96,7 @@ class ReleaseInstallE2E {
                                         FLEETS,
                                         BINDING_PREFIX))
                                 .build()));
+        // --force-conflicts: other tests apply the same ClusterRoles with other field managers.
         kubectl.ok("apply", "--server-side", "--force-conflicts", "-f", install.toString());
 
         kubectl.ok("-n", SYSTEM, "wait", "--for=condition=Available", "--timeout=180s", "deployment/" + OPERATOR);

@@ -2,6 +2,7 @@ package io.tcpfleet.e2e.support;
 
 import io.tcpfleet.testkit.Kubectl;
 import io.tcpfleet.testkit.RepoPaths;
+import java.nio.file.Path;
 
 /**
  * crds/ and deploy/ applied to the local control plane as a user installs them ({@code kubectl
@@ -22,13 +23,16 @@ public final class InstalledBase {
 
     /** The CRDs of crds/, established; returns the admin's kubectl. */
     public static Kubectl crds() {
+        return crds(RepoPaths.resolve("crds"));
+    }
+
+    /**
+     * The CRDs in {@code crds} (a file or a directory), established; returns the admin's kubectl.
+     * --force-conflicts: other tests apply the same CRD with other field managers.
+     */
+    public static Kubectl crds(Path crds) {
         Kubectl kubectl = Kubectl.admin();
-        kubectl.ok(
-                "apply",
-                "--server-side",
-                "--force-conflicts",
-                "-f",
-                RepoPaths.resolve("crds").toString());
+        kubectl.ok("apply", "--server-side", "--force-conflicts", "-f", crds.toString());
         kubectl.ok("wait", "--for=condition=Established", "--timeout=60s", "crd/tcpservices.tcpfleet.io");
         return kubectl;
     }
