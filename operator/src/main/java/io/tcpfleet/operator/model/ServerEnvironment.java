@@ -1,11 +1,21 @@
 package io.tcpfleet.operator.model;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.tcpfleet.operator.api.v1alpha1.Connections;
+import io.tcpfleet.operator.api.v1alpha1.Drain;
+import io.tcpfleet.operator.api.v1alpha1.Keepalive;
 import io.tcpfleet.operator.api.v1alpha1.TcpServiceSpec;
+import io.tcpfleet.operator.api.v1alpha1.Upstream;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The server's TCPFLEET_* environment, one variable per setting of the server/operator contract. */
+/**
+ * The server's TCPFLEET_* environment. What the pod's ports, probes and Services rely on is always set;
+ * a tunable only where it differs from its default (the CRD's, which DefaultsAgreeTest holds equal to the
+ * server's). So a release that adds a setting adds
+ * no variable to fleets that leave it alone: an operator upgrade does not roll them, and an older server
+ * (spec.image) meets a variable it does not know only when the TcpService asks for that setting.
+ */
 public final class ServerEnvironment {
 
     private ServerEnvironment() {}
@@ -19,18 +29,29 @@ public final class ServerEnvironment {
         // server.
         add(env, "TCPFLEET_BIND", "0.0.0.0");
         add(env, "TCPFLEET_ADMIN_BIND", "0.0.0.0");
-        add(env, "TCPFLEET_MAX_CONNECTIONS", String.valueOf(spec.maxConnections()));
-        add(env, "TCPFLEET_IDLE_TIMEOUT", spec.idleTimeout());
-        add(env, "TCPFLEET_KEEPALIVE_IDLE", spec.keepaliveIdle());
-        add(env, "TCPFLEET_KEEPALIVE_INTERVAL", spec.keepaliveInterval());
-        add(env, "TCPFLEET_KEEPALIVE_COUNT", String.valueOf(spec.keepaliveCount()));
-        add(env, "TCPFLEET_DRAIN_DELAY", spec.drainDelay());
-        add(env, "TCPFLEET_DRAIN_TIMEOUT", spec.drainTimeout());
+        unlessDefault(env, "TCPFLEET_MAX_CONNECTIONS", spec.maxConnections(), Connections.DEFAULT_MAX);
+        unlessDefault(env, "TCPFLEET_IDLE_TIMEOUT", spec.idleTimeout(), Connections.DEFAULT_IDLE_TIMEOUT);
+        unlessDefault(env, "TCPFLEET_KEEPALIVE_IDLE", spec.keepaliveIdle(), Keepalive.DEFAULT_IDLE);
+        unlessDefault(env, "TCPFLEET_KEEPALIVE_INTERVAL", spec.keepaliveInterval(), Keepalive.DEFAULT_INTERVAL);
+        unlessDefault(env, "TCPFLEET_KEEPALIVE_COUNT", spec.keepaliveCount(), Keepalive.DEFAULT_COUNT);
+        unlessDefault(env, "TCPFLEET_DRAIN_DELAY", spec.drainDelay(), Drain.DEFAULT_DELAY);
+        unlessDefault(env, "TCPFLEET_DRAIN_TIMEOUT", spec.drainTimeout(), Drain.DEFAULT_TIMEOUT);
         spec.upstream().ifPresent(u -> {
             add(env, "TCPFLEET_UPSTREAM", u.getHost() + ":" + u.getPort());
-            add(env, "TCPFLEET_UPSTREAM_CONNECT_TIMEOUT", spec.upstreamConnectTimeout());
+            unlessDefault(
+                    env,
+                    "TCPFLEET_UPSTREAM_CONNECT_TIMEOUT",
+                    spec.upstreamConnectTimeout(),
+                    Upstream.DEFAULT_CONNECT_TIMEOUT);
         });
         return env;
+    }
+
+    /** As written: "1m" where the default is "60s" is sent, which costs nothing and changes nothing. */
+    private static void unlessDefault(List<EnvVar> env, String name, Object value, Object defaultValue) {
+        if (!value.equals(defaultValue)) {
+            add(env, name, String.valueOf(value));
+        }
     }
 
     private static void add(List<EnvVar> env, String name, String value) {

@@ -30,11 +30,29 @@ class ServerEnvironmentTest {
     }
 
     @Test
-    void upstreamConnectTimeoutDefaultsToTwoSeconds() {
+    void aDefaultConnectTimeoutIsLeftToTheServer() {
         TcpService tcps = TestTcpServices.named("front");
         tcps.getSpec().setHandler("proxy");
         tcps.getSpec().setUpstream(new Upstream("backend", 80, null));
-        assertThat(env(tcps)).containsEntry("TCPFLEET_UPSTREAM_CONNECT_TIMEOUT", "2s");
+        assertThat(env(tcps))
+                .containsEntry("TCPFLEET_UPSTREAM", "backend:80")
+                .doesNotContainKey("TCPFLEET_UPSTREAM_CONNECT_TIMEOUT");
+    }
+
+    /**
+     * An operator upgrade must not roll fleets: a setting a release adds may not appear in the pods of a
+     * TcpService that leaves it at its default. A variable added here unconditionally breaks that for every
+     * fleet at once (docs/upgrade.md).
+     */
+    @Test
+    void aTcpServiceAtItsDefaultsGetsOnlyWhatItsPortsAndProbesNeed() {
+        assertThat(env(TestTcpServices.named("echo")))
+                .containsOnlyKeys(
+                        "TCPFLEET_HANDLER",
+                        "TCPFLEET_PORT",
+                        "TCPFLEET_ADMIN_PORT",
+                        "TCPFLEET_BIND",
+                        "TCPFLEET_ADMIN_BIND");
     }
 
     @Test
@@ -51,8 +69,7 @@ class ServerEnvironmentTest {
                 .containsEntry("TCPFLEET_KEEPALIVE_IDLE", "2m")
                 .containsEntry("TCPFLEET_KEEPALIVE_INTERVAL", "15s")
                 .containsEntry("TCPFLEET_KEEPALIVE_COUNT", "9")
-                .containsEntry("TCPFLEET_MAX_CONNECTIONS", "10000")
-                .containsEntry("TCPFLEET_IDLE_TIMEOUT", "5m");
+                .doesNotContainKeys("TCPFLEET_MAX_CONNECTIONS", "TCPFLEET_IDLE_TIMEOUT");
     }
 
     @Test
