@@ -24,7 +24,7 @@ images: deps
 ## test: every test tier (unit, integration, end to end, real pods on the real node). Tests start
 ## the local control plane when they need it (LocalCluster); make test stops it afterwards unless
 ## it was already running.
-test: deps lint cluster-build tools images
+test: deps lint cluster-build tools images upgrade-fixture
 	@was_up=0; bash e2e/cluster/up.sh --check && was_up=1; \
 	if [ $$was_up = 0 ]; then trap 'bash e2e/cluster/down.sh' EXIT; fi; \
 	$(MVN) verify
@@ -62,6 +62,14 @@ tools:
 	bash e2e/tools/build.sh
 
 .PHONY: tools
+
+## upgrade-fixture: the next release that UpgradeE2E upgrades to: this tree with
+## e2e/upgrade/next-release.patch (a new optional field and server setting), its CRD and images in
+## target/upgrade/ (a no-op when up to date)
+upgrade-fixture: images
+	bash e2e/upgrade/build-next.sh
+
+.PHONY: upgrade-fixture
 
 ## release: the release artifacts of VERSION in dist/ (make release VERSION=x.y.z): the CRDs file,
 ## tcpfleet.yaml (deploy/ with both images pinned by digest), the image archives, the packaged Helm

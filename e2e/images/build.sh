@@ -74,4 +74,6 @@ build() { # NAME MODULE IMAGE_REF
     -annotation "org.opencontainers.image.created=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)"
 }
 { build server server "$SERVER_IMAGE"; build operator operator "$OPERATOR_IMAGE"; } | tee "$out/digests"
+# The two base layers stay for e2e/upgrade/build-next.sh, which builds the next release's images on them.
+rm -rf "$out/base" && mkdir "$out/base" && mv "$work/rootfs" "$work/java" "$work/ocibuild" "$out/base/"
 rm -rf "$work"

@@ -1,5 +1,6 @@
 package io.tcpfleet.e2e.realnode;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -15,6 +16,7 @@ import io.tcpfleet.e2e.rollout.TcpServices;
 import io.tcpfleet.e2e.support.InstalledBase;
 import io.tcpfleet.testkit.Kubectl;
 import io.tcpfleet.testkit.LocalCluster;
+import io.tcpfleet.testkit.Processes;
 import io.tcpfleet.testkit.RepoPaths;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -23,6 +25,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,6 +173,39 @@ public final class RealNode {
         client.namespaces().withName(FLEETS).delete();
         client.namespaces().withName(SYSTEM).delete();
         client.close();
+    }
+
+    /**
+     * The archives into the real node's containerd, by the import script of the checkout whose
+     * control plane this is (its kubeconfig lives in that checkout's e2e/cluster/.state/).
+     */
+    static void importImages(Path... archives) {
+        Path script = LocalCluster.shared().kubeconfig().getParent().getParent().resolve("import-images.sh");
+        assertThat(script).as("the cluster's import script").isRegularFile();
+        List<String> command = new ArrayList<>(List.of("bash", script.toString()));
+        for (Path archive : archives) {
+            command.add(archive.toString());
+        }
+        Processes.Result result = Processes.run(command, Map.of(), 300);
+        assertThat(result.exitCode()).as(result.output()).isZero();
+    }
+
+    /** The body of GET url from this machine (a pod's metrics, say); empty when nothing answers within a second. */
+    static String httpBody(String url) {
+        try {
+            return HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(1))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
     }
 
     /** GET url from this machine (a pod's admin port, say); -1 when nothing answers within a second. */

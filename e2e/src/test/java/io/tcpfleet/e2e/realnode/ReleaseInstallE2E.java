@@ -10,13 +10,11 @@ import io.tcpfleet.e2e.rollout.TcpServices;
 import io.tcpfleet.e2e.support.InstalledBase;
 import io.tcpfleet.testkit.ClusterExtension;
 import io.tcpfleet.testkit.Kubectl;
-import io.tcpfleet.testkit.LocalCluster;
 import io.tcpfleet.testkit.Processes;
 import io.tcpfleet.testkit.RepoPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -76,7 +74,7 @@ class ReleaseInstallE2E {
                         "tcpfleet-server-" + version + ".tar: OK",
                         "tcpfleet-operator-" + version + ".tar: OK");
 
-        importIntoRealNode(
+        RealNode.importImages(
                 dist.resolve("tcpfleet-server-" + version + ".tar"),
                 dist.resolve("tcpfleet-operator-" + version + ".tar"));
 
@@ -131,21 +129,6 @@ class ReleaseInstallE2E {
                         "jsonpath={range .items[*]}{.spec.containers[0].image} {.spec.nodeName}{\"\\n\"}{end}")
                 .lines()
                 .toList();
-    }
-
-    /**
-     * The archives into the real node's containerd, by the import script of the checkout whose
-     * control plane this is (its kubeconfig lives in that checkout's e2e/cluster/.state/).
-     */
-    private static void importIntoRealNode(Path... archives) {
-        Path script = LocalCluster.shared().kubeconfig().getParent().getParent().resolve("import-images.sh");
-        assertThat(script).as("the cluster's import script").isRegularFile();
-        List<String> command = new ArrayList<>(List.of("bash", script.toString()));
-        for (Path archive : archives) {
-            command.add(archive.toString());
-        }
-        Processes.Result result = Processes.run(command, Map.of(), 300);
-        assertThat(result.exitCode()).as(result.output()).isZero();
     }
 
     @AfterAll
