@@ -40,7 +40,7 @@ if up_to_date; then
   exit 0
 fi
 
-command -v go >/dev/null || fail "go not found on PATH (needs Go 1.26+, see README 'Local control plane')"
+command -v go >/dev/null || fail "go not found on PATH (needs Go 1.26+, see docs/local-cluster.md)"
 source "$here/packages.sh"
 need_debs libseccomp-dev gcc libc6-dev  # runc's seccomp (cgo) and the static pause binary
 mkdir -p "$bin/node/cni"

@@ -28,7 +28,7 @@ fi
 [[ $# -eq 0 ]] || fail "unknown argument '$1' (usage: up.sh [--check])"
 
 for tool in kubectl openssl flock curl; do
-  command -v "$tool" >/dev/null || fail "$tool not found on PATH (see README 'Local control plane')"
+  command -v "$tool" >/dev/null || fail "$tool not found on PATH (see docs/local-cluster.md)"
 done
 for c in "${components[@]}"; do
   [[ -x "$bin/$c" ]] || fail "$bin/$c missing: run e2e/cluster/build.sh (make cluster-build) first"

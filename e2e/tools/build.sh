@@ -28,7 +28,7 @@ if up_to_date; then
   exit 0
 fi
 
-command -v go >/dev/null || fail "go not found on PATH (needs Go 1.26+, see README 'Local control plane')"
+command -v go >/dev/null || fail "go not found on PATH (needs Go 1.26+, see docs/local-cluster.md)"
 mkdir -p "$bin"
 rm -f "$stamp"
 

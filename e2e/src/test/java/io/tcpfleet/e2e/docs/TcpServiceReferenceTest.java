@@ -1,4 +1,4 @@
-package io.tcpfleet.e2e.readme;
+package io.tcpfleet.e2e.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,11 +16,12 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's TcpService reference is written by hand; this keeps it true to crds/: the same
- * fields, and the same defaults.
+ * The TcpService reference (docs/tcpservice.md) is written by hand; this keeps it true to crds/: the
+ * same fields, and the same defaults.
  */
-class ReadmeReferenceTest {
+class TcpServiceReferenceTest {
 
+    private static final String PAGE = "docs/tcpservice.md";
     private static final String BEGIN = "<!-- tcpservice-reference:begin -->";
     private static final String END = "<!-- tcpservice-reference:end -->";
     /** Kubernetes' own types and the conditions list: documented by Kubernetes, not expanded here. */
@@ -37,8 +38,12 @@ class ReadmeReferenceTest {
         missing.removeAll(documented);
         Set<String> unknown = new TreeSet<>(documented);
         unknown.removeAll(inCrd);
-        assertThat(missing).as("fields of crds/ missing from the README table").isEmpty();
-        assertThat(unknown).as("README table rows that are not fields of crds/").isEmpty();
+        assertThat(missing)
+                .as("fields of crds/ missing from the table in " + PAGE)
+                .isEmpty();
+        assertThat(unknown)
+                .as("rows of the table in " + PAGE + " that are not fields of crds/")
+                .isEmpty();
     }
 
     @Test
@@ -62,15 +67,15 @@ class ReadmeReferenceTest {
                 .allSatisfy(r -> assertThat(r.meaning()).as(r.field()).isNotBlank());
     }
 
-    /** The README rows, by field path. */
+    /** The table's rows, by field path. */
     static Map<String, Row> rows() throws IOException {
-        String readme = Files.readString(RepoPaths.resolve("README.md"));
-        int begin = readme.indexOf(BEGIN);
-        int end = readme.indexOf(END);
-        assertThat(begin).as("README.md has no " + BEGIN).isNotNegative();
-        assertThat(end).as("README.md has no " + END).isGreaterThan(begin);
+        String page = Files.readString(RepoPaths.resolve(PAGE));
+        int begin = page.indexOf(BEGIN);
+        int end = page.indexOf(END);
+        assertThat(begin).as(PAGE + " has no " + BEGIN).isNotNegative();
+        assertThat(end).as(PAGE + " has no " + END).isGreaterThan(begin);
         Map<String, Row> rows = new LinkedHashMap<>();
-        for (String line : readme.substring(begin + BEGIN.length(), end).lines().toList()) {
+        for (String line : page.substring(begin + BEGIN.length(), end).lines().toList()) {
             if (!line.startsWith("| `")) {
                 continue;
             }
