@@ -10,6 +10,7 @@ import io.tcpfleet.testkit.Processes;
 import io.tcpfleet.testkit.RepoPaths;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 class HelmChartTest {
 
     private static final String NAMESPACE = "tcpfleet-system";
+    private static final String LEASE_ROLE = "tcpfleet-operator-leader-election";
 
     /**
      * The labels Helm's conventions add to every object (chart, release, managed-by, app version):
@@ -132,6 +134,37 @@ class HelmChartTest {
     }
 
     @Test
+    void leaderElectionOffRendersNoLeaseRoleAndTellsTheOperator() {
+        Manifests on = Helm.template(NAMESPACE);
+        Manifests off = Helm.template(NAMESPACE, "--set", "leaderElection.enabled=false", "--set", "replicas=1");
+
+        for (String kind : List.of("Role", "RoleBinding")) {
+            assertThat(on.find(kind, LEASE_ROLE))
+                    .as("%s %s by default", kind, LEASE_ROLE)
+                    .isPresent();
+            assertThat(off.find(kind, LEASE_ROLE))
+                    .as("%s %s when off", kind, LEASE_ROLE)
+                    .isEmpty();
+        }
+        assertThat(env(off, "TCPFLEET_OPERATOR_LEADER_ELECTION")).isEqualTo("false");
+        assertThat(off.get("Deployment", "tcpfleet-operator")
+                        .at("/spec/strategy/type")
+                        .asText())
+                .as("never two operators without a Lease, not even during an upgrade")
+                .isEqualTo("Recreate");
+        assertThat(envNames(on)).doesNotContain("TCPFLEET_OPERATOR_LEADER_ELECTION");
+    }
+
+    @Test
+    void moreThanOneReplicaWithoutLeaderElectionFailsNamingBothValues() {
+        Processes.Result render =
+                Helm.render(NAMESPACE, "--set", "leaderElection.enabled=false", "--set", "replicas=2");
+
+        assertThat(render.exitCode()).isNotZero();
+        assertThat(render.stderr()).contains("replicas: 2").contains("leaderElection.enabled=true");
+    }
+
+    @Test
     void aDigestPinsBothImages() {
         String digest = "sha256:" + "ab".repeat(32);
         Manifests chart =
@@ -168,6 +201,14 @@ class HelmChartTest {
         assertThat(Files.readAllBytes(RepoPaths.resolve(Helm.CHART + "/crds/" + crd)))
                 .as("charts/tcpfleet/crds/%s must be a copy of crds/%s", crd, crd)
                 .isEqualTo(Files.readAllBytes(RepoPaths.resolve("crds/" + crd)));
+    }
+
+    private static List<String> envNames(Manifests chart) {
+        List<String> names = new ArrayList<>();
+        chart.get("Deployment", "tcpfleet-operator")
+                .at("/spec/template/spec/containers/0/env")
+                .forEach(e -> names.add(e.path("name").asText()));
+        return names;
     }
 
     private static String env(Manifests chart, String name) {

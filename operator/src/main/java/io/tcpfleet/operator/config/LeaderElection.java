@@ -1,20 +1,18 @@
 package io.tcpfleet.operator.config;
 
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import jakarta.inject.Singleton;
 
 /**
  * One Lease in the operator's own namespace: a second replica waits instead of reconciling twice.
- * QOSDK activates it in the prod profile (quarkus.operator-sdk.activate-leader-election-for-profiles).
+ * Not a bean itself: {@link LeaderElectionSwitch} produces it unless leader election is turned off.
  */
-@Singleton
 @SuppressWarnings("removal") // JOSDK's builder fixes exitOnStopLeading when built; we decide it when the lease is lost
 public class LeaderElection extends LeaderElectionConfiguration {
 
     public static final String LEASE_NAME = "tcpfleet-operator-lease";
 
-    public LeaderElection(OperatorConfig config) {
-        super(LEASE_NAME, config.namespace());
+    LeaderElection(String namespace) {
+        super(LEASE_NAME, namespace);
     }
 
     /**

@@ -45,7 +45,7 @@ public class LeaseNamespaceCheck {
 
     /** Before QOSDK's own startup observer (priority 3123), which starts the operator. */
     void onStart(@Observes @Priority(3000) StartupEvent event) {
-        if (operatorSdk.getLeaderElectionConfiguration().isEmpty()) {
+        if (operatorSdk.getLeaderElectionConfiguration().isEmpty()) { // off, or not the prod profile: no Lease
             return;
         }
         problem().ifPresent(message -> {
@@ -77,7 +77,7 @@ public class LeaseNamespaceCheck {
     static Optional<String> describe(String namespace, KubernetesClientException e) {
         String fix = "set tcpfleet.operator.namespace (env TCPFLEET_OPERATOR_NAMESPACE; in a pod POD_NAMESPACE) to"
                 + " the operator's namespace, or run a single operator without leader election with"
-                + " -Dquarkus.profile=local (env QUARKUS_PROFILE=local)";
+                + " tcpfleet.operator.leader-election=false (env TCPFLEET_OPERATOR_LEADER_ELECTION=false)";
         if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
             return Optional.of("leader election cannot start: namespace '" + namespace + "' (where the Lease "
                     + LeaderElection.LEASE_NAME + " goes) does not exist; " + fix);

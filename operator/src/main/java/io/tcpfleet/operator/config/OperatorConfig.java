@@ -14,4 +14,11 @@ public interface OperatorConfig {
     /** The operator's own namespace, where its leader-election Lease lives (in a pod: POD_NAMESPACE). */
     @WithDefault("tcpfleet-system")
     String namespace();
+
+    /**
+     * Whether replicas elect a leader through a Lease in {@link #namespace()}. Off: no Lease, no
+     * Lease rights needed, and exactly one operator may run.
+     */
+    @WithDefault("true")
+    boolean leaderElection();
 }

@@ -34,7 +34,7 @@ class LeaseNamespaceIT {
                     .contains("namespace 'no-such-namespace'")
                     .contains("does not exist")
                     .contains("tcpfleet.operator.namespace")
-                    .contains("quarkus.profile");
+                    .contains("tcpfleet.operator.leader-election=false");
             assertNoStackTrace(operator);
         } finally {
             operator.kill();
