@@ -25,7 +25,7 @@ source "$root/e2e/demo/lib.sh"
 cd "$root"
 mkdir -p "$demo"
 for tool in java mvn go kubectl curl make; do
-  command -v "$tool" >/dev/null || fail "$tool not found on PATH (see README 'Prerequisites')"
+  command -v "$tool" >/dev/null || fail "$tool not found on PATH (see README.md 'Prerequisites')"
 done
 started=$SECONDS
 

@@ -97,7 +97,7 @@ public final class ServerPrometheusRule {
                         "warning",
                         "{{ $labels.pod }} holds {{ $value }} sockets in CLOSE_WAIT",
                         "Peers closed their side but the server did not close its own for 15 minutes. Take a"
-                                + " thread dump (/debug/threads); see README \"Reading the socket-state gauges\"."),
+                                + " thread dump (/debug/threads); see docs/troubleshooting.md \"Reading the socket-state gauges\"."),
                 alert(
                         "TcpServiceNotReady",
                         "max by (namespace, name) (kube_tcpfleet_tcpservice_condition{type=\"Ready\","
