@@ -1,10 +1,13 @@
 package io.tcpfleet.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Objects;
 
 /** A status condition in the Kubernetes convention; status is the string True, False or Unknown. */
+@JsonClassDescription("One condition in the Kubernetes convention (type, status, reason, message), as read by"
+        + " kubectl wait --for=condition=Ready, kstatus and Argo CD.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Condition {
 

@@ -1,5 +1,6 @@
 package io.tcpfleet.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -10,6 +11,9 @@ import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 
+@JsonClassDescription("The fleet the user wants. The operator keeps its Deployment, Services, PodDisruptionBudget"
+        + " and monitoring objects equal to it. A change that alters the pods (image, handler, port, connections,"
+        + " drain, resources, pod) rolls them one extra pod at a time, each old pod draining its connections.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
         value = "!has(self.handler) || self.handler != 'proxy' || has(self.upstream)",
