@@ -7,16 +7,18 @@
 #   bash operator/kubernetes-descriptions.sh [KUBECONFIG] [TYPE...]
 #
 # KUBECONFIG: default the local cluster's (e2e/cluster/.state/kubeconfig). TYPEs: the Kubernetes
-# types the API classes embed (simple names, as fabric8 names them); every type they reference is
-# kept too. Add one here when an API class gets a field of a new Kubernetes type (the
-# CrdDescriptionsTest failure names its path), run this, then `mvn package` and copy the CRD.
+# types to keep (simple names, as fabric8 names them); default: every io.fabric8.kubernetes.api.model
+# class the API classes import. Every type they reference is kept too. Run it when an API class gets
+# a field of a new Kubernetes type (CrdDescriptionsTest names its bare nodes), then `mvn package` and
+# copy the CRD to crds/ and charts/tcpfleet/crds/.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 kubeconfig=${1:-$here/../e2e/cluster/.state/kubeconfig}
 shift || true
 roots=("$@")
 if [ ${#roots[@]} -eq 0 ]; then
-    roots=(Affinity Toleration TopologySpreadConstraint EnvVar ResourceRequirements)
+    mapfile -t roots < <(sed -n 's/^import io\.fabric8\.kubernetes\.api\.model\.\([A-Z][A-Za-z]*\);$/\1/p' \
+        "$here"/src/main/java/io/tcpfleet/operator/api/v1alpha1/*.java | sort -u)
 fi
 out=$here/src/main/resources/io/tcpfleet/operator/api/v1alpha1/kubernetes-descriptions.json
 
