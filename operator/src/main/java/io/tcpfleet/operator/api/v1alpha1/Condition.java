@@ -27,13 +27,13 @@ public class Condition {
     @JsonPropertyDescription("True, False or Unknown.")
     private String status;
 
-    @JsonPropertyDescription("CamelCase reason for the last transition.")
+    @JsonPropertyDescription("CamelCase reason for the status, e.g. AllReplicasReady; kubectl get tcps shows Ready's.")
     private String reason;
 
-    @JsonPropertyDescription("Human-readable details.")
+    @JsonPropertyDescription("Human-readable details of the reason, e.g. which pod fails and why.")
     private String message;
 
-    @JsonPropertyDescription("When status last changed (RFC 3339).")
+    @JsonPropertyDescription("When status last changed, RFC 3339 (2006-01-02T15:04:05Z).")
     private String lastTransitionTime;
 
     @JsonPropertyDescription("metadata.generation this condition was computed from.")

@@ -35,7 +35,9 @@ public class TcpServiceStatus {
     @JsonPropertyDescription("In-cluster address of the Service: <name>.<namespace>.svc:<port>.")
     private String endpoint;
 
-    @JsonPropertyDescription("Ready, Progressing, Degraded, Monitoring and Alerting conditions.")
+    @JsonPropertyDescription(
+            "Conditions, one per type: Ready (at least spec.replicas pods are Ready), Progressing (a rollout is"
+                    + " under way), Degraded (a failure: reason and message say which), Monitoring and Alerting.")
     private List<Condition> conditions = new ArrayList<>();
 
     public Optional<Condition> condition(String type) {
