@@ -43,6 +43,8 @@ final class SchemaDescriptions {
 
     static final String KUBERNETES_DESCRIPTIONS = "kubernetes-descriptions.json";
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final JsonNode kubernetes;
 
     SchemaDescriptions() {
@@ -50,7 +52,7 @@ final class SchemaDescriptions {
             if (in == null) {
                 throw new IllegalStateException(KUBERNETES_DESCRIPTIONS + " is not on the classpath");
             }
-            kubernetes = new ObjectMapper().readTree(in).path("schemas");
+            kubernetes = JSON.readTree(in).path("schemas");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -159,7 +161,7 @@ final class SchemaDescriptions {
     }
 
     private JsonNode reference(String name) {
-        return new ObjectMapper().createObjectNode().put("$ref", "#/components/schemas/" + name);
+        return JSON.createObjectNode().put("$ref", "#/components/schemas/" + name);
     }
 
     /** The OpenAPI name of a fabric8 model class: the schema whose name ends with its simple name. */
