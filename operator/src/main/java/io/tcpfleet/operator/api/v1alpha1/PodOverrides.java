@@ -25,19 +25,19 @@ public class PodOverrides {
     @JsonPropertyDescription("Extra pod annotations.")
     private Map<String, String> annotations;
 
-    @JsonPropertyDescription("Node selector of the pods.")
+    @JsonPropertyDescription("Node labels a node must have to run the server pods (key: value).")
     private Map<String, String> nodeSelector;
 
-    @JsonPropertyDescription("Tolerations of the pods.")
+    @JsonPropertyDescription("Tolerations of the server pods: taints they may be scheduled onto.")
     private List<Toleration> tolerations;
 
-    @JsonPropertyDescription("Affinity of the pods.")
+    @JsonPropertyDescription("Node and pod (anti-)affinity of the server pods.")
     private Affinity affinity;
 
     @JsonPropertyDescription("Topology spread constraints; replace the default soft spread across nodes.")
     private List<TopologySpreadConstraint> topologySpreadConstraints;
 
-    @JsonPropertyDescription("PriorityClass of the pods.")
+    @JsonPropertyDescription("Name of the PriorityClass of the server pods; empty: the cluster's default priority.")
     private String priorityClassName;
 
     @JsonPropertyDescription("Extra environment of the server container (TCPFLEET_* are reserved for the spec fields).")

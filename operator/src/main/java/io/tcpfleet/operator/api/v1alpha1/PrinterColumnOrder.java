@@ -9,11 +9,12 @@ import java.util.List;
 
 /**
  * Puts `kubectl get tcps` columns in the order a reader wants them (the generator sorts them by JSON
- * path): Replicas, Ready, Handler, Port, Status, Age. Runs at build time only.
+ * path): Replicas, Ready, Handler, Port, Status, Age, then the -o wide ones. Runs at build time only.
  */
 public class PrinterColumnOrder implements CRDPostProcessor {
 
-    static final List<String> ORDER = List.of("Replicas", "Ready", "Handler", "Port", "Status", "Age");
+    static final List<String> ORDER = List.of(
+            "Replicas", "Ready", "Handler", "Port", "Status", "Age", "Updated", "Degraded", "Endpoint", "Image");
 
     @Override
     public HasMetadata process(HasMetadata crd, String crdSpecVersion) {

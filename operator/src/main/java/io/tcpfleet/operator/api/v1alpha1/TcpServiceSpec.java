@@ -1,5 +1,6 @@
 package io.tcpfleet.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -10,6 +11,9 @@ import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 
+@JsonClassDescription("The fleet the user wants. The operator keeps its Deployment, Services, PodDisruptionBudget"
+        + " and monitoring objects equal to it. A change that alters the pods (image, handler, port, connections,"
+        + " drain, resources, pod) rolls them one extra pod at a time, each old pod draining its connections.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
         value = "!has(self.handler) || self.handler != 'proxy' || has(self.upstream)",
@@ -36,20 +40,23 @@ public class TcpServiceSpec {
             + DEFAULT_REPLICAS + ".")
     private Integer replicas;
 
-    @JsonPropertyDescription("Server container image. Empty: the operator's configured default server image.")
+    @JsonPropertyDescription(
+            "Server container image, e.g. ghcr.io/tcpfleet/tcpfleet-server:0.1.0. Empty: the operator's"
+                    + " configured default server image. A change rolls the pods.")
     private String image;
 
     @Default(DEFAULT_HANDLER)
     @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
     @JsonPropertyDescription(
-            "Connection handler: echo, proxy, or the name of a plugin in the image's plugins directory.")
+            "Connection handler: echo, proxy, or the name of a plugin in the image's plugins directory. Default "
+                    + DEFAULT_HANDLER + ". A change rolls the pods.")
     private String handler;
 
     @Default("" + DEFAULT_PORT)
     @Min(1)
     @Max(65535)
     @JsonPropertyDescription("TCP port of the container and of the Service (1-65535, not the admin port 9090). Default "
-            + DEFAULT_PORT + ".")
+            + DEFAULT_PORT + ". A change rolls the pods and changes the Service's port.")
     private Integer port;
 
     @JsonPropertyDescription("Backend of the proxy handler. Required when handler is proxy, forbidden otherwise.")
@@ -64,7 +71,7 @@ public class TcpServiceSpec {
     private Drain drain;
 
     @Default("{}")
-    @JsonPropertyDescription("The Service that exposes the tcp port.")
+    @JsonPropertyDescription("The Service that exposes the TCP port; changing it does not roll the pods.")
     private ServiceSpec service;
 
     @JsonPropertyDescription("PodDisruptionBudget: maxUnavailable or minAvailable, not both. Default maxUnavailable 1.")
@@ -74,10 +81,14 @@ public class TcpServiceSpec {
     @JsonPropertyDescription("Prometheus scraping: a ServiceMonitor when the Prometheus Operator is installed.")
     private Monitoring monitoring;
 
-    @JsonPropertyDescription("Compute resources of the server container.")
+    @JsonPropertyDescription(
+            "Compute resources (CPU, memory) of the server container: requests reserve, limits cap. Default none."
+                    + " A change rolls the pods.")
     private ResourceRequirements resources;
 
-    @JsonPropertyDescription("Pod-level overrides: labels, annotations, scheduling, priority, extra environment.")
+    @JsonPropertyDescription(
+            "Pod-level overrides: labels, annotations, scheduling, priority, extra environment. A change rolls"
+                    + " the pods.")
     private PodOverrides pod;
 
     public Integer getReplicas() {
