@@ -80,6 +80,9 @@ public class TcpServiceSpec {
     @JsonPropertyDescription("Pod-level overrides: labels, annotations, scheduling, priority, extra environment.")
     private PodOverrides pod;
 
+    @JsonPropertyDescription("Rolling update of the pods: maxSurge (default 1) and maxUnavailable (only 0).")
+    private Rollout rollout;
+
     public Integer getReplicas() {
         return replicas;
     }
@@ -174,5 +177,13 @@ public class TcpServiceSpec {
 
     public void setPod(PodOverrides pod) {
         this.pod = pod;
+    }
+
+    public Rollout getRollout() {
+        return rollout;
+    }
+
+    public void setRollout(Rollout rollout) {
+        this.rollout = rollout;
     }
 }
