@@ -19,6 +19,7 @@ public class PrinterColumnOrder implements CRDPostProcessor {
     @Override
     public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
         if (crd instanceof CustomResourceDefinition v1) {
+            PodFieldSchema.apply(v1); // the one post-processor QOSDK runs; see PodFieldSchema
             v1.getSpec().getVersions().forEach(v -> {
                 if (v.getAdditionalPrinterColumns() != null) {
                     v.getAdditionalPrinterColumns()

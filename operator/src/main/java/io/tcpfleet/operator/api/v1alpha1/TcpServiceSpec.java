@@ -91,6 +91,9 @@ public class TcpServiceSpec {
                     + " the pods.")
     private PodOverrides pod;
 
+    @JsonPropertyDescription("Rolling update of the pods: maxSurge (default 1) and maxUnavailable (only 0).")
+    private Rollout rollout;
+
     public Integer getReplicas() {
         return replicas;
     }
@@ -185,5 +188,13 @@ public class TcpServiceSpec {
 
     public void setPod(PodOverrides pod) {
         this.pod = pod;
+    }
+
+    public Rollout getRollout() {
+        return rollout;
+    }
+
+    public void setRollout(Rollout rollout) {
+        this.rollout = rollout;
     }
 }
