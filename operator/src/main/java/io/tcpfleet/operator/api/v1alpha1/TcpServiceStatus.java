@@ -12,7 +12,8 @@ import java.util.Optional;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TcpServiceStatus {
 
-    @JsonPropertyDescription("metadata.generation of the spec this status describes.")
+    @JsonPropertyDescription(
+            "metadata.generation of the spec this status describes; 0 until the operator has seen the TcpService.")
     private Long observedGeneration;
 
     @StatusReplicas
@@ -32,7 +33,8 @@ public class TcpServiceStatus {
     @JsonPropertyDescription("In-cluster address of the Service: <name>.<namespace>.svc:<port>.")
     private String endpoint;
 
-    @JsonPropertyDescription("Ready, Progressing, Degraded, Monitoring and Alerting conditions.")
+    @JsonPropertyDescription(
+            "Ready, Progressing, Degraded, Reconciling, Stalled, Monitoring and Alerting conditions, one of each type.")
     private List<Condition> conditions = new ArrayList<>();
 
     public Optional<Condition> condition(String type) {
