@@ -27,6 +27,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -231,14 +232,19 @@ class KstatusE2E {
 
     private Verdict awaitVerdict(KubernetesClient client, String ns, String name, String status) {
         List<Sample> seen = Collections.synchronizedList(new ArrayList<>());
-        await(ns + "/" + name + " read as " + status + " by kstatus; seen " + seen)
-                .atMost(PATIENCE)
-                .pollInterval(Duration.ofMillis(500))
-                .until(() -> {
-                    Sample s = sample(client, ns, name);
-                    seen.add(s);
-                    return s.verdict().status().equals(status);
-                });
+        try {
+            await(ns + "/" + name + " read as " + status + " by kstatus")
+                    .atMost(PATIENCE)
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        Sample s = sample(client, ns, name);
+                        seen.add(s);
+                        return s.verdict().status().equals(status);
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(
+                    e.getMessage() + "; last seen: " + seen.subList(Math.max(0, seen.size() - 3), seen.size()), e);
+        }
         return seen.get(seen.size() - 1).verdict();
     }
 
