@@ -14,9 +14,8 @@ public class Condition {
     public static final String DEGRADED = "Degraded";
     public static final String MONITORING = "Monitoring";
     public static final String ALERTING = "Alerting";
-    /** kstatus' "abnormal-true" pair (sigs.k8s.io/cli-utils): Flux, kpt and Config Sync wait on these. */
+    // kstatus' "abnormal-true" pair (sigs.k8s.io/cli-utils): Flux, kpt and Config Sync wait on these.
     public static final String RECONCILING = "Reconciling";
-
     public static final String STALLED = "Stalled";
 
     public static final String TRUE = "True";
