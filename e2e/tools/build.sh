@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the tools the tests run that are not part of the cluster into bin/, from the Go module
-# proxy: helm (helm/go.mod pins helm.sh/helm/v4) and argocd-health (argocd-health/: Argo CD's
-# gopher-lua health-check runner for deploy/argocd/resource_customizations).
+# proxy: helm (helm/go.mod pins helm.sh/helm/v4), argocd-health (argocd-health/: Argo CD's
+# gopher-lua health-check runner for deploy/argocd/resource_customizations) and kstatus
+# (kstatus/go.mod pins sigs.k8s.io/cli-utils, whose kstatus library Flux, kpt and Config Sync read
+# resources with).
 #
 # Does nothing when bin/ already holds binaries built from the same go.mod/go.sum files and this
 # script (bin/.stamp holds their hash). A cold build takes minutes on 2 cores.
@@ -10,13 +12,14 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 bin="$here/bin"
 stamp="$bin/.stamp"
-binaries=(helm argocd-health)
+binaries=(helm argocd-health kstatus)
 
 fail() { echo "tools/build.sh: $*" >&2; exit 1; }
 
 pins() {
   (cd "$here" && cat build.sh helm/go.mod helm/go.sum helm/tools.go \
-    argocd-health/go.mod argocd-health/go.sum argocd-health/main.go) | sha256sum | cut -d' ' -f1
+    argocd-health/go.mod argocd-health/go.sum argocd-health/main.go \
+    kstatus/go.mod kstatus/go.sum kstatus/*.go) | sha256sum | cut -d' ' -f1
 }
 
 up_to_date() {
@@ -47,6 +50,10 @@ echo "tools/build.sh: building helm $helm_version"
 echo "tools/build.sh: building argocd-health"
 (cd "$here/argocd-health" && CGO_ENABLED=0 nice -n 10 go build -trimpath -buildvcs=false -ldflags "-s -w" \
   -o "$bin/argocd-health" .)
+
+echo "tools/build.sh: building kstatus"
+(cd "$here/kstatus" && CGO_ENABLED=0 nice -n 10 go build -trimpath -buildvcs=false -ldflags "-s -w" \
+  -o "$bin/kstatus" .)
 
 pins >"$stamp"
 echo "tools/build.sh: built ${binaries[*]} into $bin in $((SECONDS - start))s"

@@ -86,6 +86,9 @@ class OperatorRbacE2E {
             }
         }
         assertThat(canI("create", "events", "-n", ns)).isTrue();
+        assertThat(canI("patch", "events", "-n", ns))
+                .as("a repeated Event raises its count")
+                .isTrue();
         for (String verb : List.of("get", "list", "watch")) {
             assertThat(canI(verb, "pods", "-n", ns)).as(verb + " pods").isTrue();
         }

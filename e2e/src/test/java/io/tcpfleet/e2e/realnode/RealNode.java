@@ -55,7 +55,7 @@ public final class RealNode {
     public static final String FLEETS = "tcpfleet-real";
     public static final String OPERATOR = "tcpfleet-operator";
     /** What e2e/cluster/node.sh's real_node_annotations say: this namespace's pods go to the real node. */
-    static final Map<String, String> ON_REAL_NODE = Map.of(
+    public static final Map<String, String> ON_REAL_NODE = Map.of(
             "scheduler.alpha.kubernetes.io/node-selector",
             "tcpfleet.io/node=real",
             "scheduler.alpha.kubernetes.io/defaultTolerations",

@@ -17,10 +17,14 @@ public final class StatusWriter {
      * tells each change once; Events written before the patch were written twice.
      */
     public static void publish(
-            KubernetesClient client, TcpService tcps, TcpServiceStatus next, Consumer<TcpService> applyStatus) {
+            KubernetesClient client,
+            EventRecorder events,
+            TcpService tcps,
+            TcpServiceStatus next,
+            Consumer<TcpService> applyStatus) {
         applyStatus.accept(statusPatch(tcps, next));
         for (StatusEvents.Event event : StatusEvents.between(tcps.getStatus(), next)) {
-            EventRecorder.record(client, tcps, event.type(), event.reason(), event.message());
+            events.record(client, tcps, event.type(), event.reason(), event.message());
         }
     }
 

@@ -61,7 +61,10 @@ import org.jboss.logging.Logger;
                     reconcilePrecondition = PrometheusRuleWanted.class)
         })
 @ControllerConfiguration(name = TcpServiceReconciler.NAME, fieldManager = TcpServiceResources.OPERATOR_NAME)
-@RBACRule(apiGroups = "", resources = "events", verbs = RBACVerbs.CREATE)
+@RBACRule(
+        apiGroups = "",
+        resources = "events",
+        verbs = {RBACVerbs.CREATE, RBACVerbs.PATCH})
 @RBACRule(
         apiGroups = "",
         resources = "pods",
@@ -76,6 +79,8 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
     private static final Logger LOG = Logger.getLogger(TcpServiceReconciler.class);
 
     public static final String NAME = "tcpservice";
+
+    private final EventRecorder events = EventRecorder.ofThisProcess();
 
     @Override
     public UpdateControl<TcpService> reconcile(TcpService tcps, Context<TcpService> context) {
@@ -123,16 +128,19 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
         return ErrorStatusUpdateControl.defaultErrorProcessing(); // JOSDK retries the reconcile
     }
 
-    private static void patchIfChanged(TcpService tcps, TcpServiceStatus next, Context<TcpService> context) {
+    private void patchIfChanged(TcpService tcps, TcpServiceStatus next, Context<TcpService> context) {
         if (!next.equals(tcps.getStatus())) {
             StatusWriter.publish(
-                    context.getClient(), tcps, next, context.resourceOperations()::serverSideApplyPrimaryStatus);
+                    context.getClient(),
+                    events,
+                    tcps,
+                    next,
+                    context.resourceOperations()::serverSideApplyPrimaryStatus);
         }
     }
 
-    private static void tellChildChanges(TcpService tcps, Context<TcpService> context) {
-        ChildChanges.of(context)
-                .tell((reason, message) -> EventRecorder.normal(context.getClient(), tcps, reason, message));
+    private void tellChildChanges(TcpService tcps, Context<TcpService> context) {
+        ChildChanges.of(context).tell((reason, message) -> events.normal(context.getClient(), tcps, reason, message));
     }
 
     /** What became of an optional dependent (ServiceMonitor, PrometheusRule) from its spec switch and CRD check. */

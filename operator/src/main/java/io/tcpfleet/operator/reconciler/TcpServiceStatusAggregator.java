@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The one place status is computed: from the TcpService (spec, generation, previous status) and
@@ -25,6 +26,10 @@ public final class TcpServiceStatusAggregator {
 
     static final String SERVICE_MONITOR_CRD_MISSING = "ServiceMonitorCrdMissing";
     static final String PROMETHEUS_RULE_CRD_MISSING = "PrometheusRuleCrdMissing";
+
+    /** What withError computes anew rather than carries over from the last observation. */
+    private static final Set<String> DERIVED_FROM_ERROR =
+            Set.of(Condition.DEGRADED, Condition.RECONCILING, Condition.STALLED);
 
     private TcpServiceStatusAggregator() {}
 
@@ -81,6 +86,7 @@ public final class TcpServiceStatusAggregator {
                                     updated + "/" + desired + " replicas updated, " + replicas + " running"));
         }
         next.add(degraded(ds, podProblem));
+        next.addAll(kstatus(next));
         next.add(monitoring(monitoring));
         next.add(alerting(alerting));
         status.setConditions(
@@ -96,7 +102,7 @@ public final class TcpServiceStatusAggregator {
         status.setSelector(TcpServiceResources.selector(tcps));
         List<Condition> next = new ArrayList<>();
         for (Condition c : previous.getConditions()) {
-            if (!Condition.DEGRADED.equals(c.getType())) {
+            if (!DERIVED_FROM_ERROR.contains(c.getType())) {
                 next.add(new Condition(c.getType(), c.getStatus(), c.getReason(), c.getMessage()));
             }
         }
@@ -105,9 +111,44 @@ public final class TcpServiceStatusAggregator {
                     new Condition(Condition.READY, Condition.UNKNOWN, "ReconcileFailed", "see the Degraded condition"));
         }
         next.add(new Condition(Condition.DEGRADED, Condition.TRUE, "ReconcileFailed", describe(error)));
+        next.addAll(kstatus(next));
         status.setConditions(
                 carryTransitionTimes(previous, next, tcps.getMetadata().getGeneration(), now));
         return status;
+    }
+
+    /**
+     * Reconciling and Stalled, the conditions kstatus (sigs.k8s.io/cli-utils: Flux, kpt, Config Sync) decides by
+     * before it looks at Ready: Stalled (Failed to kstatus) is Degraded under kstatus' name; Reconciling (InProgress)
+     * is True while the fleet is on its way, which Ready alone cannot say, since it stays True through a rollout.
+     * Never both True: kstatus takes the first it finds.
+     */
+    private static List<Condition> kstatus(List<Condition> computed) {
+        Condition ready = find(computed, Condition.READY).orElseThrow();
+        Optional<Condition> progressing =
+                find(computed, Condition.PROGRESSING).filter(c -> Condition.TRUE.equals(c.getStatus()));
+        Condition degraded = find(computed, Condition.DEGRADED).orElseThrow();
+        Condition stalled =
+                new Condition(Condition.STALLED, degraded.getStatus(), degraded.getReason(), degraded.getMessage());
+        Condition reconciling;
+        if (Condition.TRUE.equals(degraded.getStatus())) {
+            reconciling = new Condition(
+                    Condition.RECONCILING, Condition.FALSE, "Stalled", "no progress: see the Stalled condition");
+        } else if (progressing.isPresent() || !Condition.TRUE.equals(ready.getStatus())) {
+            Condition why = progressing.orElse(ready);
+            reconciling = new Condition(Condition.RECONCILING, Condition.TRUE, why.getReason(), why.getMessage());
+        } else {
+            reconciling = new Condition(
+                    Condition.RECONCILING,
+                    Condition.FALSE,
+                    "Reconciled",
+                    "every replica is ready and runs the current pod template");
+        }
+        return List.of(reconciling, stalled);
+    }
+
+    private static Optional<Condition> find(List<Condition> conditions, String type) {
+        return conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
     }
 
     static String describe(Throwable error) {

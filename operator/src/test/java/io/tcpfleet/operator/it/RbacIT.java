@@ -70,6 +70,8 @@ class RbacIT {
         "create, deployments.apps, apps, yes",
         "patch, deployments.apps, apps, yes",
         "create, events, apps, yes",
+        "patch, events, apps, yes",
+        "delete, events, apps, no",
         "update, leases.coordination.k8s.io, tcpfleet-system, yes",
         "update, tcpservices.tcpfleet.io, apps, no",
         "delete, deployments.apps, apps, no",

@@ -12,6 +12,7 @@ import io.tcpfleet.operator.api.v1alpha1.Condition;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.api.v1alpha1.TcpServiceStatus;
 import io.tcpfleet.operator.model.TcpServiceResources;
+import io.tcpfleet.operator.reconciler.EventRecorder;
 import io.tcpfleet.operator.reconciler.StatusWriter;
 import io.tcpfleet.testkit.ClusterExtension;
 import io.tcpfleet.testkit.TestNamespace;
@@ -29,6 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ClusterExtension.class)
 class StatusPatchIT {
+
+    private static final EventRecorder EVENTS = new EventRecorder("status-patch-it");
 
     @BeforeAll
     static void crd() {
@@ -65,7 +68,8 @@ class StatusPatchIT {
                 .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":2}}");
         String message = "told once " + UUID.randomUUID();
 
-        assertThatThrownBy(() -> StatusWriter.publish(client, read, degraded(1, message), p -> apply(client, p)))
+        assertThatThrownBy(
+                        () -> StatusWriter.publish(client, EVENTS, read, degraded(1, message), p -> apply(client, p)))
                 .isInstanceOfSatisfying(
                         KubernetesClientException.class,
                         e -> assertThat(e.getCode()).isEqualTo(409));
@@ -75,7 +79,11 @@ class StatusPatchIT {
             TcpService now = TcpServices.get(client, ns.name(), "told").get();
             try {
                 StatusWriter.publish(
-                        client, now, degraded(now.getMetadata().getGeneration(), message), p -> apply(client, p));
+                        client,
+                        EVENTS,
+                        now,
+                        degraded(now.getMetadata().getGeneration(), message),
+                        p -> apply(client, p));
                 return true;
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409) {
@@ -91,6 +99,7 @@ class StatusPatchIT {
                     assertThat(e.getReason()).isEqualTo("StatusPatchIT");
                     assertThat(e.getType()).isEqualTo("Warning");
                     assertThat(e.getInvolvedObject().getName()).isEqualTo("told");
+                    assertThat(e.getCount()).as("told once, not repeated").isEqualTo(1);
                 });
     }
 

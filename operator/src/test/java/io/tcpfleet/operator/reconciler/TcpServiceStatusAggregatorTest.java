@@ -350,4 +350,107 @@ class TcpServiceStatusAggregatorTest {
         assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("Unknown");
         assertThat(condition(s, Condition.DEGRADED).getStatus()).isEqualTo("True");
     }
+    /** What kstatus (sigs.k8s.io/cli-utils) decides by: "Reconciling=True" InProgress, "Stalled=True" Failed. */
+    private static String kstatusPair(TcpServiceStatus s) {
+        return "Reconciling=" + condition(s, Condition.RECONCILING).getStatus() + " Stalled="
+                + condition(s, Condition.STALLED).getStatus();
+    }
+
+    @Test
+    void reconcilingWhileTheDeploymentIsCreatedAndWhileItRollsOut() {
+        TcpServiceStatus creating = TcpServiceStatusAggregator.aggregate(
+                withReplicas(3), null, List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0);
+        TcpServiceStatus rollingOut = TcpServiceStatusAggregator.aggregate(
+                withReplicas(3),
+                deployment(3, 3, 4, 4, 1),
+                List.of(),
+                MonitoringState.ACTIVE,
+                MonitoringState.ACTIVE,
+                T0);
+
+        assertThat(kstatusPair(creating)).isEqualTo("Reconciling=True Stalled=False");
+        assertThat(condition(creating, Condition.RECONCILING).getReason()).isEqualTo("Creating");
+        assertThat(kstatusPair(rollingOut))
+                .as("Ready stays True through a rollout; Reconciling says it is not done")
+                .isEqualTo("Reconciling=True Stalled=False");
+        assertThat(condition(rollingOut, Condition.RECONCILING).getReason()).isEqualTo("RollingOut");
+        assertThat(condition(rollingOut, Condition.RECONCILING).getMessage())
+                .isEqualTo("1/3 replicas updated, 4 running");
+    }
+
+    @Test
+    void reconcilingWhileReplicasAreOnlyStarting() {
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(
+                withReplicas(2),
+                deployment(1, 1, 2, 1, 2),
+                List.of(TestPods.ready("echo-a"), TestPods.starting("echo-b")),
+                MonitoringState.ACTIVE,
+                MonitoringState.ACTIVE,
+                T0);
+        assertThat(kstatusPair(s)).isEqualTo("Reconciling=True Stalled=False");
+    }
+
+    @Test
+    void neitherOnceEveryReplicaIsReadyAndCurrent() {
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(
+                withReplicas(3),
+                deployment(2, 2, 3, 3, 3),
+                List.of(),
+                MonitoringState.ACTIVE,
+                MonitoringState.CRD_MISSING,
+                T0);
+        assertThat(kstatusPair(s)).isEqualTo("Reconciling=False Stalled=False");
+        assertThat(condition(s, Condition.RECONCILING).getReason()).isEqualTo("Reconciled");
+    }
+
+    @Test
+    void stalledIsDegradedUnderKstatusNameAndStopsReconciling() {
+        Deployment deadline = deployment(2, 2, 2, 1, 1);
+        deadline.getStatus()
+                .getConditions()
+                .add(new DeploymentConditionBuilder()
+                        .withType("Progressing")
+                        .withStatus("False")
+                        .withReason("ProgressDeadlineExceeded")
+                        .withMessage("ReplicaSet \"echo-7d9\" has timed out progressing.")
+                        .build());
+        TcpServiceStatus pastDeadline = TcpServiceStatusAggregator.aggregate(
+                withReplicas(1), deadline, List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0);
+        TcpServiceStatus crashing = TcpServiceStatusAggregator.aggregate(
+                withReplicas(1),
+                deployment(1, 1, 1, 0, 1),
+                List.of(TestPods.crashLooping("echo-7d9-abc", 2, "bind: address already in use")),
+                MonitoringState.ACTIVE,
+                MonitoringState.ACTIVE,
+                T0);
+
+        assertThat(kstatusPair(pastDeadline))
+                .as("still rolling out (Progressing=True), but stalled wins")
+                .isEqualTo("Reconciling=False Stalled=True");
+        assertThat(condition(pastDeadline, Condition.STALLED).getReason()).isEqualTo("ProgressDeadlineExceeded");
+        assertThat(condition(pastDeadline, Condition.STALLED).getMessage()).contains("has timed out progressing");
+        assertThat(kstatusPair(crashing)).isEqualTo("Reconciling=False Stalled=True");
+        assertThat(condition(crashing, Condition.STALLED))
+                .usingRecursiveComparison()
+                .comparingOnlyFields("status", "reason", "message")
+                .isEqualTo(condition(crashing, Condition.DEGRADED));
+    }
+
+    @Test
+    void aFailedReconcileIsStalledAndAFixedOneIsNotAnyMore() {
+        TcpService tcps = withReplicas(1);
+        tcps.setStatus(TcpServiceStatusAggregator.aggregate(
+                tcps, deployment(1, 1, 1, 1, 1), List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0));
+        TcpServiceStatus failed =
+                TcpServiceStatusAggregator.withError(tcps, new RuntimeException("admission webhook denied"), T1);
+        tcps.setStatus(failed);
+        TcpServiceStatus fixed = TcpServiceStatusAggregator.aggregate(
+                tcps, deployment(1, 1, 1, 1, 1), List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, T1);
+
+        assertThat(kstatusPair(failed)).isEqualTo("Reconciling=False Stalled=True");
+        assertThat(condition(failed, Condition.STALLED).getReason()).isEqualTo("ReconcileFailed");
+        assertThat(condition(failed, Condition.STALLED).getMessage()).isEqualTo("admission webhook denied");
+        assertThat(failed.getConditions()).extracting(Condition::getType).doesNotHaveDuplicates();
+        assertThat(kstatusPair(fixed)).isEqualTo("Reconciling=False Stalled=False");
+    }
 }

@@ -3,6 +3,7 @@ package io.tcpfleet.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
 import java.util.Objects;
 
 /** A status condition in the Kubernetes convention; status is the string True, False or Unknown. */
@@ -16,12 +17,18 @@ public class Condition {
     public static final String DEGRADED = "Degraded";
     public static final String MONITORING = "Monitoring";
     public static final String ALERTING = "Alerting";
+    // kstatus' "abnormal-true" pair (sigs.k8s.io/cli-utils): Flux, kpt and Config Sync wait on these.
+    public static final String RECONCILING = "Reconciling";
+    public static final String STALLED = "Stalled";
 
     public static final String TRUE = "True";
     public static final String FALSE = "False";
     public static final String UNKNOWN = "Unknown";
 
-    @JsonPropertyDescription("Condition type: Ready, Progressing, Degraded, Monitoring or Alerting.")
+    // Required: the key of the conditions map list (TcpServiceStatus).
+    @Required
+    @JsonPropertyDescription(
+            "Condition type: Ready, Progressing, Degraded, Reconciling, Stalled, Monitoring or Alerting.")
     private String type;
 
     @JsonPropertyDescription("True, False or Unknown.")

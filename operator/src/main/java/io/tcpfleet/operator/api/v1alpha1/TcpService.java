@@ -2,6 +2,7 @@ package io.tcpfleet.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -10,6 +11,8 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /** A fleet of tcpfleet servers: a drained, monitored, disruption-protected Deployment. */
+// The status schema's list type and defaults, which the generator has no annotation for.
+@SchemaCustomizer(value = StatusSchema.class, input = "")
 @Group(TcpService.GROUP)
 @Version(TcpService.VERSION)
 @ShortNames("tcps")

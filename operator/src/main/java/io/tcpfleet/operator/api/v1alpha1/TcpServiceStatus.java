@@ -15,7 +15,8 @@ import java.util.Optional;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TcpServiceStatus {
 
-    @JsonPropertyDescription("metadata.generation of the spec this status describes.")
+    @JsonPropertyDescription(
+            "metadata.generation of the spec this status describes; 0 until the operator has seen the TcpService.")
     private Long observedGeneration;
 
     @StatusReplicas
@@ -37,7 +38,8 @@ public class TcpServiceStatus {
 
     @JsonPropertyDescription(
             "Conditions, one per type: Ready (at least spec.replicas pods are Ready), Progressing (a rollout is"
-                    + " under way), Degraded (a failure: reason and message say which), Monitoring and Alerting.")
+                    + " under way), Degraded (a failure: reason and message say which), Reconciling (kstatus: on its"
+                    + " way), Stalled (kstatus: Degraded under its name), Monitoring and Alerting.")
     private List<Condition> conditions = new ArrayList<>();
 
     public Optional<Condition> condition(String type) {
