@@ -56,8 +56,8 @@ demo-down:
 
 .PHONY: demo demo-down
 
-## tools: build helm (the chart's tests run it) from the Go module pinned in e2e/tools (a no-op
-## when up to date)
+## tools: build helm (the chart's tests run it) and Argo CD's application controller and repo
+## server (ArgoCdSyncE2E) from the Go modules pinned in e2e/tools (a no-op when up to date)
 tools:
 	bash e2e/tools/build.sh
 

@@ -41,9 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The three Applications are children of one app-of-apps, as examples/argocd says they must be for
  * their sync waves to apply. A namespaced operator reconciles tcpfleet-demo; its pods are kwok's.
  *
- * <p>argocd-cm is deploy/argocd/argocd-cm-patch.yaml (the TcpService health check) plus the
- * Application health check that Argo CD's docs give for app-of-apps waves (without it, since Argo
- * CD 1.8, a child Application is Healthy at once and the parent does not wait for it).
+ * <p>argocd-cm is what the tree gives users: deploy/argocd/argocd-cm-patch.yaml (the TcpService
+ * health check). Without the Application health check of Argo CD's app-of-apps docs (not shipped),
+ * the parent does not wait for a child to be Healthy, so the parent's own health says nothing about
+ * its children and only the children's are checked.
  *
  * <p>Cluster-wide leftovers are deliberate: the Argo CD CRDs, and crds/ and deploy/ which other
  * tests install the same way (InstalledBase). The Applications are deleted without their
@@ -71,14 +72,8 @@ class ArgoCdSyncE2E {
         copyTree(repo, "crds", "deploy", "examples");
         git(repo, "init", "-q", "-b", "main");
 
-        Path applicationHealth = dir.resolve("application-health.yaml");
-        Files.writeString(applicationHealth, APPLICATION_HEALTH);
         ArgoCd argo = ArgoCd.start(
-                kubectl,
-                argoNs,
-                repos,
-                List.of(RepoPaths.resolve("deploy/argocd/argocd-cm-patch.yaml"), applicationHealth),
-                dir);
+                kubectl, argoNs, repos, List.of(RepoPaths.resolve("deploy/argocd/argocd-cm-patch.yaml")), dir);
         OperatorProcess operator = null;
         Watch watch = null;
         try {
@@ -102,10 +97,10 @@ class ArgoCdSyncE2E {
             // Synced and Healthy, every Application.
             awaitAll(client, argoNs, "Synced", "Healthy", Duration.ofMinutes(5));
 
-            // The waves, in order: the parent creates a wave's Application only once the wave before
-            // is Healthy, which takes it at least one more pass, so no two share a creation second.
-            // (Here crds/ and deploy/ were installed before, so those two Applications find nothing to
-            // sync; the order is the parent's.) The TcpServices come after the examples' Application.
+            // The waves, in order: Argo CD applies a wave in a later pass than the wave before, so the
+            // parent creates the three Applications in wave order, seconds apart (without the
+            // annotations all three come in one pass). Here crds/ and deploy/ were installed before,
+            // so those two find nothing to sync. The TcpServices come after the examples' Application.
             Instant crds = created(app(client, argoNs, "tcpfleet-crds"));
             Instant operatorApp = created(app(client, argoNs, "tcpfleet"));
             Instant examples = created(app(client, argoNs, "tcpfleet-examples"));
@@ -203,21 +198,6 @@ class ArgoCdSyncE2E {
             }
         }
     }
-
-    private static final String APPLICATION_HEALTH = """
-            data:
-              resource.customizations.health.argoproj.io_Application: |
-                hs = {}
-                hs.status = "Progressing"
-                hs.message = ""
-                if obj.status ~= nil and obj.status.health ~= nil then
-                  hs.status = obj.status.health.status
-                  if obj.status.health.message ~= nil then
-                    hs.message = obj.status.health.message
-                  end
-                end
-                return hs
-            """;
 
     /** The app-of-apps: examples/argocd as one Application, synced automatically. */
     private Path parent(String gitUrl, String argoNs) throws IOException {
