@@ -57,8 +57,9 @@ demo-down:
 .PHONY: demo demo-down
 
 ## tools: build helm (the chart's tests run it), argocd-health (runs the Argo CD health check in
-## gopher-lua as Argo CD does) and kstatus (KstatusE2E reads TcpServices with it) from the Go
-## modules pinned in e2e/tools (a no-op when up to date)
+## gopher-lua as Argo CD does), kstatus (KstatusE2E reads TcpServices with it) and Argo CD's
+## application controller and repo server (ArgoCdSyncE2E) from the Go modules pinned in e2e/tools
+## (a no-op when up to date)
 tools:
 	bash e2e/tools/build.sh
 
