@@ -1,6 +1,7 @@
 package io.tcpfleet.operator.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -28,6 +29,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
         name = "Age",
         jsonPath = ".metadata.creationTimestamp",
         type = AdditionalPrinterColumn.Type.DATE)
+// The name becomes the children's names: the Services' (DNS-1035 labels) bound it.
+@ValidationRule(value = KubernetesSyntax.NAME_RULE, message = KubernetesSyntax.NAME_MESSAGE)
 public class TcpService extends CustomResource<TcpServiceSpec, TcpServiceStatus> implements Namespaced {
 
     public static final String GROUP = "tcpfleet.io";

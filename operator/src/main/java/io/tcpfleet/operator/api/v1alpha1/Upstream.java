@@ -17,7 +17,7 @@ public class Upstream {
 
     @Required
     @Size(min = 1, max = 253)
-    @Pattern("^[a-zA-Z0-9]([-a-zA-Z0-9.]*[a-zA-Z0-9])?$")
+    @Pattern(KubernetesSyntax.HOST)
     @JsonPropertyDescription("Host name or IP address of the backend, for example redis.db.svc.")
     private String host;
 
