@@ -273,6 +273,58 @@ class TcpServiceValidationIT {
                                                 "Maybe")))),
                         "spec.pod.topologySpreadConstraints[]"),
                 Arguments.of(
+                        "pod anti-affinity term without a topologyKey",
+                        Map.of(
+                                "pod",
+                                Map.of(
+                                        "affinity",
+                                        Map.of(
+                                                "podAntiAffinity",
+                                                Map.of(
+                                                        "requiredDuringSchedulingIgnoredDuringExecution",
+                                                        List.of(Map.of(
+                                                                "labelSelector",
+                                                                Map.of("matchLabels", Map.of("app", "x")))))))),
+                        "spec.pod.affinity.podAntiAffinity: every term needs a topologyKey"),
+                Arguments.of(
+                        "preferred pod affinity of weight 0",
+                        Map.of(
+                                "pod",
+                                Map.of(
+                                        "affinity",
+                                        Map.of(
+                                                "podAffinity",
+                                                Map.of(
+                                                        "preferredDuringSchedulingIgnoredDuringExecution",
+                                                        List.of(Map.of(
+                                                                "weight",
+                                                                0,
+                                                                "podAffinityTerm",
+                                                                Map.of("topologyKey", "kubernetes.io/hostname"))))))),
+                        "spec.pod.affinity.podAffinity: every term needs a topologyKey"),
+                Arguments.of(
+                        "node affinity operator Like",
+                        Map.of(
+                                "pod",
+                                Map.of(
+                                        "affinity",
+                                        Map.of(
+                                                "nodeAffinity",
+                                                Map.of(
+                                                        "requiredDuringSchedulingIgnoredDuringExecution",
+                                                        Map.of(
+                                                                "nodeSelectorTerms",
+                                                                List.of(Map.of(
+                                                                        "matchExpressions",
+                                                                        List.of(Map.of(
+                                                                                "key",
+                                                                                "zone",
+                                                                                "operator",
+                                                                                "Like",
+                                                                                "values",
+                                                                                List.of("a")))))))))),
+                        "spec.pod.affinity.nodeAffinity: required needs at least one nodeSelectorTerm, operators"),
+                Arguments.of(
                         "priority class name with '_'",
                         Map.of("pod", Map.of("priorityClassName", "high_priority")),
                         "spec.pod.priorityClassName: Invalid value"),
@@ -404,6 +456,20 @@ class TcpServiceValidationIT {
                                         "NoExecute",
                                         "tolerationSeconds",
                                         60)),
+                        "affinity",
+                        Map.of(
+                                "podAntiAffinity",
+                                Map.of(
+                                        "preferredDuringSchedulingIgnoredDuringExecution",
+                                        List.of(Map.of(
+                                                "weight",
+                                                100,
+                                                "podAffinityTerm",
+                                                Map.of(
+                                                        "topologyKey",
+                                                        "kubernetes.io/hostname",
+                                                        "labelSelector",
+                                                        Map.of("matchLabels", Map.of("tcpfleet.io/service", name))))))),
                         "topologySpreadConstraints",
                         List.of(Map.of(
                                 "maxSkew",

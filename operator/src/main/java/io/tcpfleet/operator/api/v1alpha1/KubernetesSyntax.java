@@ -78,5 +78,8 @@ public final class KubernetesSyntax {
     public static final String IMAGE_NAME_LENGTH_MESSAGE =
             "the image name (before tag and digest) must be at most 255 characters";
 
+    /** Operators of a node selector requirement, as a CEL list's elements. */
+    static final String NODE_OPERATORS = "'In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'";
+
     private KubernetesSyntax() {}
 }

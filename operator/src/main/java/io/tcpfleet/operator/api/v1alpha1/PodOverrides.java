@@ -91,6 +91,48 @@ import java.util.Map;
 @ValidationRule(
         value = "!has(self.labels) || !('tcpfleet.io/service' in self.labels)",
         message = "spec.pod.labels must not set tcpfleet.io/service: the operator owns it")
+// Affinity, as far as a term can be judged alone (label selectors inside it are passed on as written).
+@ValidationRule(
+        value = "!has(self.affinity) || !has(self.affinity.podAffinity)"
+                + " || ((!has(self.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution)"
+                + " || self.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.all(t, has(t.topologyKey)"
+                + " && t.topologyKey.matches('" + KubernetesSyntax.LABEL_KEY + "')))"
+                + " && (!has(self.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution)"
+                + " || self.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.all(w, has(w.weight)"
+                + " && w.weight >= 1 && w.weight <= 100 && has(w.podAffinityTerm)"
+                + " && has(w.podAffinityTerm.topologyKey)"
+                + " && w.podAffinityTerm.topologyKey.matches('" + KubernetesSyntax.LABEL_KEY + "'))))",
+        message = "spec.pod.affinity.podAffinity: every term needs a topologyKey that is a qualified name, every"
+                + " preferred term a weight from 1 to 100")
+@ValidationRule(
+        value = "!has(self.affinity) || !has(self.affinity.podAntiAffinity)"
+                + " || ((!has(self.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution)"
+                + " || self.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.all(t, has(t.topologyKey)"
+                + " && t.topologyKey.matches('" + KubernetesSyntax.LABEL_KEY + "')))"
+                + " && (!has(self.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution)"
+                + " || self.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.all(w, has(w.weight)"
+                + " && w.weight >= 1 && w.weight <= 100 && has(w.podAffinityTerm)"
+                + " && has(w.podAffinityTerm.topologyKey)"
+                + " && w.podAffinityTerm.topologyKey.matches('" + KubernetesSyntax.LABEL_KEY + "'))))",
+        message = "spec.pod.affinity.podAntiAffinity: every term needs a topologyKey that is a qualified name, every"
+                + " preferred term a weight from 1 to 100")
+@ValidationRule(
+        value = "!has(self.affinity) || !has(self.affinity.nodeAffinity)"
+                + " || ((!has(self.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution)"
+                + " || (has(self.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms)"
+                + " && size(self.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms) > 0"
+                + " && self.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms.all(t,"
+                + " (!has(t.matchExpressions) || t.matchExpressions.all(e, has(e.operator) && e.operator in ["
+                + KubernetesSyntax.NODE_OPERATORS
+                + "])) && (!has(t.matchFields) || t.matchFields.all(e, has(e.operator)"
+                + " && e.operator in [" + KubernetesSyntax.NODE_OPERATORS + "])))))"
+                + " && (!has(self.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution)"
+                + " || self.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution.all(w, has(w.weight)"
+                + " && w.weight >= 1 && w.weight <= 100 && has(w.preference)"
+                + " && (!has(w.preference.matchExpressions) || w.preference.matchExpressions.all(e, has(e.operator)"
+                + " && e.operator in [" + KubernetesSyntax.NODE_OPERATORS + "])))))",
+        message = "spec.pod.affinity.nodeAffinity: required needs at least one nodeSelectorTerm, operators are In,"
+                + " NotIn, Exists, DoesNotExist, Gt or Lt, every preferred term has a weight from 1 to 100")
 public class PodOverrides {
 
     @Size(max = KubernetesSyntax.MAX_MAP_ENTRIES)

@@ -7,9 +7,9 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 
 /**
  * Length bounds the annotations cannot reach: on map values and inside the embedded Kubernetes types
- * (env, tolerations, topology spread, resources). The API server estimates a CEL rule's cost from them
- * and refuses a CRD whose rules could cost too much; each bound is at least what Kubernetes itself accepts
- * there. Runs at build time only.
+ * (env, tolerations, topology spread, affinity, resources). The API server estimates a CEL rule's cost
+ * from them and refuses a CRD whose rules could cost too much; each bound is at least what Kubernetes
+ * itself accepts there, or more than a pod spec needs. Runs at build time only.
  */
 public class SchemaBounds implements CRDPostProcessor {
 
@@ -58,11 +58,39 @@ public class SchemaBounds implements CRDPostProcessor {
         property(spread, "nodeAffinityPolicy").setMaxLength(16L);
         property(spread, "nodeTaintsPolicy").setMaxLength(16L);
 
+        JSONSchemaProps affinity = property(pod, "affinity");
+        for (String kind : new String[] {"podAffinity", "podAntiAffinity"}) {
+            JSONSchemaProps required = property(affinity, kind, "requiredDuringSchedulingIgnoredDuringExecution");
+            required.setMaxItems(32L);
+            property(required.getItems().getSchema(), "topologyKey").setMaxLength(QUALIFIED_NAME);
+            JSONSchemaProps preferred = property(affinity, kind, "preferredDuringSchedulingIgnoredDuringExecution");
+            preferred.setMaxItems(32L);
+            property(preferred.getItems().getSchema(), "podAffinityTerm", "topologyKey")
+                    .setMaxLength(QUALIFIED_NAME);
+        }
+        JSONSchemaProps terms = property(
+                affinity, "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms");
+        terms.setMaxItems(32L);
+        boundRequirements(terms.getItems().getSchema());
+        JSONSchemaProps preferredNodes =
+                property(affinity, "nodeAffinity", "preferredDuringSchedulingIgnoredDuringExecution");
+        preferredNodes.setMaxItems(32L);
+        boundRequirements(property(preferredNodes.getItems().getSchema(), "preference"));
+
         // cpu, memory and ephemeral-storage: three entries, each a short quantity.
         for (String list : new String[] {"limits", "requests"}) {
             JSONSchemaProps map = property(spec, "resources", list);
             map.setMaxProperties(3L);
             map.getAdditionalProperties().getSchema().setMaxLength(64L);
+        }
+    }
+
+    /** A node selector term: its matchExpressions and matchFields. */
+    private static void boundRequirements(JSONSchemaProps term) {
+        for (String list : new String[] {"matchExpressions", "matchFields"}) {
+            JSONSchemaProps requirements = property(term, list);
+            requirements.setMaxItems(32L);
+            property(requirements.getItems().getSchema(), "operator").setMaxLength(16L);
         }
     }
 
