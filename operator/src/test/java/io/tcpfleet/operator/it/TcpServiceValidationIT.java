@@ -420,7 +420,8 @@ class TcpServiceValidationIT {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("image", SharedOperator.TEST_IMAGE);
         spec.put("handler", "echo");
-        spec.put("connections", Map.of("idleTimeout", "999999h9999999m999999999s9999999999ms"));
+        // The largest duration CEL and the server parse (64-bit nanoseconds), units in any order.
+        spec.put("connections", Map.of("idleTimeout", "47m16s2562047h854ms"));
         spec.put("drain", Map.of("delay", "1s", "timeout", "2s"));
         spec.put(
                 "service",

@@ -23,7 +23,7 @@ public class Monitoring {
     private Boolean prometheusRule;
 
     @Default(DEFAULT_INTERVAL)
-    @Pattern(Durations.PATTERN)
+    @Pattern(Durations.ORDERED_PATTERN)
     @JsonPropertyDescription("Prometheus scrape interval, Go duration. Default " + DEFAULT_INTERVAL + ".")
     private String interval;
 

@@ -29,6 +29,7 @@ public class Upstream {
 
     @Default(DEFAULT_CONNECT_TIMEOUT)
     @Pattern(Durations.PATTERN)
+    @ValidationRule(value = Durations.FITS_RULE, message = Durations.FITS_MESSAGE)
     @ValidationRule(value = Durations.POSITIVE_RULE, message = "must be more than 0")
     @JsonPropertyDescription("How long to wait for a backend connection, Go duration (250ms, 2s). Default "
             + DEFAULT_CONNECT_TIMEOUT + ".")
