@@ -9,9 +9,9 @@ build:
 	$(MVN) -DskipTests package
 
 ## deps: the Debian packages that make test and make demo use, installed when missing (root):
-## openssl and curl (local control plane), lua5.1 (Argo CD health check), prometheus (promtool for
-## the alert rules), mmdebstrap (image base), iptables and conntrack (kube-proxy), libseccomp-dev (runc)
-DEBS := openssl curl lua5.1 prometheus mmdebstrap iptables conntrack libseccomp-dev gcc libc6-dev
+## openssl and curl (local control plane), prometheus (promtool for the alert rules), mmdebstrap
+## (image base), iptables and conntrack (kube-proxy), libseccomp-dev (runc)
+DEBS := openssl curl prometheus mmdebstrap iptables conntrack libseccomp-dev gcc libc6-dev
 deps:
 	@source e2e/cluster/packages.sh && need_debs $(DEBS)
 
@@ -56,8 +56,8 @@ demo-down:
 
 .PHONY: demo demo-down
 
-## tools: build helm (the chart's tests run it) from the Go module pinned in e2e/tools (a no-op
-## when up to date)
+## tools: build helm (the chart's tests run it) and argocd-health (runs the Argo CD health check in
+## gopher-lua as Argo CD does) from the Go modules pinned in e2e/tools (a no-op when up to date)
 tools:
 	bash e2e/tools/build.sh
 

@@ -148,8 +148,15 @@ if [[ -f "$state/node.enabled" ]]; then node_certs; fi
 # launch NAME ARGS...: runs bin/NAME detached (own session, no inherited stdio) and records its pid.
 launch() {
   local name="$1"; shift
-  # 9>&- : the daemons must not inherit (and so hold) the lock of take_lock.
-  setsid "$bin/$name" "$@" </dev/null >"$logs/$name.log" 2>&1 9>&- &
+  # The daemons must not inherit (and so hold for their lifetime) any open descriptor beyond
+  # stdio: neither take_lock's nor one of a caller's (`flock LOCK make test` would stay locked).
+  (
+    for fd in /proc/self/fd/*; do
+      fd="${fd##*/}"
+      if (( fd > 2 )); then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
+    exec setsid "$bin/$name" "$@" </dev/null >"$logs/$name.log" 2>&1
+  ) &
   echo $! >"$pids/$name.pid"
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the tools the tests run that are not part of the cluster: helm (helm/go.mod pins
-# helm.sh/helm/v4) into bin/, from the Go module proxy.
+# Builds the tools the tests run that are not part of the cluster into bin/, from the Go module
+# proxy: helm (helm/go.mod pins helm.sh/helm/v4) and argocd-health (argocd-health/: Argo CD's
+# gopher-lua health-check runner for deploy/argocd/resource_customizations).
 #
 # Does nothing when bin/ already holds binaries built from the same go.mod/go.sum files and this
 # script (bin/.stamp holds their hash). A cold build takes minutes on 2 cores.
@@ -9,12 +10,13 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 bin="$here/bin"
 stamp="$bin/.stamp"
-binaries=(helm)
+binaries=(helm argocd-health)
 
 fail() { echo "tools/build.sh: $*" >&2; exit 1; }
 
 pins() {
-  (cd "$here" && cat build.sh helm/go.mod helm/go.sum helm/tools.go) | sha256sum | cut -d' ' -f1
+  (cd "$here" && cat build.sh helm/go.mod helm/go.sum helm/tools.go \
+    argocd-health/go.mod argocd-health/go.sum argocd-health/main.go) | sha256sum | cut -d' ' -f1
 }
 
 up_to_date() {
@@ -41,6 +43,10 @@ echo "tools/build.sh: building helm $helm_version"
 (cd "$here/helm" && CGO_ENABLED=0 nice -n 10 go build -trimpath -buildvcs=false \
   -ldflags "-s -w -X helm.sh/helm/v4/internal/version.version=$helm_version" \
   -o "$bin/helm" helm.sh/helm/v4/cmd/helm)
+
+echo "tools/build.sh: building argocd-health"
+(cd "$here/argocd-health" && CGO_ENABLED=0 nice -n 10 go build -trimpath -buildvcs=false -ldflags "-s -w" \
+  -o "$bin/argocd-health" .)
 
 pins >"$stamp"
 echo "tools/build.sh: built ${binaries[*]} into $bin in $((SECONDS - start))s"

@@ -27,3 +27,14 @@ app.kubernetes.io/name: tcpfleet-operator
 {{ $image.repository }}:{{ $image.tag | default $root.Chart.AppVersion }}
 {{- end -}}
 {{- end }}
+
+{{/*
+A map as the operator's key=value,key=value setting (keys sorted, as range sorts them).
+*/}}
+{{- define "tcpfleet.labelPairs" -}}
+{{- $pairs := list }}
+{{- range $k, $v := . }}
+{{- $pairs = append $pairs (printf "%s=%s" $k $v) }}
+{{- end }}
+{{- join "," $pairs }}
+{{- end }}

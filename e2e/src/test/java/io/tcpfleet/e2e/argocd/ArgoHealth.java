@@ -2,40 +2,49 @@ package io.tcpfleet.e2e.argocd;
 
 import io.tcpfleet.testkit.Processes;
 import io.tcpfleet.testkit.RepoPaths;
-import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs deploy/argocd/health-tcpservice.lua with the real Lua 5.1 interpreter, inside a harness
- * that gives it only what Argo CD's gopher-lua sandbox gives (base, table, os.time/os.date).
+ * The TcpService health check as Argo CD runs it: e2e/tools/bin/argocd-health (built by make
+ * tools from e2e/tools/argocd-health) runs health.lua in gopher-lua with Argo CD's libraries and
+ * conversions, once as a built-in check and once as an argocd-cm customization.
  */
 final class ArgoHealth {
 
-    static final Path SCRIPT = RepoPaths.resolve("deploy/argocd/health-tcpservice.lua");
+    /** Argo CD's layout for built-in checks, as it would be contributed upstream. */
+    static final Path CUSTOMIZATIONS = RepoPaths.resolve("deploy/argocd/resource_customizations");
+
+    static final Path SCRIPT = CUSTOMIZATIONS.resolve("tcpfleet.io/TcpService/health.lua");
 
     /** What Argo CD would show for one object. */
     record Health(String status, String message) {}
 
     private ArgoHealth() {}
 
-    static Health of(Path objectJson) {
-        String out = run(SCRIPT, objectJson).requireSuccess().stdout();
+    static Health of(Path object) {
+        String out = run("eval", SCRIPT.toString(), object.toString())
+                .requireSuccess()
+                .stdout();
         List<String> lines = List.of(out.split("\n", -1));
         return new Health(lines.get(0), lines.get(1));
     }
 
-    /** The harness run as is: for scripts that are expected to fail. */
-    static Processes.Result run(Path script, Path objectJson) {
-        return Processes.run(
-                List.of("lua5.1", resource("run-health.lua").toString(), script.toString(), objectJson.toString()));
+    /** Every health.lua under {@code customizations} against its health_test.yaml. */
+    static Processes.Result test(Path customizations) {
+        return run("test", customizations.toString());
     }
 
-    static Path resource(String name) {
-        try {
-            return Path.of(ArgoHealth.class.getResource("/argocd/" + name).toURI());
-        } catch (URISyntaxException | NullPointerException e) {
-            throw new IllegalStateException("test resource argocd/" + name + " is missing", e);
+    private static Processes.Result run(String... args) {
+        Path runner = RepoPaths.resolve("e2e/tools/bin/argocd-health");
+        if (!Files.isExecutable(runner)) {
+            throw new IllegalStateException(
+                    runner + " is missing: build it with `make tools` (bash e2e/tools/build.sh); make test does");
         }
+        List<String> command = new ArrayList<>(List.of(runner.toString()));
+        command.addAll(List.of(args));
+        return Processes.run(command);
     }
 }

@@ -109,6 +109,36 @@ class ExamplesManifestsTest {
         }
     }
 
+    @Test
+    void deletingTheCrdsApplicationDoesNotCascadeToTheCrd() {
+        JsonNode crds =
+                Manifests.parse(readString("examples/argocd/application.yaml")).get("Application", "tcpfleet-crds");
+
+        assertThat(crds.path("metadata").path("finalizers").toString())
+                .as("resources-finalizer would delete the CRD, so every TcpService, with the Application")
+                .doesNotContain("resources-finalizer.argocd.argoproj.io");
+    }
+
+    @Test
+    void autoscaledApplicationLeavesReplicasToTheHpa() {
+        JsonNode app = Manifests.parse(readString("examples/argocd/autoscaled.yaml"))
+                .get("Application", "tcpfleet-autoscaled");
+        Manifests synced = Manifests.parse(readString("examples/autoscaling/echo-autoscaled.yaml"));
+        JsonNode hpa = synced.get("HorizontalPodAutoscaler", "echo-autoscaled");
+
+        assertThat(app.at("/spec/source/path").asText()).isEqualTo("examples/autoscaling");
+        assertThat(app.at("/spec/ignoreDifferences").toString())
+                .isEqualTo(
+                        "[{\"group\":\"tcpfleet.io\",\"kind\":\"TcpService\",\"jsonPointers\":[\"/spec/replicas\"]}]");
+        assertThat(app.at("/spec/syncPolicy/syncOptions").toString())
+                .contains("\"ServerSideApply=true\"", "\"RespectIgnoreDifferences=true\"");
+        assertThat(app.at("/spec/syncPolicy/automated/selfHeal").asBoolean()).isTrue();
+        assertThat(hpa.at("/spec/scaleTargetRef/kind").asText()).isEqualTo("TcpService");
+        assertThat(synced.find("TcpService", hpa.at("/spec/scaleTargetRef/name").asText()))
+                .as("the HPA's target is in the same directory")
+                .isPresent();
+    }
+
     private static int wave(JsonNode o) {
         return Integer.parseInt(o.path("metadata")
                 .path("annotations")

@@ -33,7 +33,7 @@ class HelmInstallE2E {
     private static final String CRD = "crd/tcpservices.tcpfleet.io";
 
     @Test
-    void installUpgradeAndUninstallKeepTheCrd(KubernetesClient client) {
+    void installUpgradeAndUninstallKeepTheCrdAndTheFleets(KubernetesClient client) {
         assertThat(client.nodes().withName(RealNode.NODE).get())
                 .as("the real node %s (e2e/cluster/up.sh starts it as root)", RealNode.NODE)
                 .isNotNull();
@@ -106,6 +106,15 @@ class HelmInstallE2E {
         assertThat(kubectl.run("get", CRD).exitCode())
                 .as("the CRD after uninstall")
                 .isZero();
+        assertThat(kubectl.ok("get", CRD, "-o", "jsonpath={.metadata.annotations.helm\\.sh/resource-policy}"))
+                .as("the CRD's Helm resource policy")
+                .isEqualTo("keep");
+        assertThat(kubectl.run("-n", FLEETS, "get", "tcpservice/echo").exitCode())
+                .as("the TcpService after uninstall")
+                .isZero();
+        assertThat(kubectl.ok("-n", FLEETS, "get", "deployment", "echo", "-o", "jsonpath={.status.readyReplicas}"))
+                .as("its fleet after uninstall, still serving")
+                .isEqualTo("1");
     }
 
     @AfterAll

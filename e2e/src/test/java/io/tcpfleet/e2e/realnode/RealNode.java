@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -192,37 +193,31 @@ public final class RealNode {
 
     /** The body of GET url from this machine (a pod's metrics, say); empty when nothing answers within a second. */
     static String httpBody(String url) {
-        try {
-            return HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(url))
-                                    .timeout(Duration.ofSeconds(1))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                    .body();
-        } catch (IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
+        return get(url, HttpResponse.BodyHandlers.ofString())
+                .map(HttpResponse::body)
+                .orElse("");
     }
 
     /** GET url from this machine (a pod's admin port, say); -1 when nothing answers within a second. */
     public static int httpStatus(String url) {
+        return get(url, HttpResponse.BodyHandlers.discarding())
+                .map(HttpResponse::statusCode)
+                .orElse(-1);
+    }
+
+    private static <T> Optional<HttpResponse<T>> get(String url, HttpResponse.BodyHandler<T> body) {
         try {
-            return HttpClient.newHttpClient()
+            return Optional.of(HttpClient.newHttpClient()
                     .send(
                             HttpRequest.newBuilder(URI.create(url))
                                     .timeout(Duration.ofSeconds(1))
                                     .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
+                            body));
         } catch (IOException e) {
-            return -1;
+            return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return Optional.empty();
         }
     }
 

@@ -2,6 +2,7 @@ package io.tcpfleet.operator.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.Optional;
 
 /** Operator settings (application.properties or env: TCPFLEET_OPERATOR_SERVER_IMAGE, ...). */
 @ConfigMapping(prefix = "tcpfleet.operator")
@@ -21,4 +22,12 @@ public interface OperatorConfig {
      */
     @WithDefault("true")
     boolean leaderElection();
+
+    /**
+     * Labels the operator puts on every ServiceMonitor and PrometheusRule it creates, as
+     * {@code key=value} pairs separated by commas (e.g. {@code release=prometheus}, the label a
+     * kube-prometheus-stack Prometheus selects them by). A TcpService's spec.monitoring.labels win
+     * over them. Parsed by {@link MonitoringLabels}; a malformed one stops the operator at start.
+     */
+    Optional<String> monitoringLabels();
 }

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.tcpfleet.operator.api.v1alpha1.PodOverrides;
+import io.tcpfleet.operator.api.v1alpha1.Rollout;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.api.v1alpha1.TcpServiceSpec;
 import io.tcpfleet.server.config.GoDuration;
@@ -26,7 +27,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The server Deployment: drains before it dies, keeps capacity during rollouts, runs at restricted Pod Security. */
+/**
+ * The server Deployment: drains before it dies, keeps capacity during rollouts, runs at restricted Pod Security.
+ * The user's volumes, mounts, pull secrets and ServiceAccount join the pod only when set, so an operator that
+ * learns them changes no existing pod template (docs/upgrade.md).
+ */
 public final class ServerDeployment {
 
     public static final String DRAIN_COMMAND = "/opt/tcpfleet/bin/drain";
@@ -64,8 +69,8 @@ public final class ServerDeployment {
                 .withNewStrategy()
                 .withType("RollingUpdate")
                 .withNewRollingUpdate()
-                .withMaxUnavailable(new IntOrString(0))
-                .withMaxSurge(new IntOrString(1))
+                .withMaxUnavailable(maxUnavailable(tcps.getSpec().getRollout()))
+                .withMaxSurge(maxSurge(tcps.getSpec().getRollout()))
                 .endRollingUpdate()
                 .endStrategy()
                 .withNewTemplate()
@@ -112,10 +117,13 @@ public final class ServerDeployment {
                         .build())
                 .withContainers(container(spec, env, image))
                 .addNewVolume()
-                .withName("tmp")
+                .withName(PodOverrides.TMP_VOLUME)
                 .withNewEmptyDir()
                 .endEmptyDir()
                 .endVolume()
+                .addAllToVolumes(orEmpty(pod.getVolumes()))
+                .withImagePullSecrets(pod.getImagePullSecrets())
+                .withServiceAccountName(pod.getServiceAccountName())
                 .withTopologySpreadConstraints(topologySpread(tcps, pod))
                 .withNodeSelector(pod.getNodeSelector())
                 .withTolerations(pod.getTolerations())
@@ -165,10 +173,29 @@ public final class ServerDeployment {
                         .endSeccompProfile()
                         .build())
                 .addNewVolumeMount()
-                .withName("tmp")
-                .withMountPath("/tmp")
+                .withName(PodOverrides.TMP_VOLUME)
+                .withMountPath(PodOverrides.TMP_PATH)
                 .endVolumeMount()
+                .addAllToVolumeMounts(orEmpty(spec.pod().getVolumeMounts()))
                 .build();
+    }
+
+    /** spec.rollout.maxSurge, else 1: a new pod is Ready before an old one drains. */
+    private static IntOrString maxSurge(Rollout rollout) {
+        return rollout != null && rollout.getMaxSurge() != null
+                ? rollout.getMaxSurge()
+                : new IntOrString(Rollout.DEFAULT_MAX_SURGE);
+    }
+
+    /** spec.rollout.maxUnavailable, which admission holds at 0; else 0. */
+    private static IntOrString maxUnavailable(Rollout rollout) {
+        return rollout != null && rollout.getMaxUnavailable() != null
+                ? rollout.getMaxUnavailable()
+                : new IntOrString(Rollout.DEFAULT_MAX_UNAVAILABLE);
+    }
+
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list != null ? list : List.of();
     }
 
     private static Probe httpProbe(String path, int periodSeconds, int failureThreshold) {

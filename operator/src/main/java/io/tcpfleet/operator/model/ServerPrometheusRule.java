@@ -8,6 +8,7 @@ import io.fabric8.openshift.api.model.monitoring.v1.RuleBuilder;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -16,17 +17,36 @@ import java.util.Map;
  * labels its ServiceMonitor's scrape gives them (namespace, service = the metrics Service, pod);
  * kube-state-metrics' TcpService condition carries namespace and name. The operator-wide
  * reconcile-error alert stays in the fleet rule: it is about the operator, not one service.
+ *
+ * <p>The group also records {@value #OWNED_RECORD} for this service. The fleet rule's alerts skip the
+ * services that series names ({@code unless on (...)}), so a service with its own rule alerts once,
+ * from here, and the fleet rule still covers services without one (docs/monitoring.md).
  */
 public final class ServerPrometheusRule {
 
     public static final String CRD_NAME = "prometheusrules.monitoring.coreos.com";
     public static final String GROUP_NAME_SUFFIX = ".tcpfleet";
+    /** Recorded by every per-service rule; deploy/monitoring/prometheus-rule.yaml reads it. */
+    public static final String OWNED_RECORD = "tcpfleet:tcpservice_alerts_owned";
+    /** Where every alert's runbook_url points: docs/runbooks.md of the published repository, one section per alert. */
+    public static final String RUNBOOKS_URL = "https://github.com/tcpfleet/tcpfleet/blob/main/docs/runbooks.md";
 
     private ServerPrometheusRule() {}
 
     public static PrometheusRule build(TcpService tcps) {
+        return build(tcps, Map.of());
+    }
+
+    /**
+     * The PrometheusRule, labelled with the operator-wide monitoring labels under the TcpService's own.
+     *
+     * @param operatorLabels the operator-wide monitoring labels (tcpfleet.operator.monitoring-labels);
+     *     spec.monitoring.labels win over them, the operator's own labels win over both
+     */
+    public static PrometheusRule build(TcpService tcps, Map<String, String> operatorLabels) {
         EffectiveSpec spec = EffectiveSpec.of(tcps.getSpec());
-        Map<String, String> labels = new LinkedHashMap<>(spec.monitoringLabels());
+        Map<String, String> labels = new LinkedHashMap<>(operatorLabels);
+        labels.putAll(spec.monitoringLabels());
         labels.putAll(TcpServiceResources.labels(tcps));
         return new PrometheusRuleBuilder()
                 .withMetadata(TcpServiceResources.metadata(tcps, TcpServiceResources.prometheusRuleName(tcps), labels))
@@ -52,9 +72,28 @@ public final class ServerPrometheusRule {
                 + tcps.getMetadata().getName() + "\"";
     }
 
+    /** The "this service alerts for itself" series, labelled as both kinds of this service's series are. */
+    static Rule owned(TcpService tcps) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("namespace", tcps.getMetadata().getNamespace());
+        labels.put("service", TcpServiceResources.metricsServiceName(tcps));
+        labels.put("name", tcps.getMetadata().getName());
+        return new RuleBuilder()
+                .withRecord(OWNED_RECORD)
+                .withExpr(new IntOrString("vector(1)"))
+                .withLabels(labels)
+                .build();
+    }
+
+    /** The runbook_url of an alert: its section of docs/runbooks.md (GitHub's anchor is the lower-cased heading). */
+    public static String runbookUrl(String alert) {
+        return RUNBOOKS_URL + "#" + alert.toLowerCase(Locale.ROOT);
+    }
+
     private static List<Rule> rules(TcpService tcps) {
         String s = serverScope(tcps);
         return List.of(
+                owned(tcps),
                 alert(
                         "TcpfleetConnectionsNearMax",
                         "max by (namespace, service, pod) (tcpfleet_connections_active{" + s
@@ -115,7 +154,8 @@ public final class ServerPrometheusRule {
                 .withExpr(new IntOrString(expr))
                 .withFor(forDuration)
                 .withLabels(Map.of("severity", severity))
-                .withAnnotations(Map.of("summary", summary, "description", description))
+                .withAnnotations(
+                        Map.of("summary", summary, "description", description, "runbook_url", runbookUrl(name)))
                 .build();
     }
 }

@@ -15,8 +15,19 @@ public final class ServerServiceMonitor {
     private ServerServiceMonitor() {}
 
     public static ServiceMonitor build(TcpService tcps) {
+        return build(tcps, Map.of());
+    }
+
+    /**
+     * The ServiceMonitor, labelled with the operator-wide monitoring labels under the TcpService's own.
+     *
+     * @param operatorLabels the operator-wide monitoring labels (tcpfleet.operator.monitoring-labels);
+     *     spec.monitoring.labels win over them, the operator's own labels win over both
+     */
+    public static ServiceMonitor build(TcpService tcps, Map<String, String> operatorLabels) {
         EffectiveSpec spec = EffectiveSpec.of(tcps.getSpec());
-        Map<String, String> labels = new LinkedHashMap<>(spec.monitoringLabels());
+        Map<String, String> labels = new LinkedHashMap<>(operatorLabels);
+        labels.putAll(spec.monitoringLabels());
         labels.putAll(TcpServiceResources.labels(tcps));
         Map<String, String> selector = new LinkedHashMap<>(TcpServiceResources.selectorLabels(tcps));
         selector.put(TcpServiceResources.COMPONENT_LABEL, TcpServiceResources.METRICS_COMPONENT);

@@ -6,15 +6,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.tcpfleet.operator.api.v1alpha1.Connections;
 import io.tcpfleet.operator.api.v1alpha1.Drain;
 import io.tcpfleet.operator.api.v1alpha1.PodOverrides;
+import io.tcpfleet.operator.api.v1alpha1.Rollout;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +47,67 @@ class ServerDeploymentTest {
         assertThat(d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable())
                 .isEqualTo(new IntOrString(0));
         assertThat(d.getSpec().getStrategy().getRollingUpdate().getMaxSurge()).isEqualTo(new IntOrString(1));
+    }
+
+    @Test
+    void aLargerSurgeIsTakenAndUnavailableStaysZero() {
+        TcpService tcps = TestTcpServices.named("echo");
+        Rollout rollout = new Rollout();
+        rollout.setMaxSurge(new IntOrString("25%"));
+        tcps.getSpec().setRollout(rollout);
+        Deployment d = ServerDeployment.build(tcps, IMAGE);
+        assertThat(d.getSpec().getStrategy().getRollingUpdate().getMaxSurge()).isEqualTo(new IntOrString("25%"));
+        assertThat(d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable())
+                .isEqualTo(new IntOrString(0));
+    }
+
+    /**
+     * An operator that learns pull secrets, a ServiceAccount and volumes must not roll the fleets that
+     * set none of them (docs/upgrade.md): their pod template keeps only the operator's /tmp.
+     */
+    @Test
+    void workloadFieldsLeftUnsetAddNothingToThePodTemplate() {
+        Deployment d = ServerDeployment.build(TestTcpServices.named("echo"), IMAGE);
+        PodSpec pod = d.getSpec().getTemplate().getSpec();
+        assertThat(pod.getVolumes()).extracting(Volume::getName).containsExactly("tmp");
+        assertThat(server(d).getVolumeMounts()).extracting(VolumeMount::getName).containsExactly("tmp");
+        String template = new KubernetesSerialization().asJson(d.getSpec().getTemplate());
+        assertThat(template).doesNotContain("imagePullSecrets", "serviceAccount");
+    }
+
+    @Test
+    void pullSecretsServiceAccountAndVolumesReachThePodBesideTheOperatorsTmp() {
+        TcpService tcps = TestTcpServices.named("echo");
+        PodOverrides pod = new PodOverrides();
+        pod.setImagePullSecrets(List.of(new LocalObjectReference("regcred")));
+        pod.setServiceAccountName("echo-server");
+        pod.setVolumes(List.of(new VolumeBuilder()
+                .withName("plugins")
+                .withNewConfigMap()
+                .withName("line-ping-plugin")
+                .endConfigMap()
+                .build()));
+        pod.setVolumeMounts(List.of(new VolumeMountBuilder()
+                .withName("plugins")
+                .withMountPath("/opt/tcpfleet/plugins")
+                .withReadOnly(true)
+                .build()));
+        tcps.getSpec().setPod(pod);
+        Deployment d = ServerDeployment.build(tcps, IMAGE);
+        PodSpec spec = d.getSpec().getTemplate().getSpec();
+        assertThat(spec.getImagePullSecrets())
+                .extracting(LocalObjectReference::getName)
+                .containsExactly("regcred");
+        assertThat(spec.getServiceAccountName()).isEqualTo("echo-server");
+        // The token stays unmounted: a pod that needs one mounts a projected token volume.
+        assertThat(spec.getAutomountServiceAccountToken()).isFalse();
+        assertThat(spec.getVolumes()).extracting(Volume::getName).containsExactly("tmp", "plugins");
+        assertThat(spec.getVolumes().get(1).getConfigMap().getName()).isEqualTo("line-ping-plugin");
+        assertThat(server(d).getVolumeMounts())
+                .extracting(VolumeMount::getName, VolumeMount::getMountPath)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("tmp", "/tmp"),
+                        org.assertj.core.groups.Tuple.tuple("plugins", "/opt/tcpfleet/plugins"));
     }
 
     @Test

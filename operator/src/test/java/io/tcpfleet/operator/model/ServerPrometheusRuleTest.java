@@ -40,14 +40,17 @@ class ServerPrometheusRuleTest {
     @Test
     void carriesTheFleetAlertsForThisServiceOnly() {
         PrometheusRule rule = ServerPrometheusRule.build(TestTcpServices.named("echo"));
-        List<Rule> rules = rule.getSpec().getGroups().stream()
-                .flatMap(g -> g.getRules().stream())
-                .toList();
+        List<Rule> rules = alerts(rule);
         assertThat(rules).extracting(Rule::getAlert).containsExactlyElementsOf(FLEET_RULE_ALERTS_PER_SERVICE);
         assertThat(rules).allSatisfy(r -> {
             assertThat(r.getExpr().getStrVal()).contains("namespace=\"apps\"");
             assertThat(r.getLabels()).containsKey("severity");
             assertThat(r.getAnnotations()).containsKeys("summary", "description");
+            assertThat(r.getAnnotations())
+                    .containsEntry(
+                            "runbook_url",
+                            "https://github.com/tcpfleet/tcpfleet/blob/main/docs/runbooks.md#"
+                                    + r.getAlert().toLowerCase(java.util.Locale.ROOT));
         });
         assertThat(rules)
                 .filteredOn(r -> r.getAlert().startsWith("Tcpfleet"))
@@ -59,7 +62,7 @@ class ServerPrometheusRuleTest {
     @Test
     void everyServerSeriesIsScopedNotJustTheFirst() {
         PrometheusRule rule = ServerPrometheusRule.build(TestTcpServices.named("echo"));
-        Rule nearMax = rule.getSpec().getGroups().get(0).getRules().get(0);
+        Rule nearMax = alerts(rule).get(0);
         assertThat(nearMax.getExpr().getStrVal())
                 .isEqualTo(
                         "max by (namespace, service, pod) (tcpfleet_connections_active{namespace=\"apps\",service=\"echo-metrics\"}"
@@ -76,7 +79,7 @@ class ServerPrometheusRuleTest {
                         .get(0)
                         .getRules()
                         .stream()
-                        .filter(r -> r.getAlert().equals("TcpServiceNotReady"))
+                        .filter(r -> "TcpServiceNotReady".equals(r.getAlert()))
                         .findFirst()
                         .orElseThrow();
         assertThat(notReady.getExpr().getStrVal())
@@ -85,21 +88,54 @@ class ServerPrometheusRuleTest {
         assertThat(notReady.getFor()).isEqualTo("10m");
     }
 
+    /** What the fleet rule's alerts skip with unless on (namespace, service) or (namespace, name). */
     @Test
-    void twoServicesGetDistinctScopes() {
-        String a = ServerPrometheusRule.build(TestTcpServices.named("a"))
+    void recordsThatThisServiceAlertsForItself() {
+        Rule owned = ServerPrometheusRule.build(TestTcpServices.named("echo"))
                 .getSpec()
                 .getGroups()
                 .get(0)
                 .getRules()
+                .get(0);
+        assertThat(owned.getRecord()).isEqualTo("tcpfleet:tcpservice_alerts_owned");
+        assertThat(owned.getExpr().getStrVal()).isEqualTo("vector(1)");
+        assertThat(owned.getLabels())
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("namespace", "apps", "service", "echo-metrics", "name", "echo"));
+    }
+
+    @Test
+    void operatorWideLabelsComeFirstAndTheTcpServicesWin() {
+        TcpService tcps = TestTcpServices.named("echo");
+        Monitoring m = new Monitoring();
+        m.setLabels(Map.of("team", "edge"));
+        tcps.getSpec().setMonitoring(m);
+        PrometheusRule rule = ServerPrometheusRule.build(
+                tcps, Map.of("release", "prometheus", "team", "platform", "tcpfleet.io/service", "other"));
+        assertThat(rule.getMetadata().getLabels())
+                .containsEntry("release", "prometheus")
+                .containsEntry("team", "edge")
+                .containsEntry("tcpfleet.io/service", "echo");
+        assertThat(ServerPrometheusRule.build(TestTcpServices.named("echo"), Map.of("release", "prometheus"))
+                        .getMetadata()
+                        .getLabels())
+                .containsEntry("release", "prometheus");
+    }
+
+    private static List<Rule> alerts(PrometheusRule rule) {
+        return rule.getSpec().getGroups().stream()
+                .flatMap(g -> g.getRules().stream())
+                .filter(r -> r.getAlert() != null)
+                .toList();
+    }
+
+    @Test
+    void twoServicesGetDistinctScopes() {
+        String a = alerts(ServerPrometheusRule.build(TestTcpServices.named("a")))
                 .get(1)
                 .getExpr()
                 .getStrVal();
-        String b = ServerPrometheusRule.build(TestTcpServices.named("b"))
-                .getSpec()
-                .getGroups()
-                .get(0)
-                .getRules()
+        String b = alerts(ServerPrometheusRule.build(TestTcpServices.named("b")))
                 .get(1)
                 .getExpr()
                 .getStrVal();

@@ -34,6 +34,20 @@ class ServerServiceMonitorTest {
     }
 
     @Test
+    void operatorWideLabelsComeFirstAndTheTcpServicesWin() {
+        TcpService tcps = TestTcpServices.named("echo");
+        Monitoring m = new Monitoring();
+        m.setLabels(Map.of("team", "edge"));
+        tcps.getSpec().setMonitoring(m);
+        ServiceMonitor sm = ServerServiceMonitor.build(
+                tcps, Map.of("release", "prometheus", "team", "platform", "tcpfleet.io/service", "other"));
+        assertThat(sm.getMetadata().getLabels())
+                .containsEntry("release", "prometheus")
+                .containsEntry("team", "edge")
+                .containsEntry("tcpfleet.io/service", "echo");
+    }
+
+    @Test
     void theTrafficServiceIsNotSelected() {
         TcpService tcps = TestTcpServices.named("echo");
         Map<String, String> selector =

@@ -1,10 +1,13 @@
 package io.tcpfleet.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Objects;
 
 /** A status condition in the Kubernetes convention; status is the string True, False or Unknown. */
+@JsonClassDescription("One condition in the Kubernetes convention (type, status, reason, message), as read by"
+        + " kubectl wait --for=condition=Ready, kstatus and Argo CD.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Condition {
 
@@ -24,13 +27,13 @@ public class Condition {
     @JsonPropertyDescription("True, False or Unknown.")
     private String status;
 
-    @JsonPropertyDescription("CamelCase reason for the last transition.")
+    @JsonPropertyDescription("CamelCase reason for the status, e.g. AllReplicasReady; kubectl get tcps shows Ready's.")
     private String reason;
 
-    @JsonPropertyDescription("Human-readable details.")
+    @JsonPropertyDescription("Human-readable details of the reason, e.g. which pod fails and why.")
     private String message;
 
-    @JsonPropertyDescription("When status last changed (RFC 3339).")
+    @JsonPropertyDescription("When status last changed, RFC 3339 (2006-01-02T15:04:05Z).")
     private String lastTransitionTime;
 
     @JsonPropertyDescription("metadata.generation this condition was computed from.")

@@ -9,15 +9,17 @@ import java.util.List;
 
 /**
  * Puts `kubectl get tcps` columns in the order a reader wants them (the generator sorts them by JSON
- * path): Replicas, Ready, Handler, Port, Status, Age. Runs at build time only.
+ * path): Replicas, Ready, Handler, Port, Status, Age, then the -o wide ones. Runs at build time only.
  */
 public class PrinterColumnOrder implements CRDPostProcessor {
 
-    static final List<String> ORDER = List.of("Replicas", "Ready", "Handler", "Port", "Status", "Age");
+    static final List<String> ORDER = List.of(
+            "Replicas", "Ready", "Handler", "Port", "Status", "Age", "Updated", "Degraded", "Endpoint", "Image");
 
     @Override
     public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
         if (crd instanceof CustomResourceDefinition v1) {
+            PodFieldSchema.apply(v1); // the one post-processor QOSDK runs; see PodFieldSchema
             v1.getSpec().getVersions().forEach(v -> {
                 if (v.getAdditionalPrinterColumns() != null) {
                     v.getAdditionalPrinterColumns()

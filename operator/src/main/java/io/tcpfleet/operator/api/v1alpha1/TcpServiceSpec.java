@@ -1,5 +1,6 @@
 package io.tcpfleet.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -11,6 +12,9 @@ import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 
+@JsonClassDescription("The fleet the user wants. The operator keeps its Deployment, Services, PodDisruptionBudget"
+        + " and monitoring objects equal to it. A change that alters the pods (image, handler, port, connections,"
+        + " drain, resources, pod) rolls them one extra pod at a time, each old pod draining its connections.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
         value = "!has(self.handler) || self.handler != 'proxy' || has(self.upstream)",
@@ -42,21 +46,24 @@ public class TcpServiceSpec {
     @ValidationRule(
             value = KubernetesSyntax.IMAGE_NAME_LENGTH_RULE,
             message = KubernetesSyntax.IMAGE_NAME_LENGTH_MESSAGE)
-    @JsonPropertyDescription("Server container image. Empty: the operator's configured default server image.")
+    @JsonPropertyDescription(
+            "Server container image, e.g. ghcr.io/tcpfleet/tcpfleet-server:0.1.0. Empty: the operator's"
+                    + " configured default server image. A change rolls the pods.")
     private String image;
 
     @Default(DEFAULT_HANDLER)
     @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
     @Size(max = 63)
     @JsonPropertyDescription(
-            "Connection handler: echo, proxy, or the name of a plugin in the image's plugins directory.")
+            "Connection handler: echo, proxy, or the name of a plugin in the image's plugins directory. Default "
+                    + DEFAULT_HANDLER + ". A change rolls the pods.")
     private String handler;
 
     @Default("" + DEFAULT_PORT)
     @Min(1)
     @Max(65535)
     @JsonPropertyDescription("TCP port of the container and of the Service (1-65535, not the admin port 9090). Default "
-            + DEFAULT_PORT + ".")
+            + DEFAULT_PORT + ". A change rolls the pods and changes the Service's port.")
     private Integer port;
 
     @JsonPropertyDescription("Backend of the proxy handler. Required when handler is proxy, forbidden otherwise.")
@@ -71,7 +78,7 @@ public class TcpServiceSpec {
     private Drain drain;
 
     @Default("{}")
-    @JsonPropertyDescription("The Service that exposes the tcp port.")
+    @JsonPropertyDescription("The Service that exposes the TCP port; changing it does not roll the pods.")
     private ServiceSpec service;
 
     @JsonPropertyDescription("PodDisruptionBudget: maxUnavailable or minAvailable, not both. Default maxUnavailable 1.")
@@ -99,11 +106,18 @@ public class TcpServiceSpec {
                     + " || !isQuantity(string(self.requests[k])) || !isQuantity(string(self.limits[k]))"
                     + " || quantity(string(self.requests[k])).compareTo(quantity(string(self.limits[k]))) <= 0)",
             message = "spec.resources: each request must be at most its limit")
-    @JsonPropertyDescription("Compute resources of the server container.")
+    @JsonPropertyDescription(
+            "Compute resources (CPU, memory) of the server container: requests reserve, limits cap. Default none."
+                    + " A change rolls the pods.")
     private ResourceRequirements resources;
 
-    @JsonPropertyDescription("Pod-level overrides: labels, annotations, scheduling, priority, extra environment.")
+    @JsonPropertyDescription(
+            "Pod-level overrides: labels, annotations, scheduling, priority, extra environment. A change rolls"
+                    + " the pods.")
     private PodOverrides pod;
+
+    @JsonPropertyDescription("Rolling update of the pods: maxSurge (default 1) and maxUnavailable (only 0).")
+    private Rollout rollout;
 
     public Integer getReplicas() {
         return replicas;
@@ -199,5 +213,13 @@ public class TcpServiceSpec {
 
     public void setPod(PodOverrides pod) {
         this.pod = pod;
+    }
+
+    public Rollout getRollout() {
+        return rollout;
+    }
+
+    public void setRollout(Rollout rollout) {
+        this.rollout = rollout;
     }
 }

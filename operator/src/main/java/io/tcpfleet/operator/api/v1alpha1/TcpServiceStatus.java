@@ -1,5 +1,6 @@
 package io.tcpfleet.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.model.annotation.LabelSelector;
@@ -9,6 +10,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+@JsonClassDescription("What the operator last observed; written only by the operator. It describes the spec of"
+        + " metadata.generation when observedGeneration equals it.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TcpServiceStatus {
 
@@ -32,7 +35,9 @@ public class TcpServiceStatus {
     @JsonPropertyDescription("In-cluster address of the Service: <name>.<namespace>.svc:<port>.")
     private String endpoint;
 
-    @JsonPropertyDescription("Ready, Progressing, Degraded, Monitoring and Alerting conditions.")
+    @JsonPropertyDescription(
+            "Conditions, one per type: Ready (at least spec.replicas pods are Ready), Progressing (a rollout is"
+                    + " under way), Degraded (a failure: reason and message say which), Monitoring and Alerting.")
     private List<Condition> conditions = new ArrayList<>();
 
     public Optional<Condition> condition(String type) {

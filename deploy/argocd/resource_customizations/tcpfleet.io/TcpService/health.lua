@@ -1,6 +1,7 @@
 -- Argo CD health check for tcpfleet.io/TcpService.
--- Argo CD runs custom checks in gopher-lua (Lua 5.1) with only the base, table and a safe
--- subset of the os library: no string library, so no string.find / s:sub here.
+-- Argo CD runs it in gopher-lua (Lua 5.1): as a built-in check with the standard libraries, but
+-- from argocd-cm with only the base, table and a safe subset of the os library. No string library
+-- here (no string.find / s:sub), so it runs the same both ways.
 -- Order matters: a status the operator wrote for an older generation says nothing about now.
 
 -- Ready=False reasons that mean "failed", not "on its way" (the operator's failure reasons; it
