@@ -15,10 +15,6 @@ public final class KubernetesSyntax {
     /** DNS-1035 label: a Service name. */
     static final String DNS_1035_LABEL = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
 
-    /** DNS-1123 subdomain (of at most 253 characters with a size bound): PriorityClass names. */
-    public static final String DNS_1123_SUBDOMAIN =
-            "^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
-
     /** A DNS name (labels of at most 63 characters) or an IPv4 address. */
     public static final String HOST =
             "^[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?([.][a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*$";

@@ -179,7 +179,7 @@ public class PodOverrides {
     private List<TopologySpreadConstraint> topologySpreadConstraints;
 
     @Size(max = 253)
-    @Pattern(KubernetesSyntax.DNS_1123_SUBDOMAIN)
+    @Pattern(PodFieldSchema.DNS_SUBDOMAIN)
     @JsonPropertyDescription("Name of the PriorityClass of the server pods; empty: the cluster's default priority.")
     private String priorityClassName;
 
