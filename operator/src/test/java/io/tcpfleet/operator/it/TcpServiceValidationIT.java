@@ -21,8 +21,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The API server itself refuses bad TcpServices, with a message that names the field. No operator needed. */
+/**
+ * The API server itself refuses bad TcpServices, with a message that names the field; what it admits, the
+ * operator can turn into children the API server accepts (the one test that runs the operator).
+ */
 @ExtendWith(ClusterExtension.class)
 class TcpServiceValidationIT {
 
@@ -115,6 +119,244 @@ class TcpServiceValidationIT {
                         "spec.pod.labels must not set tcpfleet.io/service"));
     }
 
+    /**
+     * What the API server or the kubelet would refuse in a child (Deployment, pod, Services, PDB,
+     * ServiceMonitor, PrometheusRule) is refused on the TcpService already, naming its field.
+     */
+    static Stream<Arguments> specsWhoseChildrenWouldBeRefused() {
+        return Stream.of(
+                Arguments.of(
+                        "upper-case image path", Map.of("image", "tcpfleet/Server:1.0"), "spec.image: Invalid value"),
+                Arguments.of("image with a space", Map.of("image", "tcpfleet server"), "spec.image: Invalid value"),
+                Arguments.of(
+                        "image name beyond 255 characters",
+                        Map.of("image", "a".repeat(256) + ":1"),
+                        "spec.image: Invalid value"),
+                Arguments.of(
+                        "handler beyond 63 characters", Map.of("handler", "h".repeat(64)), "spec.handler: Too long"),
+                Arguments.of(
+                        "pod label key with a space",
+                        Map.of("pod", Map.of("labels", Map.of("bad key", "x"))),
+                        "spec.pod.labels: Invalid value"),
+                Arguments.of(
+                        "pod label value beyond 63 characters",
+                        Map.of("pod", Map.of("labels", Map.of("team", "v".repeat(64)))),
+                        "spec.pod.labels.team: Too long"),
+                Arguments.of(
+                        "pod label value with a space",
+                        Map.of("pod", Map.of("labels", Map.of("team", "a b"))),
+                        "spec.pod.labels: Invalid value"),
+                Arguments.of(
+                        "pod annotation key starting with '-'",
+                        Map.of("pod", Map.of("annotations", Map.of("-leading", "x"))),
+                        "spec.pod.annotations: Invalid value"),
+                Arguments.of(
+                        "pod annotations beyond 256 KiB with the operator's",
+                        Map.of("pod", Map.of("annotations", Map.of("big", "x".repeat(261120)))),
+                        "annotations must total at most 256 KiB"),
+                Arguments.of(
+                        "service annotation key with two slashes",
+                        Map.of("service", Map.of("annotations", Map.of("a/b/c", "x"))),
+                        "spec.service.annotations: Invalid value"),
+                Arguments.of(
+                        "monitoring label value starting with '-'",
+                        Map.of("monitoring", Map.of("labels", Map.of("release", "-prom"))),
+                        "spec.monitoring.labels: Invalid value"),
+                Arguments.of(
+                        "scrape interval a ServiceMonitor refuses (units out of order)",
+                        Map.of("monitoring", Map.of("interval", "30s5m")),
+                        "spec.monitoring.interval: Invalid value"),
+                Arguments.of(
+                        "drain timeout beyond 64-bit nanoseconds",
+                        Map.of("drain", Map.of("timeout", "9999999999h")),
+                        "spec.drain.timeout: Invalid value"),
+                Arguments.of(
+                        "node selector key ending in '/'",
+                        Map.of("pod", Map.of("nodeSelector", Map.of("kubernetes.io/", "x"))),
+                        "spec.pod.nodeSelector: Invalid value"),
+                Arguments.of(
+                        "cpu limit that is no quantity",
+                        Map.of("resources", Map.of("limits", Map.of("cpu", "lots"))),
+                        "spec.resources: limits and requests must be quantities"),
+                Arguments.of(
+                        "negative memory request",
+                        Map.of("resources", Map.of("requests", Map.of("memory", "-1Mi"))),
+                        "spec.resources: limits and requests must be quantities"),
+                Arguments.of(
+                        "request above its limit",
+                        Map.of("resources", Map.of("requests", Map.of("cpu", "2"), "limits", Map.of("cpu", "1500m"))),
+                        "spec.resources: each request must be at most its limit"),
+                Arguments.of(
+                        "unknown resource name",
+                        Map.of("resources", Map.of("limits", Map.of("gpu", "1"))),
+                        "spec.resources: limits and requests may name cpu, memory and ephemeral-storage"),
+                Arguments.of(
+                        "resource claim the pod does not declare",
+                        Map.of("resources", Map.of("claims", List.of(Map.of("name", "gpu")))),
+                        "spec.resources.claims is not supported"),
+                Arguments.of(
+                        "maxUnavailable above 100%",
+                        Map.of("disruption", Map.of("maxUnavailable", "150%")),
+                        "spec.disruption.maxUnavailable: Invalid value"),
+                Arguments.of(
+                        "minAvailable in words",
+                        Map.of("disruption", Map.of("minAvailable", "half")),
+                        "spec.disruption.minAvailable: Invalid value"),
+                Arguments.of(
+                        "negative minAvailable",
+                        Map.of("disruption", Map.of("minAvailable", -1)),
+                        "spec.disruption.minAvailable: Invalid value"),
+                Arguments.of(
+                        "env name with a space",
+                        Map.of("pod", Map.of("env", List.of(Map.of("name", "MY VAR", "value", "1")))),
+                        "spec.pod.env[].name is required"),
+                Arguments.of(
+                        "env with value and valueFrom",
+                        Map.of(
+                                "pod",
+                                Map.of(
+                                        "env",
+                                        List.of(Map.of(
+                                                "name",
+                                                "NODE",
+                                                "value",
+                                                "x",
+                                                "valueFrom",
+                                                Map.of("fieldRef", Map.of("fieldPath", "spec.nodeName")))))),
+                        "spec.pod.env[]: value and valueFrom are mutually exclusive"),
+                Arguments.of(
+                        "env from a field the kubelet does not expose",
+                        Map.of(
+                                "pod",
+                                Map.of(
+                                        "env",
+                                        List.of(Map.of(
+                                                "name",
+                                                "C",
+                                                "valueFrom",
+                                                Map.of("fieldRef", Map.of("fieldPath", "spec.containers")))))),
+                        "spec.pod.env[].valueFrom.fieldRef.fieldPath"),
+                Arguments.of(
+                        "env from a ConfigMap without a key",
+                        Map.of(
+                                "pod",
+                                Map.of(
+                                        "env",
+                                        List.of(Map.of(
+                                                "name",
+                                                "C",
+                                                "valueFrom",
+                                                Map.of("configMapKeyRef", Map.of("name", "settings")))))),
+                        "spec.pod.env[].valueFrom.configMapKeyRef and secretKeyRef need a name and a key"),
+                Arguments.of(
+                        "toleration operator Like",
+                        Map.of("pod", Map.of("tolerations", List.of(Map.of("key", "k", "operator", "Like")))),
+                        "spec.pod.tolerations[]: operator must be Exists or Equal"),
+                Arguments.of(
+                        "toleration Exists with a value",
+                        Map.of(
+                                "pod",
+                                Map.of("tolerations", List.of(Map.of("key", "k", "operator", "Exists", "value", "v")))),
+                        "spec.pod.tolerations[]: Exists takes no value"),
+                Arguments.of(
+                        "topology spread whenUnsatisfiable Maybe",
+                        Map.of(
+                                "pod",
+                                Map.of(
+                                        "topologySpreadConstraints",
+                                        List.of(Map.of(
+                                                "maxSkew",
+                                                1,
+                                                "topologyKey",
+                                                "kubernetes.io/hostname",
+                                                "whenUnsatisfiable",
+                                                "Maybe")))),
+                        "spec.pod.topologySpreadConstraints[]"),
+                Arguments.of(
+                        "pod anti-affinity term without a topologyKey",
+                        Map.of(
+                                "pod",
+                                Map.of(
+                                        "affinity",
+                                        Map.of(
+                                                "podAntiAffinity",
+                                                Map.of(
+                                                        "requiredDuringSchedulingIgnoredDuringExecution",
+                                                        List.of(Map.of(
+                                                                "labelSelector",
+                                                                Map.of("matchLabels", Map.of("app", "x")))))))),
+                        "spec.pod.affinity.podAntiAffinity: every term needs a topologyKey"),
+                Arguments.of(
+                        "preferred pod affinity of weight 0",
+                        Map.of(
+                                "pod",
+                                Map.of(
+                                        "affinity",
+                                        Map.of(
+                                                "podAffinity",
+                                                Map.of(
+                                                        "preferredDuringSchedulingIgnoredDuringExecution",
+                                                        List.of(Map.of(
+                                                                "weight",
+                                                                0,
+                                                                "podAffinityTerm",
+                                                                Map.of("topologyKey", "kubernetes.io/hostname"))))))),
+                        "spec.pod.affinity.podAffinity: every term needs a topologyKey"),
+                Arguments.of(
+                        "node affinity operator Like",
+                        Map.of(
+                                "pod",
+                                Map.of(
+                                        "affinity",
+                                        Map.of(
+                                                "nodeAffinity",
+                                                Map.of(
+                                                        "requiredDuringSchedulingIgnoredDuringExecution",
+                                                        Map.of(
+                                                                "nodeSelectorTerms",
+                                                                List.of(Map.of(
+                                                                        "matchExpressions",
+                                                                        List.of(Map.of(
+                                                                                "key",
+                                                                                "zone",
+                                                                                "operator",
+                                                                                "Like",
+                                                                                "values",
+                                                                                List.of("a")))))))))),
+                        "spec.pod.affinity.nodeAffinity: required needs at least one nodeSelectorTerm, operators"),
+                Arguments.of(
+                        "priority class name with '_'",
+                        Map.of("pod", Map.of("priorityClassName", "high_priority")),
+                        "spec.pod.priorityClassName: Invalid value"),
+                Arguments.of(
+                        "upstream host label beyond 63 characters",
+                        Map.of(
+                                "handler",
+                                "proxy",
+                                "upstream",
+                                Map.of("host", "h".repeat(64) + ".db.svc", "port", 6379)),
+                        "spec.upstream.host: Invalid value"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("specsWhoseChildrenWouldBeRefused")
+    void refusedBeforeAChildIsRefused(
+            String why, Map<String, Object> spec, String expected, KubernetesClient client, TestNamespace ns) {
+        refusedNamingTheField(why, spec, expected, client, ns);
+    }
+
+    /** Valid names for a custom resource, but not for the Services named after it. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"a234567890123456789012345678901234567890123456789012345x", "1fleet", "fleet.one"})
+    void refusedNamesTheServicesCouldNotTake(String name, KubernetesClient client, TestNamespace ns) {
+        assertThatThrownBy(() -> create(client, ns, name, Map.of()))
+                .as(name)
+                .isInstanceOf(KubernetesClientException.class)
+                .satisfies(e ->
+                        assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
+                .hasMessageContaining("metadata.name must be a DNS-1035 label of at most 55 characters");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalidSpecs")
     void refusedNamingTheField(
@@ -158,6 +400,147 @@ class TcpServiceValidationIT {
         spec.put("connections", Map.of("idleTimeout", "0"));
         spec.put("drain", Map.of("delay", "1h30m", "timeout", "0s"));
         assertThat(create(client, ns, "full", spec).getMetadata().getUid()).isNotBlank();
+    }
+
+    /**
+     * Every admission bound at its edge: the longest name, the longest label keys and values, annotations
+     * filling 256 KiB, a request equal to its limit... admitted, and every child the operator derives from
+     * it accepted by the API server, up to a Ready fleet.
+     */
+    @Test
+    void theLargestValidTcpServiceGetsEveryChild(KubernetesClient client, TestNamespace ns) {
+        TestCluster.installServiceMonitorCrd(client);
+        TestCluster.installPrometheusRuleCrd(client);
+        SharedOperator.shared();
+        String name = "a" + "0123456789".repeat(5) + "bcde";
+        String labelKey = "k".repeat(63) + "." + "d".repeat(63) + "." + "e".repeat(63) + "." + "f".repeat(61) + "/"
+                + "n".repeat(63);
+        String labelValue = "V" + "-_.".repeat(20) + "9x";
+        String serviceAnnotationKey = "service.beta.kubernetes.io/aws-load-balancer-extra";
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("image", SharedOperator.TEST_IMAGE);
+        spec.put("handler", "echo");
+        // The largest duration CEL and the server parse (64-bit nanoseconds), units in any order.
+        spec.put("connections", Map.of("idleTimeout", "47m16s2562047h854ms"));
+        spec.put("drain", Map.of("delay", "1s", "timeout", "2s"));
+        spec.put(
+                "service",
+                Map.of(
+                        "annotations",
+                        Map.of(serviceAnnotationKey, "x".repeat(262144 - serviceAnnotationKey.length()))));
+        spec.put("disruption", Map.of("minAvailable", "100%"));
+        spec.put("monitoring", Map.of("interval", "1h2m3s4ms", "labels", Map.of(labelKey, labelValue)));
+        spec.put(
+                "resources",
+                Map.of(
+                        "requests", Map.of("cpu", "10m", "memory", "64Mi"),
+                        "limits", Map.of("cpu", "10m", "memory", "512Mi")));
+        spec.put(
+                "pod",
+                Map.of(
+                        "labels",
+                        Map.of(labelKey, labelValue, "empty", ""),
+                        "annotations",
+                        Map.of("Example.COM/Note", "y".repeat(261120 - "Example.COM/Note".length())),
+                        "nodeSelector",
+                        // Fake nodes: the boundary is in the objects, not in a JVM started on 10m of CPU.
+                        Map.of("type", "kwok"),
+                        "tolerations",
+                        List.of(
+                                Map.of("key", "example.com/maintenance", "operator", "Exists", "effect", "NoSchedule"),
+                                Map.of(
+                                        "key",
+                                        "dedicated",
+                                        "value",
+                                        "tcp",
+                                        "effect",
+                                        "NoExecute",
+                                        "tolerationSeconds",
+                                        60)),
+                        "affinity",
+                        Map.of(
+                                "podAntiAffinity",
+                                Map.of(
+                                        "preferredDuringSchedulingIgnoredDuringExecution",
+                                        List.of(Map.of(
+                                                "weight",
+                                                100,
+                                                "podAffinityTerm",
+                                                Map.of(
+                                                        "topologyKey",
+                                                        "kubernetes.io/hostname",
+                                                        "labelSelector",
+                                                        Map.of("matchLabels", Map.of("tcpfleet.io/service", name))))))),
+                        "topologySpreadConstraints",
+                        List.of(Map.of(
+                                "maxSkew",
+                                1,
+                                "topologyKey",
+                                "kubernetes.io/hostname",
+                                "whenUnsatisfiable",
+                                "ScheduleAnyway",
+                                "labelSelector",
+                                Map.of("matchLabels", Map.of("tcpfleet.io/service", name)))),
+                        "env",
+                        List.of(
+                                Map.of("name", "my.setting-1_", "value", "v"),
+                                Map.of(
+                                        "name",
+                                        "POD_NAME",
+                                        "valueFrom",
+                                        Map.of(
+                                                "fieldRef",
+                                                Map.of("fieldPath", "metadata.labels['tcpfleet.io/service']"))),
+                                Map.of(
+                                        "name",
+                                        "MEMORY",
+                                        "valueFrom",
+                                        Map.of(
+                                                "resourceFieldRef",
+                                                Map.of("containerName", "server", "resource", "limits.memory"))))));
+        assertThat(name).hasSize(55);
+        assertThat(labelKey).hasSize(317);
+        assertThat(labelValue).hasSize(63);
+
+        create(client, ns, name, spec);
+
+        TcpServices.awaitCondition(client, ns.name(), name, "Ready", "True");
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace(ns.name())
+                        .withName(name)
+                        .get())
+                .isNotNull();
+        assertThat(client.services()
+                        .inNamespace(ns.name())
+                        .withName(name)
+                        .get()
+                        .getMetadata()
+                        .getAnnotations())
+                .containsKey(serviceAnnotationKey);
+        assertThat(client.services()
+                        .inNamespace(ns.name())
+                        .withName(name + "-metrics")
+                        .get())
+                .isNotNull();
+        assertThat(client.policy()
+                        .v1()
+                        .podDisruptionBudget()
+                        .inNamespace(ns.name())
+                        .withName(name)
+                        .get())
+                .isNotNull();
+        TcpServices.await("ServiceMonitor and PrometheusRule " + name)
+                .until(() -> client.genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor")
+                                        .inNamespace(ns.name())
+                                        .withName(name)
+                                        .get()
+                                != null
+                        && client.genericKubernetesResources("monitoring.coreos.com/v1", "PrometheusRule")
+                                        .inNamespace(ns.name())
+                                        .withName(name)
+                                        .get()
+                                != null);
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Connections {
@@ -21,6 +22,7 @@ public class Connections {
 
     @Default(DEFAULT_IDLE_TIMEOUT)
     @Pattern(Durations.PATTERN)
+    @ValidationRule(value = Durations.FITS_RULE, message = Durations.FITS_MESSAGE)
     @JsonPropertyDescription(
             "Close a connection after no inbound bytes for this long, Go duration; 0 means never. Default "
                     + DEFAULT_IDLE_TIMEOUT + ".")

@@ -11,10 +11,16 @@ import io.fabric8.kubernetes.api.model.IntOrString;
         message = "spec.disruption.minAvailable and spec.disruption.maxUnavailable are mutually exclusive")
 public class Disruption {
 
+    @ValidationRule(
+            value = "type(self) == int ? self >= 0 : self.matches('^(100|[1-9]?[0-9])%$')",
+            message = "must be a number of at least 0 or a percentage from 0% to 100%")
     @JsonPropertyDescription(
             "Pods that may be unavailable during voluntary disruptions: a number or a percentage. Default 1 when minAvailable is not set.")
     private IntOrString maxUnavailable;
 
+    @ValidationRule(
+            value = "type(self) == int ? self >= 0 : self.matches('^(100|[1-9]?[0-9])%$')",
+            message = "must be a number of at least 0 or a percentage from 0% to 100%")
     @JsonPropertyDescription(
             "Pods that must stay available during voluntary disruptions: a number or a percentage. Excludes maxUnavailable.")
     private IntOrString minAvailable;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Drain {
@@ -13,6 +14,7 @@ public class Drain {
 
     @Default(DEFAULT_DELAY)
     @Pattern(Durations.PATTERN)
+    @ValidationRule(value = Durations.FITS_RULE, message = Durations.FITS_MESSAGE)
     @JsonPropertyDescription(
             "Keep accepting (pod NotReady) for this long while endpoints propagate, Go duration. Default "
                     + DEFAULT_DELAY + ".")
@@ -20,6 +22,7 @@ public class Drain {
 
     @Default(DEFAULT_TIMEOUT)
     @Pattern(Durations.PATTERN)
+    @ValidationRule(value = Durations.FITS_RULE, message = Durations.FITS_MESSAGE)
     @JsonPropertyDescription(
             "Then wait this long for connections to finish before force-closing them, Go duration. Default "
                     + DEFAULT_TIMEOUT + ".")

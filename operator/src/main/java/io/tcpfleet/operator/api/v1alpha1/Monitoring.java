@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Map;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -21,10 +23,13 @@ public class Monitoring {
     private Boolean prometheusRule;
 
     @Default(DEFAULT_INTERVAL)
-    @Pattern(Durations.PATTERN)
+    @Pattern(Durations.ORDERED_PATTERN)
     @JsonPropertyDescription("Prometheus scrape interval, Go duration. Default " + DEFAULT_INTERVAL + ".")
     private String interval;
 
+    @Size(max = KubernetesSyntax.MAX_MAP_ENTRIES)
+    @ValidationRule(value = KubernetesSyntax.LABEL_KEYS_RULE, message = KubernetesSyntax.LABEL_KEYS_MESSAGE)
+    @ValidationRule(value = KubernetesSyntax.LABEL_VALUES_RULE, message = KubernetesSyntax.LABEL_VALUES_MESSAGE)
     @JsonPropertyDescription("Extra labels on the ServiceMonitor and PrometheusRule, for a Prometheus"
             + " serviceMonitorSelector and ruleSelector.")
     private Map<String, String> labels;

@@ -3,6 +3,7 @@ package io.tcpfleet.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Map;
 
@@ -28,6 +29,11 @@ public class ServiceSpec {
     @JsonPropertyDescription("Service type: ClusterIP, NodePort or LoadBalancer. Default ClusterIP.")
     private Type type;
 
+    @Size(max = KubernetesSyntax.MAX_MAP_ENTRIES)
+    @ValidationRule(value = KubernetesSyntax.ANNOTATION_KEYS_RULE, message = KubernetesSyntax.LABEL_KEYS_MESSAGE)
+    @ValidationRule(
+            value = KubernetesSyntax.SERVICE_ANNOTATIONS_SIZE_RULE,
+            message = KubernetesSyntax.ANNOTATIONS_SIZE_MESSAGE)
     @JsonPropertyDescription("Annotations on the Service, for example for a cloud load balancer.")
     private Map<String, String> annotations;
 

@@ -10,7 +10,8 @@ import java.util.TreeMap;
 
 /**
  * The CRD as it ships (crds/, the chart's crds/, the release's CRDs file): the printer columns in
- * reading order, a description on every schema node, and the annotations that keep it when whatever installed it is deleted. Deleting
+ * reading order, a description on every schema node, the length bounds that keep the CEL rules within
+ * the API server's cost budget ({@link SchemaBounds}), and the annotations that keep it when whatever installed it is deleted. Deleting
  * the CRD deletes every TcpService in the cluster and, through the ownerReferences, every fleet;
  * no tool should do that as a side effect of removing a release, an Application or a
  * Kustomization. Runs at build time only (quarkus.operator-sdk.crd.post-processor takes one class).
@@ -31,7 +32,10 @@ public class ShippedCrd implements CRDPostProcessor {
 
     @Override
     public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
-        HasMetadata ordered = new SchemaDescriptions().process(new PrinterColumnOrder().process(crd, crdSpecVersion));
+        HasMetadata ordered = new SchemaBounds()
+                .process(
+                        new SchemaDescriptions().process(new PrinterColumnOrder().process(crd, crdSpecVersion)),
+                        crdSpecVersion);
         Map<String, String> annotations = new LinkedHashMap<>();
         if (ordered.getMetadata().getAnnotations() != null) {
             annotations.putAll(ordered.getMetadata().getAnnotations());

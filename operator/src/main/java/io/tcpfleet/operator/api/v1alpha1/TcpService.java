@@ -3,6 +3,7 @@ package io.tcpfleet.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -76,6 +77,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
         + " connections before they stop, a Service, a metrics Service, a PodDisruptionBudget and, when the"
         + " Prometheus Operator is installed, a ServiceMonitor and a PrometheusRule. Users write spec; the"
         + " operator writes status.")
+// The name becomes the children's names: the Services' (DNS-1035 labels) bound it.
+@ValidationRule(value = KubernetesSyntax.NAME_RULE, message = KubernetesSyntax.NAME_MESSAGE)
 public class TcpService extends CustomResource<TcpServiceSpec, TcpServiceStatus> implements Namespaced {
 
     public static final String GROUP = "tcpfleet.io";

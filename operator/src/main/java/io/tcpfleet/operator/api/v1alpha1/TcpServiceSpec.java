@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
@@ -40,6 +41,11 @@ public class TcpServiceSpec {
             + DEFAULT_REPLICAS + ".")
     private Integer replicas;
 
+    @Size(max = 512)
+    @Pattern(KubernetesSyntax.IMAGE)
+    @ValidationRule(
+            value = KubernetesSyntax.IMAGE_NAME_LENGTH_RULE,
+            message = KubernetesSyntax.IMAGE_NAME_LENGTH_MESSAGE)
     @JsonPropertyDescription(
             "Server container image, e.g. ghcr.io/tcpfleet/tcpfleet-server:0.1.0. Empty: the operator's"
                     + " configured default server image. A change rolls the pods.")
@@ -47,6 +53,7 @@ public class TcpServiceSpec {
 
     @Default(DEFAULT_HANDLER)
     @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    @Size(max = 63)
     @JsonPropertyDescription(
             "Connection handler: echo, proxy, or the name of a plugin in the image's plugins directory. Default "
                     + DEFAULT_HANDLER + ". A change rolls the pods.")
@@ -81,6 +88,24 @@ public class TcpServiceSpec {
     @JsonPropertyDescription("Prometheus scraping: a ServiceMonitor when the Prometheus Operator is installed.")
     private Monitoring monitoring;
 
+    @ValidationRule(
+            value = "!has(self.claims) || size(self.claims) == 0",
+            message = "spec.resources.claims is not supported: the pods declare no resource claims")
+    @ValidationRule(
+            value = "(!has(self.limits) || self.limits.all(k, k in ['cpu', 'memory', 'ephemeral-storage']))"
+                    + " && (!has(self.requests) || self.requests.all(k, k in ['cpu', 'memory', 'ephemeral-storage']))",
+            message = "spec.resources: limits and requests may name cpu, memory and ephemeral-storage")
+    @ValidationRule(
+            value = "(!has(self.limits) || self.limits.all(k, isQuantity(string(self.limits[k]))"
+                    + " && !quantity(string(self.limits[k])).isLessThan(quantity('0'))))"
+                    + " && (!has(self.requests) || self.requests.all(k, isQuantity(string(self.requests[k]))"
+                    + " && !quantity(string(self.requests[k])).isLessThan(quantity('0'))))",
+            message = "spec.resources: limits and requests must be quantities of at least 0 (500m, 2, 128Mi, 1Gi)")
+    @ValidationRule(
+            value = "!has(self.limits) || !has(self.requests) || self.requests.all(k, !(k in self.limits)"
+                    + " || !isQuantity(string(self.requests[k])) || !isQuantity(string(self.limits[k]))"
+                    + " || quantity(string(self.requests[k])).compareTo(quantity(string(self.limits[k]))) <= 0)",
+            message = "spec.resources: each request must be at most its limit")
     @JsonPropertyDescription(
             "Compute resources (CPU, memory) of the server container: requests reserve, limits cap. Default none."
                     + " A change rolls the pods.")

@@ -17,7 +17,7 @@ public class Upstream {
 
     @Required
     @Size(min = 1, max = 253)
-    @Pattern("^[a-zA-Z0-9]([-a-zA-Z0-9.]*[a-zA-Z0-9])?$")
+    @Pattern(KubernetesSyntax.HOST)
     @JsonPropertyDescription("Host name or IP address of the backend, for example redis.db.svc.")
     private String host;
 
@@ -29,6 +29,7 @@ public class Upstream {
 
     @Default(DEFAULT_CONNECT_TIMEOUT)
     @Pattern(Durations.PATTERN)
+    @ValidationRule(value = Durations.FITS_RULE, message = Durations.FITS_MESSAGE)
     @ValidationRule(value = Durations.POSITIVE_RULE, message = "must be more than 0")
     @JsonPropertyDescription("How long to wait for a backend connection, Go duration (250ms, 2s). Default "
             + DEFAULT_CONNECT_TIMEOUT + ".")

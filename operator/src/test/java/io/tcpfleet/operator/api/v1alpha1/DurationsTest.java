@@ -22,7 +22,7 @@ class DurationsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "5", "5 s", "1.5s", "-1s", "s", "1d", "30s5"})
+    @ValueSource(strings = {"", "5", "5 s", "1.5s", "-1s", "s", "1d", "30s5", "0s0"})
     void refusesWhatTheSchemaRefuses(String text) {
         assertThat(text.matches(Durations.PATTERN)).isFalse();
     }
@@ -32,6 +32,21 @@ class DurationsTest {
     void theServerParsesWhatTheSchemaAccepts(String text) {
         assertThat(text.matches(Durations.PATTERN)).isTrue();
         assertThat(GoDuration.parse(text).isNegative()).isFalse();
+    }
+
+    /** A ServiceMonitor refuses units out of order; the digit bounds keep the largest inside 64-bit nanoseconds. */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "30s5m", "1s1s", "9999999h", "1.5s", "5"})
+    void theScrapeIntervalPatternRefusesWhatAServiceMonitorRefuses(String text) {
+        assertThat(text.matches(Durations.ORDERED_PATTERN)).isFalse();
+    }
+
+    @Test
+    void theLargestScrapeIntervalFitsTheServer() {
+        String largest = "999999h9999999m999999999s9999999999ms";
+        assertThat(largest.matches(Durations.ORDERED_PATTERN)).isTrue();
+        assertThat("1h2m3s4ms".matches(Durations.ORDERED_PATTERN)).isTrue();
+        assertThat(GoDuration.parse(largest)).isLessThan(Duration.ofDays(62_500)); // 1.5 million hours
     }
 
     @ParameterizedTest
