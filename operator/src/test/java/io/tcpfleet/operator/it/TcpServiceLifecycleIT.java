@@ -4,11 +4,10 @@ import static io.tcpfleet.operator.it.TcpServices.await;
 import static io.tcpfleet.operator.it.TcpServices.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -16,6 +15,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.tcpfleet.operator.api.v1alpha1.Condition;
 import io.tcpfleet.operator.api.v1alpha1.Drain;
+import io.tcpfleet.operator.api.v1alpha1.PodOverrides;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.model.TcpServiceResources;
 import io.tcpfleet.testkit.ClusterExtension;
@@ -387,20 +387,30 @@ class TcpServiceLifecycleIT {
 
     @Test
     void aChildTheApiServerRefusesIsReportedAsDegradedUntilTheSpecIsFixed(KubernetesClient client, TestNamespace ns) {
-        // The schema cannot see it, the Deployment validation does: a request above its limit.
-        TcpServices.create(
-                client,
-                ns.name(),
-                "broken",
-                s -> s.setResources(new ResourceRequirementsBuilder()
-                        .addToRequests("cpu", new Quantity("2"))
-                        .addToLimits("cpu", new Quantity("1"))
-                        .build()));
+        // Admission passes a label selector inside an affinity term on as written; the Deployment validation
+        // refuses operator In without values.
+        TcpServices.create(client, ns.name(), "broken", s -> {
+            PodOverrides pod = new PodOverrides();
+            pod.setAffinity(new AffinityBuilder()
+                    .withNewPodAntiAffinity()
+                    .addNewRequiredDuringSchedulingIgnoredDuringExecution()
+                    .withTopologyKey("kubernetes.io/hostname")
+                    .withNewLabelSelector()
+                    .addNewMatchExpression()
+                    .withKey("app")
+                    .withOperator("In")
+                    .endMatchExpression()
+                    .endLabelSelector()
+                    .endRequiredDuringSchedulingIgnoredDuringExecution()
+                    .endPodAntiAffinity()
+                    .build());
+            s.setPod(pod);
+        });
         TcpService degraded = awaitCondition(client, ns.name(), "broken", Condition.DEGRADED, Condition.TRUE);
         assertThat(TcpServices.condition(degraded, Condition.DEGRADED).getReason())
                 .isEqualTo("ReconcileFailed");
         assertThat(TcpServices.condition(degraded, Condition.DEGRADED).getMessage())
-                .contains("cpu");
+                .contains("values");
         assertThat(TcpServices.condition(degraded, Condition.READY).getStatus()).isNotEqualTo(Condition.TRUE);
         await("Warning event").until(() -> events(ns.name(), "broken").contains("ReconcileFailed"));
         assertThat(events(ns.name(), "broken")).contains("Warning");
@@ -410,10 +420,7 @@ class TcpServiceLifecycleIT {
                 .doesNotContain("Deployment");
 
         TcpServices.get(client, ns.name(), "broken").edit(t -> {
-            t.getSpec()
-                    .setResources(new ResourceRequirementsBuilder()
-                            .addToRequests("cpu", new Quantity("1"))
-                            .build());
+            t.getSpec().getPod().setAffinity(null);
             return t;
         });
         awaitCondition(client, ns.name(), "broken", Condition.DEGRADED, Condition.FALSE);
