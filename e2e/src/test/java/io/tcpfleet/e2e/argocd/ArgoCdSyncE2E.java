@@ -253,14 +253,14 @@ class ArgoCdSyncE2E {
         public void onClose(WatcherException cause) {}
     }
 
-    private static NonNamespaceOperation<
+    static NonNamespaceOperation<
                     GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
             apps(KubernetesClient client, String ns) {
         return client.genericKubernetesResources("argoproj.io/v1alpha1", "Application")
                 .inNamespace(ns);
     }
 
-    private static GenericKubernetesResource app(KubernetesClient client, String ns, String name) {
+    static GenericKubernetesResource app(KubernetesClient client, String ns, String name) {
         return apps(client, ns).withName(name).get();
     }
 
@@ -286,7 +286,7 @@ class ArgoCdSyncE2E {
     }
 
     /** As a git webhook does: asks for a refresh and waits until the controller has done it. */
-    private static void refresh(Kubectl kubectl, KubernetesClient client, String ns, String name) {
+    static void refresh(Kubectl kubectl, KubernetesClient client, String ns, String name) {
         kubectl.ok("-n", ns, "annotate", "application", name, "argocd.argoproj.io/refresh=normal", "--overwrite");
         await("refresh of " + name)
                 .atMost(Duration.ofMinutes(1))
@@ -301,27 +301,27 @@ class ArgoCdSyncE2E {
         return Instant.parse(resource.getMetadata().getCreationTimestamp());
     }
 
-    private static void edit(Path file, String from, String to) throws IOException {
+    static void edit(Path file, String from, String to) throws IOException {
         String text = Files.readString(file);
         assertThat(text).contains(from);
         Files.writeString(file, text.replace(from, to));
     }
 
     /** Commits everything; returns the commit's hash (what Argo CD reports as the revision). */
-    private static String commit(Path repo, String message) {
+    static String commit(Path repo, String message) {
         git(repo, "add", "-A");
         git(repo, "-c", "user.name=e2e", "-c", "user.email=e2e@tcpfleet.invalid", "commit", "-q", "-m", message);
         return git(repo, "rev-parse", "HEAD").strip();
     }
 
-    private static String git(Path repo, String... args) {
+    static String git(Path repo, String... args) {
         List<String> command = new java.util.ArrayList<>(List.of("git", "-C", repo.toString()));
         command.addAll(List.of(args));
         return Processes.run(command, Map.of(), 60).requireSuccess().stdout();
     }
 
     /** Copies these top-level directories of the repository into target. */
-    private static void copyTree(Path target, String... directories) throws IOException {
+    static void copyTree(Path target, String... directories) throws IOException {
         for (String directory : directories) {
             Path source = RepoPaths.resolve(directory);
             try (Stream<Path> paths = Files.walk(source)) {
