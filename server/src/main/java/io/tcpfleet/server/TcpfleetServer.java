@@ -11,6 +11,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.EventExecutor;
 import io.tcpfleet.server.admin.AdminServer;
 import io.tcpfleet.server.config.ConfigException;
+import io.tcpfleet.server.config.ProxyProtocolMode;
 import io.tcpfleet.server.config.ServerConfig;
 import io.tcpfleet.server.connection.ConnectionRegistry;
 import io.tcpfleet.server.drain.DrainCoordinator;
@@ -135,6 +136,8 @@ public final class TcpfleetServer implements AutoCloseable {
                 String.valueOf(listener.localAddress()),
                 "admin",
                 String.valueOf(admin.address()),
+                "proxyProtocol",
+                config.proxyProtocol().name(),
                 "maxConnections",
                 config.maxConnections(),
                 "eventLoops",
@@ -205,7 +208,12 @@ public final class TcpfleetServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
-                .childHandler(new ServerChannelInitializer(registry, metrics, readsSteeredByHandler, installer));
+                .childHandler(new ServerChannelInitializer(
+                        registry,
+                        metrics,
+                        readsSteeredByHandler,
+                        installer,
+                        config.proxyProtocol() == ProxyProtocolMode.required ? config.proxyProtocolTimeout() : null));
         transport.keepalive(bootstrap, config.keepaliveIdle(), config.keepaliveInterval(), config.keepaliveCount());
         try {
             return bootstrap.bind(config.bind(), config.port()).sync().channel();

@@ -31,4 +31,6 @@ public record ServerConfig(
         int writeBufferLow,
         int writeBufferHigh,
         int blockingThreads,
-        int blockingQueue) {}
+        int blockingQueue,
+        ProxyProtocolMode proxyProtocol,
+        Duration proxyProtocolTimeout) {}

@@ -222,6 +222,23 @@ public final class ServerOptions {
                     "queued tasks per blocking worker, at least 16; beyond it work is refused and counted (default: ${DEFAULT-VALUE})")
     int blockingQueue;
 
+    @Option(
+            names = "--proxy-protocol",
+            paramLabel = "MODE",
+            defaultValue = "off",
+            description =
+                    "off, or required: each connection starts with a PROXY protocol v1 or v2 header (default: ${DEFAULT-VALUE})")
+    ProxyProtocolMode proxyProtocol;
+
+    @Option(
+            names = "--proxy-protocol-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "5s",
+            converter = Converters.PositiveDuration.class,
+            description =
+                    "with --proxy-protocol required: close a connection whose header is not in by then (default: ${DEFAULT-VALUE})")
+    Duration proxyProtocolTimeout;
+
     /** Cross-field rules; single values were already checked by their converters. */
     ServerConfig toConfig() {
         if ("proxy".equals(handler) && upstream == null) {
@@ -262,6 +279,8 @@ public final class ServerOptions {
                 writeBufferLow,
                 writeBufferHigh,
                 blockingThreads,
-                blockingQueue);
+                blockingQueue,
+                proxyProtocol,
+                proxyProtocolTimeout);
     }
 }

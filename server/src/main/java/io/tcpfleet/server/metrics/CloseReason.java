@@ -12,6 +12,8 @@ public enum CloseReason {
     error,
     /** Refused because of {@code --max-connections} or a full worker queue. */
     limit,
+    /** {@code --proxy-protocol required}: the header was missing, malformed or too slow to arrive. */
+    proxy_protocol,
     /** Still open at the end of the drain timeout. */
     forced
 }

@@ -8,6 +8,7 @@ import io.tcpfleet.server.connection.ConnectionTracker;
 import io.tcpfleet.server.metrics.CloseReason;
 import io.tcpfleet.server.metrics.RefuseReason;
 import io.tcpfleet.server.metrics.ServerMetrics;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -20,22 +21,27 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
     private final ServerMetrics metrics;
     private final boolean readsSteeredByHandler;
     private final Consumer<ChannelPipeline> installHandler;
+    private final Duration proxyHeaderTimeout;
 
     /**
      * @param readsSteeredByHandler true for the proxy, which runs with AUTO_READ off and asks for
      *                              reads itself
      * @param installHandler        adds the handler and its backpressure: echo switches auto-read
      *                              itself, plugins get {@link AutoReadBackpressure} in front
+     * @param proxyHeaderTimeout    null, or each connection starts with a PROXY protocol header that
+     *                              must be in within this time
      */
     public ServerChannelInitializer(
             ConnectionRegistry registry,
             ServerMetrics metrics,
             boolean readsSteeredByHandler,
-            Consumer<ChannelPipeline> installHandler) {
+            Consumer<ChannelPipeline> installHandler,
+            Duration proxyHeaderTimeout) {
         this.registry = registry;
         this.metrics = metrics;
         this.readsSteeredByHandler = readsSteeredByHandler;
         this.installHandler = installHandler;
+        this.proxyHeaderTimeout = proxyHeaderTimeout;
     }
 
     @Override
@@ -55,6 +61,9 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
         p.addLast(HandlerNames.TRACKER, new ConnectionTracker(metrics, registry));
         if (readsSteeredByHandler) {
             ch.config().setAutoRead(false);
+        }
+        if (proxyHeaderTimeout != null) {
+            ProxyHeaderReader.addTo(p, proxyHeaderTimeout);
         }
         installHandler.accept(p);
         if (!(p.last() instanceof TerminalHandler)) {

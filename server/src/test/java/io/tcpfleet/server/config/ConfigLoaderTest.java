@@ -42,7 +42,9 @@ class ConfigLoaderTest {
             32 * 1024,
             64 * 1024,
             16,
-            1024);
+            1024,
+            ProxyProtocolMode.off,
+            Duration.ofSeconds(5));
 
     /** flag, a valid value, what the config then holds. */
     static Stream<Arguments> everyFlag() {
@@ -74,7 +76,9 @@ class ConfigLoaderTest {
                 flag("--write-buffer-low", "1024", ServerConfig::writeBufferLow, 1024),
                 flag("--write-buffer-high", "131072", ServerConfig::writeBufferHigh, 131072),
                 flag("--blocking-threads", "4", ServerConfig::blockingThreads, 4),
-                flag("--blocking-queue", "16", ServerConfig::blockingQueue, 16));
+                flag("--blocking-queue", "16", ServerConfig::blockingQueue, 16),
+                flag("--proxy-protocol", "required", ServerConfig::proxyProtocol, ProxyProtocolMode.required),
+                flag("--proxy-protocol-timeout", "750ms", ServerConfig::proxyProtocolTimeout, Duration.ofMillis(750)));
     }
 
     private static Arguments flag(String flag, String value, Function<ServerConfig, Object> field, Object expected) {
