@@ -27,6 +27,8 @@ import io.tcpfleet.server.pipeline.HandlerNames;
 import io.tcpfleet.server.pipeline.ServerChannelInitializer;
 import io.tcpfleet.server.plugin.PluginHandlers;
 import io.tcpfleet.server.plugin.TcpfleetPlugin;
+import io.tcpfleet.server.tls.InvalidTlsMaterialException;
+import io.tcpfleet.server.tls.ServerTls;
 import io.tcpfleet.server.transport.Transport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -59,6 +61,7 @@ public final class TcpfleetServer implements AutoCloseable {
     private final AdaptiveRecvByteBufAllocator recvAllocator = new AdaptiveRecvByteBufAllocator();
 
     private final ServerMetrics metrics;
+    private final ServerTls tls;
     private final ConnectionRegistry registry;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
@@ -75,6 +78,7 @@ public final class TcpfleetServer implements AutoCloseable {
         this.transport = transport;
         TcpfleetPlugin plugin = selectHandler(config, plugins);
         metrics = new ServerMetrics(allocator);
+        tls = startTls(config, metrics);
         registry = new ConnectionRegistry(config.maxConnections(), config.idleTimeout());
         metrics.gaugeActiveConnections(registry::active);
         bossGroup = transport.newGroup(1, "tcpfleet-accept");
@@ -166,6 +170,20 @@ public final class TcpfleetServer implements AutoCloseable {
         return plugin;
     }
 
+    /** TLS from the configured files, or a {@link ConfigException} saying in one line why they cannot serve. */
+    private static ServerTls startTls(ServerConfig config, ServerMetrics metrics) {
+        if (config.tls() == null) {
+            return null;
+        }
+        try {
+            return ServerTls.start(config.tls(), metrics);
+        } catch (InvalidTlsMaterialException e) {
+            metrics.close();
+            throw new ConfigException("--tls-cert " + config.tls().certificate() + " / --tls-key "
+                    + config.tls().key() + ": " + e.getMessage());
+        }
+    }
+
     private Consumer<ChannelPipeline> handlerInstaller() {
         if (pluginHandlers != null) {
             return pluginHandlers::addTo;
@@ -213,7 +231,8 @@ public final class TcpfleetServer implements AutoCloseable {
                         metrics,
                         readsSteeredByHandler,
                         installer,
-                        config.proxyProtocol() == ProxyProtocolMode.required ? config.proxyProtocolTimeout() : null));
+                        config.proxyProtocol() == ProxyProtocolMode.required ? config.proxyProtocolTimeout() : null,
+                        tls));
         transport.keepalive(bootstrap, config.keepaliveIdle(), config.keepaliveInterval(), config.keepaliveCount());
         try {
             return bootstrap.bind(config.bind(), config.port()).sync().channel();
@@ -263,6 +282,11 @@ public final class TcpfleetServer implements AutoCloseable {
         return admin.address();
     }
 
+    /** The TLS provider of the data port (OPENSSL: netty-tcnative's BoringSSL), null without TLS. */
+    public io.netty.handler.ssl.SslProvider tlsProvider() {
+        return tls == null ? null : tls.provider();
+    }
+
     public ConnectionRegistry connections() {
         return registry;
     }
@@ -281,6 +305,9 @@ public final class TcpfleetServer implements AutoCloseable {
     }
 
     private void stopGroups() {
+        if (tls != null) {
+            tls.close();
+        }
         if (pluginHandlers != null) {
             pluginHandlers.close();
         }

@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /**
  * Everything the server is told at start, validated. Built by {@link ConfigLoader} from flags and
- * their {@code TCPFLEET_*} environment twins.
+ * their {@code TCPFLEET_*} environment twins. {@code tls} is null for a plaintext data port.
  */
 public record ServerConfig(
         String handler,
@@ -33,4 +33,5 @@ public record ServerConfig(
         int blockingThreads,
         int blockingQueue,
         ProxyProtocolMode proxyProtocol,
-        Duration proxyProtocolTimeout) {}
+        Duration proxyProtocolTimeout,
+        TlsConfig tls) {}

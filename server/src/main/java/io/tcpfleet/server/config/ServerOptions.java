@@ -2,6 +2,7 @@ package io.tcpfleet.server.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -239,6 +240,47 @@ public final class ServerOptions {
                     "with --proxy-protocol required: close a connection whose header is not in by then (default: ${DEFAULT-VALUE})")
     Duration proxyProtocolTimeout;
 
+    @Option(
+            names = "--tls-cert",
+            paramLabel = "FILE",
+            description = "PEM certificate chain (a Secret's tls.crt): the data port speaks TLS; needs --tls-key")
+    Path tlsCert;
+
+    @Option(
+            names = "--tls-key",
+            paramLabel = "FILE",
+            description = "PEM private key of --tls-cert (tls.key), PKCS#8 or PKCS#1 RSA")
+    Path tlsKey;
+
+    @Option(
+            names = "--tls-client-ca",
+            paramLabel = "FILE",
+            description = "PEM CA certificates: clients must present a certificate they signed (mutual TLS)")
+    Path tlsClientCa;
+
+    @Option(
+            names = "--tls-min-version",
+            paramLabel = "VERSION",
+            defaultValue = "TLSv1.2",
+            converter = Converters.TlsVersion.class,
+            description = "TLSv1.2 or TLSv1.3: older clients fail the handshake (default: ${DEFAULT-VALUE})")
+    String tlsMinVersion;
+
+    @Option(
+            names = "--tls-ciphers",
+            paramLabel = "LIST",
+            split = ",",
+            description = "TLS 1.2 cipher suites, comma-separated, IANA names; unset: the provider's strong defaults")
+    List<String> tlsCiphers;
+
+    @Option(
+            names = "--tls-handshake-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "10s",
+            converter = Converters.PositiveDuration.class,
+            description = "close a connection whose TLS handshake is not done by then (default: ${DEFAULT-VALUE})")
+    Duration tlsHandshakeTimeout;
+
     /** Cross-field rules; single values were already checked by their converters. */
     ServerConfig toConfig() {
         if ("proxy".equals(handler) && upstream == null) {
@@ -254,6 +296,12 @@ public final class ServerOptions {
         }
         if (port != 0 && port == adminPort) {
             throw new ConfigException("--port and --admin-port are both " + port);
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new ConfigException("--tls-cert and --tls-key go together (TCPFLEET_TLS_CERT, TCPFLEET_TLS_KEY)");
+        }
+        if (tlsClientCa != null && tlsCert == null) {
+            throw new ConfigException("--tls-client-ca needs --tls-cert and --tls-key");
         }
         return new ServerConfig(
                 handler,
@@ -281,6 +329,15 @@ public final class ServerOptions {
                 blockingThreads,
                 blockingQueue,
                 proxyProtocol,
-                proxyProtocolTimeout);
+                proxyProtocolTimeout,
+                tlsCert == null
+                        ? null
+                        : new TlsConfig(
+                                tlsCert,
+                                tlsKey,
+                                tlsClientCa,
+                                tlsMinVersion,
+                                tlsCiphers == null ? List.of() : List.copyOf(tlsCiphers),
+                                tlsHandshakeTimeout));
     }
 }

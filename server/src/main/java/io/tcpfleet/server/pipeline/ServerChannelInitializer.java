@@ -8,6 +8,8 @@ import io.tcpfleet.server.connection.ConnectionTracker;
 import io.tcpfleet.server.metrics.CloseReason;
 import io.tcpfleet.server.metrics.RefuseReason;
 import io.tcpfleet.server.metrics.ServerMetrics;
+import io.tcpfleet.server.tls.ServerTls;
+import io.tcpfleet.server.tls.TlsHandshakeObserver;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -22,6 +24,8 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
     private final boolean readsSteeredByHandler;
     private final Consumer<ChannelPipeline> installHandler;
     private final Duration proxyHeaderTimeout;
+    private final ServerTls tls;
+    private final TlsHandshakeObserver tlsObserver;
 
     /**
      * @param readsSteeredByHandler true for the proxy, which runs with AUTO_READ off and asks for
@@ -30,18 +34,22 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
      *                              itself, plugins get {@link AutoReadBackpressure} in front
      * @param proxyHeaderTimeout    null, or each connection starts with a PROXY protocol header that
      *                              must be in within this time
+     * @param tls                   null, or the data port speaks TLS
      */
     public ServerChannelInitializer(
             ConnectionRegistry registry,
             ServerMetrics metrics,
             boolean readsSteeredByHandler,
             Consumer<ChannelPipeline> installHandler,
-            Duration proxyHeaderTimeout) {
+            Duration proxyHeaderTimeout,
+            ServerTls tls) {
         this.registry = registry;
         this.metrics = metrics;
         this.readsSteeredByHandler = readsSteeredByHandler;
         this.installHandler = installHandler;
         this.proxyHeaderTimeout = proxyHeaderTimeout;
+        this.tls = tls;
+        this.tlsObserver = tls == null ? null : new TlsHandshakeObserver(metrics);
     }
 
     @Override
@@ -64,6 +72,10 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
         }
         if (proxyHeaderTimeout != null) {
             ProxyHeaderReader.addTo(p, proxyHeaderTimeout);
+        }
+        if (tls != null) {
+            p.addLast(HandlerNames.TLS, tls.newHandler(ch.alloc()));
+            p.addLast(HandlerNames.TLS_EVENTS, tlsObserver);
         }
         installHandler.accept(p);
         if (!(p.last() instanceof TerminalHandler)) {

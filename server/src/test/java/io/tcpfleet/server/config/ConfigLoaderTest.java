@@ -44,7 +44,8 @@ class ConfigLoaderTest {
             16,
             1024,
             ProxyProtocolMode.off,
-            Duration.ofSeconds(5));
+            Duration.ofSeconds(5),
+            null);
 
     /** flag, a valid value, what the config then holds. */
     static Stream<Arguments> everyFlag() {
@@ -136,6 +137,41 @@ class ConfigLoaderTest {
                         "TCPFLEET_UPSTREAM_CONNECT_TIMEOUT",
                         "TCPFLEET_LOG_LEVEL",
                         "TCPFLEET_PLUGINS_DIR");
+    }
+
+    @Test
+    void tlsFlagsAndTwinsMakeATlsConfig() {
+        TlsConfig tls = parse(
+                        Map.of("TCPFLEET_TLS_KEY", "/tls/tls.key", "TCPFLEET_TLS_CIPHERS", "A,B"),
+                        "--tls-cert",
+                        "/tls/tls.crt",
+                        "--tls-client-ca",
+                        "/ca/ca.crt",
+                        "--tls-min-version",
+                        "TLSv1.3",
+                        "--tls-handshake-timeout",
+                        "2s")
+                .tls();
+        assertThat(tls)
+                .isEqualTo(new TlsConfig(
+                        Path.of("/tls/tls.crt"),
+                        Path.of("/tls/tls.key"),
+                        Path.of("/ca/ca.crt"),
+                        "TLSv1.3",
+                        java.util.List.of("A", "B"),
+                        Duration.ofSeconds(2)));
+        assertThat(parse(Map.of(), "--tls-cert", "c", "--tls-key", "k").tls().minVersion())
+                .isEqualTo("TLSv1.2");
+    }
+
+    @Test
+    void tlsFlagsThatCannotWorkAreRefused() {
+        assertThatThrownBy(() -> parse(Map.of(), "--tls-cert", "/tls/tls.crt"))
+                .hasMessageContaining("--tls-cert and --tls-key go together");
+        assertThatThrownBy(() -> parse(Map.of(), "--tls-client-ca", "/ca.crt"))
+                .hasMessageContaining("--tls-client-ca needs --tls-cert");
+        assertThatThrownBy(() -> parse(Map.of(), "--tls-cert", "c", "--tls-key", "k", "--tls-min-version", "TLSv1.1"))
+                .hasMessageContaining("'TLSv1.1' is not TLSv1.2 or TLSv1.3");
     }
 
     @Test
