@@ -13,6 +13,7 @@ import io.tcpfleet.server.admin.AdminServer;
 import io.tcpfleet.server.config.ConfigException;
 import io.tcpfleet.server.config.ProxyProtocolMode;
 import io.tcpfleet.server.config.ServerConfig;
+import io.tcpfleet.server.config.UpstreamProxyProtocol;
 import io.tcpfleet.server.connection.ConnectionRegistry;
 import io.tcpfleet.server.drain.DrainCoordinator;
 import io.tcpfleet.server.handler.EchoHandler;
@@ -211,7 +212,9 @@ public final class TcpfleetServer implements AutoCloseable {
                         .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark()),
                 resolver);
-        return p -> p.addLast(HandlerNames.HANDLER, new ProxyFrontendHandler(connector));
+        return p -> p.addLast(
+                HandlerNames.HANDLER,
+                new ProxyFrontendHandler(connector, config.upstreamProxyProtocol() == UpstreamProxyProtocol.v2));
     }
 
     private Channel bindListener(Consumer<ChannelPipeline> installer, boolean readsSteeredByHandler)

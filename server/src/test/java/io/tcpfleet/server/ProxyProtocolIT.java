@@ -90,6 +90,25 @@ class ProxyProtocolIT {
     }
 
     @Test
+    void theProxyHandlerTellsItsUpstreamTheClientInAV2Header() throws Exception {
+        try (TestServer upstream = TestServer.start("--proxy-protocol", "required", "--handler", "whoami");
+                TestServer proxy = TestServer.start(
+                        "--handler",
+                        "proxy",
+                        "--upstream",
+                        "127.0.0.1:" + upstream.address().getPort(),
+                        "--proxy-protocol",
+                        "required",
+                        "--upstream-proxy-protocol",
+                        "v2");
+                Socket client = Wire.connect(proxy.address())) {
+            send(client, ascii("PROXY TCP4 203.0.113.7 10.0.0.1 51234 7000\r\n"));
+            assertThat(readLine(client.getInputStream())).isEqualTo("203.0.113.7 51234");
+            assertThat(Wire.roundTrip(client, "relayed")).isEqualTo("relayed");
+        }
+    }
+
+    @Test
     void aConnectionWithoutAHeaderIsClosedAndCounted() throws Exception {
         try (TestServer server = TestServer.start("--proxy-protocol", "required");
                 Socket client = Wire.connect(server.address())) {

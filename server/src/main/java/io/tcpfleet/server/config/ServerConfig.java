@@ -34,4 +34,5 @@ public record ServerConfig(
         int blockingQueue,
         ProxyProtocolMode proxyProtocol,
         Duration proxyProtocolTimeout,
-        TlsConfig tls) {}
+        TlsConfig tls,
+        UpstreamProxyProtocol upstreamProxyProtocol) {}

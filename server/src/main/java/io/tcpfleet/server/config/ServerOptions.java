@@ -241,6 +241,14 @@ public final class ServerOptions {
     Duration proxyProtocolTimeout;
 
     @Option(
+            names = "--upstream-proxy-protocol",
+            paramLabel = "MODE",
+            defaultValue = "off",
+            description =
+                    "proxy: off, or v2: start each upstream connection with a PROXY v2 header naming the client (default: ${DEFAULT-VALUE})")
+    UpstreamProxyProtocol upstreamProxyProtocol;
+
+    @Option(
             names = "--tls-cert",
             paramLabel = "FILE",
             description = "PEM certificate chain (a Secret's tls.crt): the data port speaks TLS; needs --tls-key")
@@ -290,6 +298,9 @@ public final class ServerOptions {
             throw new ConfigException(
                     "--upstream '" + upstream + "' is only allowed with --handler proxy, not '" + handler + "'");
         }
+        if (!"proxy".equals(handler) && upstreamProxyProtocol != UpstreamProxyProtocol.off) {
+            throw new ConfigException("--upstream-proxy-protocol is only allowed with --handler proxy");
+        }
         if (writeBufferLow > writeBufferHigh) {
             throw new ConfigException(
                     "--write-buffer-low " + writeBufferLow + " is above --write-buffer-high " + writeBufferHigh);
@@ -338,6 +349,7 @@ public final class ServerOptions {
                                 tlsClientCa,
                                 tlsMinVersion,
                                 tlsCiphers == null ? List.of() : List.copyOf(tlsCiphers),
-                                tlsHandshakeTimeout));
+                                tlsHandshakeTimeout),
+                upstreamProxyProtocol);
     }
 }

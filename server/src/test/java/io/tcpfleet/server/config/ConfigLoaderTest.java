@@ -45,7 +45,8 @@ class ConfigLoaderTest {
             1024,
             ProxyProtocolMode.off,
             Duration.ofSeconds(5),
-            null);
+            null,
+            UpstreamProxyProtocol.off);
 
     /** flag, a valid value, what the config then holds. */
     static Stream<Arguments> everyFlag() {

@@ -25,12 +25,15 @@ public final class ProxyFrontendHandler extends Relay {
     private static final Log LOG = Log.get(ProxyFrontendHandler.class);
 
     private final UpstreamConnector connector;
+    private final boolean sendProxyHeader;
     private CompositeByteBuf early;
     private boolean earlyInputShutdown;
 
-    public ProxyFrontendHandler(UpstreamConnector connector) {
+    /** @param sendProxyHeader start the upstream connection with a PROXY v2 header naming the client */
+    public ProxyFrontendHandler(UpstreamConnector connector, boolean sendProxyHeader) {
         super(null);
         this.connector = connector;
+        this.sendProxyHeader = sendProxyHeader;
     }
 
     @Override
@@ -56,6 +59,9 @@ public final class ProxyFrontendHandler extends Relay {
             }
             peer = backend;
             backend.pipeline().addLast("relay", new BackendRelay(frontend));
+            if (sendProxyHeader) {
+                ProxyHeaderWriter.write(backend, ClientAddress.of(frontend), frontend.localAddress());
+            }
             if (early != null) {
                 ByteBuf held = early;
                 early = null;
