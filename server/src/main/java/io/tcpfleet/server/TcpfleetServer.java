@@ -11,7 +11,9 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.EventExecutor;
 import io.tcpfleet.server.admin.AdminServer;
 import io.tcpfleet.server.config.ConfigException;
+import io.tcpfleet.server.config.ProxyProtocolMode;
 import io.tcpfleet.server.config.ServerConfig;
+import io.tcpfleet.server.config.UpstreamProxyProtocol;
 import io.tcpfleet.server.connection.ConnectionRegistry;
 import io.tcpfleet.server.drain.DrainCoordinator;
 import io.tcpfleet.server.handler.EchoHandler;
@@ -26,6 +28,8 @@ import io.tcpfleet.server.pipeline.HandlerNames;
 import io.tcpfleet.server.pipeline.ServerChannelInitializer;
 import io.tcpfleet.server.plugin.PluginHandlers;
 import io.tcpfleet.server.plugin.TcpfleetPlugin;
+import io.tcpfleet.server.tls.InvalidTlsMaterialException;
+import io.tcpfleet.server.tls.ServerTls;
 import io.tcpfleet.server.transport.Transport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -58,6 +62,7 @@ public final class TcpfleetServer implements AutoCloseable {
     private final AdaptiveRecvByteBufAllocator recvAllocator = new AdaptiveRecvByteBufAllocator();
 
     private final ServerMetrics metrics;
+    private final ServerTls tls;
     private final ConnectionRegistry registry;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
@@ -74,6 +79,7 @@ public final class TcpfleetServer implements AutoCloseable {
         this.transport = transport;
         TcpfleetPlugin plugin = selectHandler(config, plugins);
         metrics = new ServerMetrics(allocator);
+        tls = startTls(config, metrics);
         registry = new ConnectionRegistry(config.maxConnections(), config.idleTimeout());
         metrics.gaugeActiveConnections(registry::active);
         bossGroup = transport.newGroup(1, "tcpfleet-accept");
@@ -135,6 +141,8 @@ public final class TcpfleetServer implements AutoCloseable {
                 String.valueOf(listener.localAddress()),
                 "admin",
                 String.valueOf(admin.address()),
+                "proxyProtocol",
+                config.proxyProtocol().name(),
                 "maxConnections",
                 config.maxConnections(),
                 "eventLoops",
@@ -161,6 +169,20 @@ public final class TcpfleetServer implements AutoCloseable {
                             : " (plugins: " + String.join(", ", plugins.keySet()) + ")"));
         }
         return plugin;
+    }
+
+    /** TLS from the configured files, or a {@link ConfigException} saying in one line why they cannot serve. */
+    private static ServerTls startTls(ServerConfig config, ServerMetrics metrics) {
+        if (config.tls() == null) {
+            return null;
+        }
+        try {
+            return ServerTls.start(config.tls(), metrics);
+        } catch (InvalidTlsMaterialException e) {
+            metrics.close();
+            throw new ConfigException("--tls-cert " + config.tls().certificate() + " / --tls-key "
+                    + config.tls().key() + ": " + e.getMessage());
+        }
     }
 
     private Consumer<ChannelPipeline> handlerInstaller() {
@@ -190,7 +212,9 @@ public final class TcpfleetServer implements AutoCloseable {
                         .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark()),
                 resolver);
-        return p -> p.addLast(HandlerNames.HANDLER, new ProxyFrontendHandler(connector));
+        return p -> p.addLast(
+                HandlerNames.HANDLER,
+                new ProxyFrontendHandler(connector, config.upstreamProxyProtocol() == UpstreamProxyProtocol.v2));
     }
 
     private Channel bindListener(Consumer<ChannelPipeline> installer, boolean readsSteeredByHandler)
@@ -205,7 +229,13 @@ public final class TcpfleetServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
-                .childHandler(new ServerChannelInitializer(registry, metrics, readsSteeredByHandler, installer));
+                .childHandler(new ServerChannelInitializer(
+                        registry,
+                        metrics,
+                        readsSteeredByHandler,
+                        installer,
+                        config.proxyProtocol() == ProxyProtocolMode.required ? config.proxyProtocolTimeout() : null,
+                        tls));
         transport.keepalive(bootstrap, config.keepaliveIdle(), config.keepaliveInterval(), config.keepaliveCount());
         try {
             return bootstrap.bind(config.bind(), config.port()).sync().channel();
@@ -255,6 +285,11 @@ public final class TcpfleetServer implements AutoCloseable {
         return admin.address();
     }
 
+    /** The TLS provider of the data port (OPENSSL: netty-tcnative's BoringSSL), null without TLS. */
+    public io.netty.handler.ssl.SslProvider tlsProvider() {
+        return tls == null ? null : tls.provider();
+    }
+
     public ConnectionRegistry connections() {
         return registry;
     }
@@ -273,6 +308,9 @@ public final class TcpfleetServer implements AutoCloseable {
     }
 
     private void stopGroups() {
+        if (tls != null) {
+            tls.close();
+        }
         if (pluginHandlers != null) {
             pluginHandlers.close();
         }

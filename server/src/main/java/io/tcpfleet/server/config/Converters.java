@@ -138,6 +138,17 @@ final class Converters {
         }
     }
 
+    /** The lowest TLS version the data port accepts; SSLv3, TLS 1.0 and 1.1 are not offered (RFC 8996). */
+    static final class TlsVersion implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (!value.equals("TLSv1.2") && !value.equals("TLSv1.3")) {
+                throw new TypeConversionException("'" + value + "' is not TLSv1.2 or TLSv1.3");
+            }
+            return value;
+        }
+    }
+
     /** Handler names: echo, proxy or a plugin name (checked against the loaded plugins later). */
     static final class HandlerName implements ITypeConverter<String> {
         @Override

@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /**
  * Everything the server is told at start, validated. Built by {@link ConfigLoader} from flags and
- * their {@code TCPFLEET_*} environment twins.
+ * their {@code TCPFLEET_*} environment twins. {@code tls} is null for a plaintext data port.
  */
 public record ServerConfig(
         String handler,
@@ -31,4 +31,8 @@ public record ServerConfig(
         int writeBufferLow,
         int writeBufferHigh,
         int blockingThreads,
-        int blockingQueue) {}
+        int blockingQueue,
+        ProxyProtocolMode proxyProtocol,
+        Duration proxyProtocolTimeout,
+        TlsConfig tls,
+        UpstreamProxyProtocol upstreamProxyProtocol) {}

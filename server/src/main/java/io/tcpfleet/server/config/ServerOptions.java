@@ -2,6 +2,7 @@ package io.tcpfleet.server.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -222,6 +223,72 @@ public final class ServerOptions {
                     "queued tasks per blocking worker, at least 16; beyond it work is refused and counted (default: ${DEFAULT-VALUE})")
     int blockingQueue;
 
+    @Option(
+            names = "--proxy-protocol",
+            paramLabel = "MODE",
+            defaultValue = "off",
+            description =
+                    "off, or required: each connection starts with a PROXY protocol v1 or v2 header (default: ${DEFAULT-VALUE})")
+    ProxyProtocolMode proxyProtocol;
+
+    @Option(
+            names = "--proxy-protocol-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "5s",
+            converter = Converters.PositiveDuration.class,
+            description =
+                    "with --proxy-protocol required: close a connection whose header is not in by then (default: ${DEFAULT-VALUE})")
+    Duration proxyProtocolTimeout;
+
+    @Option(
+            names = "--upstream-proxy-protocol",
+            paramLabel = "MODE",
+            defaultValue = "off",
+            description =
+                    "proxy: off, or v2: start each upstream connection with a PROXY v2 header naming the client (default: ${DEFAULT-VALUE})")
+    UpstreamProxyProtocol upstreamProxyProtocol;
+
+    @Option(
+            names = "--tls-cert",
+            paramLabel = "FILE",
+            description = "PEM certificate chain (a Secret's tls.crt): the data port speaks TLS; needs --tls-key")
+    Path tlsCert;
+
+    @Option(
+            names = "--tls-key",
+            paramLabel = "FILE",
+            description = "PEM private key of --tls-cert (tls.key), PKCS#8 or PKCS#1 RSA")
+    Path tlsKey;
+
+    @Option(
+            names = "--tls-client-ca",
+            paramLabel = "FILE",
+            description = "PEM CA certificates: clients must present a certificate they signed (mutual TLS)")
+    Path tlsClientCa;
+
+    @Option(
+            names = "--tls-min-version",
+            paramLabel = "VERSION",
+            defaultValue = "TLSv1.2",
+            converter = Converters.TlsVersion.class,
+            description = "TLSv1.2 or TLSv1.3: older clients fail the handshake (default: ${DEFAULT-VALUE})")
+    String tlsMinVersion;
+
+    @Option(
+            names = "--tls-ciphers",
+            paramLabel = "LIST",
+            split = ",",
+            description = "TLS 1.2 cipher suites, comma-separated, IANA names; unset: the provider's strong defaults")
+    List<String> tlsCiphers;
+
+    @Option(
+            names = "--tls-handshake-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "10s",
+            converter = Converters.PositiveDuration.class,
+            description = "close a connection whose TLS handshake is not done by then (default: ${DEFAULT-VALUE})")
+    Duration tlsHandshakeTimeout;
+
     /** Cross-field rules; single values were already checked by their converters. */
     ServerConfig toConfig() {
         if ("proxy".equals(handler) && upstream == null) {
@@ -231,12 +298,21 @@ public final class ServerOptions {
             throw new ConfigException(
                     "--upstream '" + upstream + "' is only allowed with --handler proxy, not '" + handler + "'");
         }
+        if (!"proxy".equals(handler) && upstreamProxyProtocol != UpstreamProxyProtocol.off) {
+            throw new ConfigException("--upstream-proxy-protocol is only allowed with --handler proxy");
+        }
         if (writeBufferLow > writeBufferHigh) {
             throw new ConfigException(
                     "--write-buffer-low " + writeBufferLow + " is above --write-buffer-high " + writeBufferHigh);
         }
         if (port != 0 && port == adminPort) {
             throw new ConfigException("--port and --admin-port are both " + port);
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new ConfigException("--tls-cert and --tls-key go together (TCPFLEET_TLS_CERT, TCPFLEET_TLS_KEY)");
+        }
+        if (tlsClientCa != null && tlsCert == null) {
+            throw new ConfigException("--tls-client-ca needs --tls-cert and --tls-key");
         }
         return new ServerConfig(
                 handler,
@@ -262,6 +338,18 @@ public final class ServerOptions {
                 writeBufferLow,
                 writeBufferHigh,
                 blockingThreads,
-                blockingQueue);
+                blockingQueue,
+                proxyProtocol,
+                proxyProtocolTimeout,
+                tlsCert == null
+                        ? null
+                        : new TlsConfig(
+                                tlsCert,
+                                tlsKey,
+                                tlsClientCa,
+                                tlsMinVersion,
+                                tlsCiphers == null ? List.of() : List.copyOf(tlsCiphers),
+                                tlsHandshakeTimeout),
+                upstreamProxyProtocol);
     }
 }

@@ -136,7 +136,7 @@ public final class ConnectionTracker extends ChannelDuplexHandler {
             LOG.debug(
                     "connection closed",
                     "remote",
-                    String.valueOf(ctx.channel().remoteAddress()),
+                    String.valueOf(ClientAddress.of(ctx.channel())),
                     "durationMs",
                     TimeUnit.NANOSECONDS.toMillis(nanos),
                     "bytesIn",

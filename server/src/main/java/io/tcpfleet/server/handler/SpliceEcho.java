@@ -16,6 +16,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.epoll.Native;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.unix.FileDescriptor;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.tcpfleet.server.connection.ConnectionTracker;
 import io.tcpfleet.server.connection.HoldsBytes;
@@ -89,6 +90,7 @@ public final class SpliceEcho extends ChannelDuplexHandler implements EpollIoHan
     static boolean wanted(Channel ch, Object read) {
         return ENABLED
                 && ch instanceof EpollSocketChannel
+                && ch.pipeline().get(SslHandler.class) == null // splice would bypass the encryption
                 && read instanceof ByteBuf
                 && ((ByteBuf) read).readableBytes() >= BULK_READ;
     }

@@ -12,6 +12,10 @@ public enum CloseReason {
     error,
     /** Refused because of {@code --max-connections} or a full worker queue. */
     limit,
+    /** {@code --proxy-protocol required}: the header was missing, malformed or too slow to arrive. */
+    proxy_protocol,
+    /** The TLS handshake failed or timed out, or a TLS error later on. */
+    tls,
     /** Still open at the end of the drain timeout. */
     forced
 }

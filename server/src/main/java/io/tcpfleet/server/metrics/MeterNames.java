@@ -21,11 +21,17 @@ public final class MeterNames {
     public static final String WORKER_REJECTED = "tcpfleet.worker.rejected";
     public static final String CONNECTIONS_MAX = "tcpfleet.connections.max";
     public static final String SOCKETS = "tcpfleet.sockets";
+    public static final String TLS_HANDSHAKES = "tcpfleet.tls.handshakes";
+    public static final String TLS_RELOADS = "tcpfleet.tls.reloads";
+    /** Seconds since the epoch: {@code tcpfleet_tls_certificate_expiry_timestamp_seconds}. */
+    public static final String TLS_CERTIFICATE_EXPIRY = "tcpfleet.tls.certificate.expiry.timestamp";
 
     /** Tag on refused and closed connections: a {@code RefuseReason} or {@code CloseReason}. */
     public static final String TAG_REASON = "reason";
     /** Tag on {@code tcpfleet_sockets}: the kernel TCP state, lower case ({@code close_wait}). */
     public static final String TAG_STATE = "state";
+    /** Tag on TLS handshakes and reloads: a {@code TlsHandshakeResult} or {@code TlsReloadResult}. */
+    public static final String TAG_RESULT = "result";
 
     private MeterNames() {}
 }

@@ -31,6 +31,8 @@ public final class ServerMetrics implements AutoCloseable {
     private final Timer upstreamConnect;
     private final Counter upstreamFailures;
     private final Counter workerRejected;
+    private Map<TlsHandshakeResult, Counter> tlsHandshakes;
+    private Map<TlsReloadResult, Counter> tlsReloads;
     private JvmGcMetrics gcMetrics;
 
     public ServerMetrics(PooledByteBufAllocator allocator) {
@@ -88,18 +90,53 @@ public final class ServerMetrics implements AutoCloseable {
         gauge(MeterNames.CONNECTIONS_MAX, "--max-connections: active connections beyond it are refused", () -> max);
     }
 
+    /** Registers the TLS meters; only a server with TLS on exports them. */
+    public void enableTls() {
+        tlsHandshakes = byTag(
+                TlsHandshakeResult.class,
+                MeterNames.TLS_HANDSHAKES,
+                MeterNames.TAG_RESULT,
+                "TLS handshakes on the data port, by result");
+        tlsReloads = byTag(
+                TlsReloadResult.class,
+                MeterNames.TLS_RELOADS,
+                MeterNames.TAG_RESULT,
+                "changed TLS files: taken (success) or kept out, the old certificate still served (failure)");
+    }
+
+    public void gaugeTlsCertificateExpiry(DoubleSupplier epochSeconds) {
+        Gauge.builder(MeterNames.TLS_CERTIFICATE_EXPIRY, epochSeconds, DoubleSupplier::getAsDouble)
+                .strongReference(true)
+                .baseUnit("seconds")
+                .description("when the served certificate expires, in seconds since the epoch")
+                .register(registry);
+    }
+
+    public Counter tlsHandshake(TlsHandshakeResult result) {
+        return tlsHandshakes.get(result);
+    }
+
+    public Counter tlsReload(TlsReloadResult result) {
+        return tlsReloads.get(result);
+    }
+
     private Counter counter(String name, String description) {
         return Counter.builder(name).description(description).register(registry);
     }
 
-    /** One counter per reason, the reason as the {@code reason} tag. */
+    /** One counter per constant, tagged with it as the reason. */
     private <R extends Enum<R>> Map<R, Counter> byReason(Class<R> reasons, String name, String description) {
-        Map<R, Counter> counters = new EnumMap<>(reasons);
-        for (R reason : reasons.getEnumConstants()) {
+        return byTag(reasons, name, MeterNames.TAG_REASON, description);
+    }
+
+    /** One counter per enum constant, the constant as {@code tag}. */
+    private <R extends Enum<R>> Map<R, Counter> byTag(Class<R> values, String name, String tag, String description) {
+        Map<R, Counter> counters = new EnumMap<>(values);
+        for (R value : values.getEnumConstants()) {
             counters.put(
-                    reason,
+                    value,
                     Counter.builder(name)
-                            .tag(MeterNames.TAG_REASON, reason.name())
+                            .tag(tag, value.name())
                             .description(description)
                             .register(registry));
         }

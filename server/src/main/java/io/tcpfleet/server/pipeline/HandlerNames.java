@@ -7,6 +7,11 @@ package io.tcpfleet.server.pipeline;
  *   tracker       ConnectionTracker     bytes in/out, close reason, metrics, the close log line, and the
  *                                       last read for --idle-timeout (closed by IdleSweep, a task per
  *                                       event loop rather than a handler per connection)
+ *   proxy-protocol HAProxyMessageDecoder only with --proxy-protocol required: the PROXY v1/v2 header
+ *   proxy-header  ProxyHeaderReader     records the header's client address, holds back channelActive
+ *                                       until then; both remove themselves after the header
+ *   tls           SslHandler            only with --tls-cert: from the certificate current at accept
+ *   tls-events    TlsHandshakeObserver  counts handshakes by result, closes a failed one as reason tls
  *   backpressure  AutoReadBackpressure  stops reading while the outbound buffer is above the high mark
  *                                       (plugins only: echo does it itself, the proxy steers reads)
  *   overflow      WorkerOverflowGuard   only for blocking plugins: refuses work the worker queue cannot take
@@ -18,6 +23,10 @@ package io.tcpfleet.server.pipeline;
 public final class HandlerNames {
 
     public static final String TRACKER = "tracker";
+    public static final String PROXY_PROTOCOL = "proxy-protocol";
+    public static final String PROXY_HEADER = "proxy-header";
+    public static final String TLS = "tls";
+    public static final String TLS_EVENTS = "tls-events";
     public static final String BACKPRESSURE = "backpressure";
     public static final String OVERFLOW = "overflow";
     public static final String HANDLER = "handler";

@@ -8,6 +8,9 @@ import io.tcpfleet.server.connection.ConnectionTracker;
 import io.tcpfleet.server.metrics.CloseReason;
 import io.tcpfleet.server.metrics.RefuseReason;
 import io.tcpfleet.server.metrics.ServerMetrics;
+import io.tcpfleet.server.tls.ServerTls;
+import io.tcpfleet.server.tls.TlsHandshakeObserver;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -20,22 +23,33 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
     private final ServerMetrics metrics;
     private final boolean readsSteeredByHandler;
     private final Consumer<ChannelPipeline> installHandler;
+    private final Duration proxyHeaderTimeout;
+    private final ServerTls tls;
+    private final TlsHandshakeObserver tlsObserver;
 
     /**
      * @param readsSteeredByHandler true for the proxy, which runs with AUTO_READ off and asks for
      *                              reads itself
      * @param installHandler        adds the handler and its backpressure: echo switches auto-read
      *                              itself, plugins get {@link AutoReadBackpressure} in front
+     * @param proxyHeaderTimeout    null, or each connection starts with a PROXY protocol header that
+     *                              must be in within this time
+     * @param tls                   null, or the data port speaks TLS
      */
     public ServerChannelInitializer(
             ConnectionRegistry registry,
             ServerMetrics metrics,
             boolean readsSteeredByHandler,
-            Consumer<ChannelPipeline> installHandler) {
+            Consumer<ChannelPipeline> installHandler,
+            Duration proxyHeaderTimeout,
+            ServerTls tls) {
         this.registry = registry;
         this.metrics = metrics;
         this.readsSteeredByHandler = readsSteeredByHandler;
         this.installHandler = installHandler;
+        this.proxyHeaderTimeout = proxyHeaderTimeout;
+        this.tls = tls;
+        this.tlsObserver = tls == null ? null : new TlsHandshakeObserver(metrics);
     }
 
     @Override
@@ -55,6 +69,13 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
         p.addLast(HandlerNames.TRACKER, new ConnectionTracker(metrics, registry));
         if (readsSteeredByHandler) {
             ch.config().setAutoRead(false);
+        }
+        if (proxyHeaderTimeout != null) {
+            ProxyHeaderReader.addTo(p, proxyHeaderTimeout);
+        }
+        if (tls != null) {
+            p.addLast(HandlerNames.TLS, tls.newHandler(ch.alloc()));
+            p.addLast(HandlerNames.TLS_EVENTS, tlsObserver);
         }
         installHandler.accept(p);
         if (!(p.last() instanceof TerminalHandler)) {

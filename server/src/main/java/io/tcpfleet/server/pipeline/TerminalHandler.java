@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.tcpfleet.server.connection.ClientAddress;
 import io.tcpfleet.server.connection.ConnectionTracker;
 import io.tcpfleet.server.logging.Log;
 import io.tcpfleet.server.metrics.CloseReason;
@@ -35,16 +36,12 @@ public class TerminalHandler extends ChannelInboundHandlerAdapter {
                     LOG.debug(
                             "connection error",
                             "remote",
-                            String.valueOf(ctx.channel().remoteAddress()),
+                            String.valueOf(ClientAddress.of(ctx.channel())),
                             "error",
                             String.valueOf(cause));
                 }
             } else {
-                LOG.warn(
-                        "connection failed",
-                        cause,
-                        "remote",
-                        String.valueOf(ctx.channel().remoteAddress()));
+                LOG.warn("connection failed", cause, "remote", String.valueOf(ClientAddress.of(ctx.channel())));
             }
         }
         ConnectionTracker.close(ctx.channel(), CloseReason.error);

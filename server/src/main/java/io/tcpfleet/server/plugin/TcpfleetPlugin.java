@@ -14,6 +14,10 @@ import java.util.List;
  * handling come before and after the handlers returned here. A client's half-close is answered by
  * flushing what was written and closing, unless a plugin handler consumes the
  * {@code ChannelInputShutdownEvent} itself.
+ *
+ * <p>The client's address is {@link io.tcpfleet.server.connection.ClientAddress#of(Channel)}: behind a
+ * load balancer with {@code --proxy-protocol required} the one its header named, known by the time
+ * the handlers see {@code channelActive}; otherwise the socket's peer.
  */
 public interface TcpfleetPlugin {
 

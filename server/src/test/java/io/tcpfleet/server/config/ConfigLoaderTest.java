@@ -42,7 +42,11 @@ class ConfigLoaderTest {
             32 * 1024,
             64 * 1024,
             16,
-            1024);
+            1024,
+            ProxyProtocolMode.off,
+            Duration.ofSeconds(5),
+            null,
+            UpstreamProxyProtocol.off);
 
     /** flag, a valid value, what the config then holds. */
     static Stream<Arguments> everyFlag() {
@@ -74,7 +78,9 @@ class ConfigLoaderTest {
                 flag("--write-buffer-low", "1024", ServerConfig::writeBufferLow, 1024),
                 flag("--write-buffer-high", "131072", ServerConfig::writeBufferHigh, 131072),
                 flag("--blocking-threads", "4", ServerConfig::blockingThreads, 4),
-                flag("--blocking-queue", "16", ServerConfig::blockingQueue, 16));
+                flag("--blocking-queue", "16", ServerConfig::blockingQueue, 16),
+                flag("--proxy-protocol", "required", ServerConfig::proxyProtocol, ProxyProtocolMode.required),
+                flag("--proxy-protocol-timeout", "750ms", ServerConfig::proxyProtocolTimeout, Duration.ofMillis(750)));
     }
 
     private static Arguments flag(String flag, String value, Function<ServerConfig, Object> field, Object expected) {
@@ -132,6 +138,41 @@ class ConfigLoaderTest {
                         "TCPFLEET_UPSTREAM_CONNECT_TIMEOUT",
                         "TCPFLEET_LOG_LEVEL",
                         "TCPFLEET_PLUGINS_DIR");
+    }
+
+    @Test
+    void tlsFlagsAndTwinsMakeATlsConfig() {
+        TlsConfig tls = parse(
+                        Map.of("TCPFLEET_TLS_KEY", "/tls/tls.key", "TCPFLEET_TLS_CIPHERS", "A,B"),
+                        "--tls-cert",
+                        "/tls/tls.crt",
+                        "--tls-client-ca",
+                        "/ca/ca.crt",
+                        "--tls-min-version",
+                        "TLSv1.3",
+                        "--tls-handshake-timeout",
+                        "2s")
+                .tls();
+        assertThat(tls)
+                .isEqualTo(new TlsConfig(
+                        Path.of("/tls/tls.crt"),
+                        Path.of("/tls/tls.key"),
+                        Path.of("/ca/ca.crt"),
+                        "TLSv1.3",
+                        java.util.List.of("A", "B"),
+                        Duration.ofSeconds(2)));
+        assertThat(parse(Map.of(), "--tls-cert", "c", "--tls-key", "k").tls().minVersion())
+                .isEqualTo("TLSv1.2");
+    }
+
+    @Test
+    void tlsFlagsThatCannotWorkAreRefused() {
+        assertThatThrownBy(() -> parse(Map.of(), "--tls-cert", "/tls/tls.crt"))
+                .hasMessageContaining("--tls-cert and --tls-key go together");
+        assertThatThrownBy(() -> parse(Map.of(), "--tls-client-ca", "/ca.crt"))
+                .hasMessageContaining("--tls-client-ca needs --tls-cert");
+        assertThatThrownBy(() -> parse(Map.of(), "--tls-cert", "c", "--tls-key", "k", "--tls-min-version", "TLSv1.1"))
+                .hasMessageContaining("'TLSv1.1' is not TLSv1.2 or TLSv1.3");
     }
 
     @Test

@@ -1,8 +1,13 @@
 package io.tcpfleet.server.handler.proxy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import io.tcpfleet.server.connection.ClientAddress;
 import io.tcpfleet.server.connection.ConnectionTracker;
 import io.tcpfleet.server.logging.Log;
 import io.tcpfleet.server.metrics.CloseReason;
@@ -10,16 +15,25 @@ import io.tcpfleet.server.metrics.CloseReason;
 /**
  * The client side of a proxied connection: on accept, connects to the upstream on this channel's
  * own event loop (no cross-thread hand-off per chunk), then relays both ways. Per connection.
+ *
+ * <p>Reads are asked for only once the upstream is there, with one exception: the read that brought
+ * a PROXY protocol header may have brought the client's first bytes, and its FIN, with it. Those are
+ * held here and passed on when the upstream is connected.
  */
 public final class ProxyFrontendHandler extends Relay {
 
     private static final Log LOG = Log.get(ProxyFrontendHandler.class);
 
     private final UpstreamConnector connector;
+    private final boolean sendProxyHeader;
+    private CompositeByteBuf early;
+    private boolean earlyInputShutdown;
 
-    public ProxyFrontendHandler(UpstreamConnector connector) {
+    /** @param sendProxyHeader start the upstream connection with a PROXY v2 header naming the client */
+    public ProxyFrontendHandler(UpstreamConnector connector, boolean sendProxyHeader) {
         super(null);
         this.connector = connector;
+        this.sendProxyHeader = sendProxyHeader;
     }
 
     @Override
@@ -31,7 +45,7 @@ public final class ProxyFrontendHandler extends Relay {
                     LOG.debug(
                             "upstream unavailable",
                             "remote",
-                            String.valueOf(frontend.remoteAddress()),
+                            String.valueOf(ClientAddress.of(frontend)),
                             "error",
                             String.valueOf(f.cause()));
                 }
@@ -45,9 +59,48 @@ public final class ProxyFrontendHandler extends Relay {
             }
             peer = backend;
             backend.pipeline().addLast("relay", new BackendRelay(frontend));
-            frontend.read();
+            if (sendProxyHeader) {
+                ProxyHeaderWriter.write(backend, ClientAddress.of(frontend), frontend.localAddress());
+            }
+            if (early != null) {
+                ByteBuf held = early;
+                early = null;
+                backend.writeAndFlush(held, backend.voidPromise());
+            }
+            if (earlyInputShutdown) {
+                super.userEventTriggered(ctx, ChannelInputShutdownEvent.INSTANCE);
+            } else {
+                frontend.read();
+            }
             backend.read();
         });
         ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (peer == null && msg instanceof ByteBuf) {
+            if (early == null) {
+                early = ctx.alloc().compositeBuffer();
+            }
+            early.addComponent(true, (ByteBuf) msg);
+            return;
+        }
+        super.channelRead(ctx, msg);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (peer == null && evt instanceof ChannelInputShutdownEvent) {
+            earlyInputShutdown = true;
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        ReferenceCountUtil.release(early);
+        early = null;
     }
 }
