@@ -148,12 +148,13 @@ class CRelay(Server):
     """bench/c/crelay.c, the smallest epoll server in C: an echo, or with upstream a proxy in front of it.
     The ceiling of the load generator's client for what tcpfleet serves."""
 
-    def __init__(self, upstream=None):
+    def __init__(self, upstream=None, cpus=None):
         port = free_port()
         super().__init__(
             "c-epoll" if upstream is None else "c-proxy",
             [str(BUILD / "crelay"), str(port), *([str(upstream)] if upstream else [])],
             port,
+            cpus=cpus,
         )
 
 
@@ -646,10 +647,11 @@ SMALL_WRITES_SCENARIOS = [
 
 
 def small_writes_section(rounds=ROUNDS):
-    servers = [GoEcho(cpus=SMALL_WRITES_CPUS)]
+    """tcpfleet and Go, and the C epoll echo: the least a server can do per wake-up (one read, one write)."""
+    servers = [GoEcho(cpus=SMALL_WRITES_CPUS), CRelay(cpus=SMALL_WRITES_CPUS)]
     try:
         servers[:0] = with_baseline(lambda name, jar: Tcpfleet(name=name, jar=jar, cpus=SMALL_WRITES_CPUS))
-        for s in servers:
+        for s in servers[:-1]:
             warm_up(s)
         echo = interleaved(servers, scenarios=SMALL_WRITES_SCENARIOS, rounds=rounds, cpus=SMALL_WRITES_CPUS)
     finally:

@@ -2,7 +2,7 @@
 # make bench: tcpfleet against the classic Go echo server and this machine's loopback ceilings.
 # Installs what it needs (iperf3, sockperf, gcc from Debian; bench/requirements.txt from PyPI into bench/.venv),
 # builds the Go peer and load generator with the machine's Go, the C epoll echo and proxy (bench/c) and the server jar, runs
-# bench.py (about 20 minutes with the defaults) and writes docs/bench/results.md and *.png.
+# bench.py (about 35 minutes with the defaults) and writes docs/bench/results.md and *.png.
 #   BENCH_DURATION=15 BENCH_WARMUP=3 BENCH_ROUNDS=3 BENCH_SERVER_WARMUP=20  (seconds, rounds)
 #   bench/run.sh tune   compares tcpfleet variants instead (BENCH_VARIANTS, see bench.py)
 #   bench/run.sh tls | proxy-protocol | small-writes | data-plane   only that section (data-plane: all three),
