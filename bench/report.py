@@ -514,12 +514,13 @@ class Report:
                 per_core = (med(x[sc][key]) / med(x[sc]["server_cpu_percent"])) / (
                     med(g[sc][key]) / med(g[sc]["server_cpu_percent"])
                 )
-                self.target(
-                    f"{LABEL.get(k, k)}: TLS {what} ≥ {goal}× Go",
-                    f"{r:.2f}× (per server core {per_core:.2f}×)",
-                    r >= goal,
-                    bound(x[sc], g[sc]),
-                )
+                what = f"{LABEL.get(k, k)}: TLS {what} ≥ {goal}× Go"
+                value = f"{r:.2f}× (per server core {per_core:.2f}×)"
+                if bound(x[sc], g[sc])[0]:  # the client set the pace: judge what each server did per CPU-second
+                    ok = "**met**" if per_core >= goal else "**not met**"
+                    self.targets.append((what, value, f"{ok} per server core (the client was the bottleneck)"))
+                else:
+                    self.target(what, value, r >= goal, bound(x[sc], g[sc]))
             p99 = med(x["tls_pingpong_1"]["latency_us"]["p99"]), med(g["tls_pingpong_1"]["latency_us"]["p99"])
             self.target(
                 f"{LABEL.get(k, k)}: TLS ping-pong p99 ≤ Go's p99", f"{us(p99[0])} vs {us(p99[1])} µs", p99[0] <= p99[1]
