@@ -9,6 +9,8 @@ them into results.md and the plots.
   python bench.py all     the full benchmark (ceilings, echo, proxy, idle memory)
   python bench.py tune    tcpfleet variants (JVM flags, server flags) against each other
   python bench.py proxy   the proxy section again, into the existing results.json
+  python bench.py tls | proxy-protocol | small-writes | data-plane (the three)
+                          those sections alone, into the existing results.json (issue 21)
 """
 
 import json
@@ -46,6 +48,14 @@ WARMUP = float(os.environ.get("BENCH_WARMUP", "3"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 SERVER_WARMUP = float(os.environ.get("BENCH_SERVER_WARMUP", "20"))
 FD_LIMIT = int(os.environ.get("BENCH_FD_LIMIT", "0")) or None
+
+# The one certificate and key both TLS servers present: RSA-2048, self-signed for 127.0.0.1, written by
+# bench/go/cmd/gencert at the start of the TLS section.
+TLS_DIR = BUILD / "tls"
+TLS_CERT, TLS_KEY = TLS_DIR / "cert.pem", TLS_DIR / "key.pem"
+# A second server jar (e.g. the one before a change) measured next to the current one in the sections of
+# issue 21 (TLS, PROXY protocol, small writes), as "tcpfleet-baseline".
+BASELINE_JAR = os.environ.get("BENCH_BASELINE_JAR")
 
 # The JVM options of the server image, read from its one definition so the benchmark runs what
 # production runs.
@@ -89,14 +99,21 @@ def wait_port(port, proc, seconds=30):
 
 
 class Server:
-    """A server process pinned to the server CPU; stdout/stderr to a log file."""
+    """A server process pinned to the server CPU (or to cpus); stdout/stderr to a log file. loadgen_args
+    go with every load generator run against it (a TLS server's CA, a PROXY protocol header)."""
 
-    def __init__(self, name, argv, port, env=None):
+    loadgen_args = ()
+
+    def __init__(self, name, argv, port, env=None, cpus=None):
         self.name, self.port = name, port
         LOGS.mkdir(parents=True, exist_ok=True)
         self.logfile = open(LOGS / f"{name}-{port}.log", "w")  # noqa: SIM115 (open while the server runs, closed by stop)
         self.proc = subprocess.Popen(
-            ["taskset", "-c", SERVER_CPU] + argv, stdout=subprocess.PIPE, stderr=self.logfile, env=env, text=True
+            ["taskset", "-c", cpus or SERVER_CPU] + argv,
+            stdout=subprocess.PIPE,
+            stderr=self.logfile,
+            env=env,
+            text=True,
         )
         wait_port(port, self.proc)
 
@@ -112,9 +129,13 @@ class Server:
 class GoEcho(Server):
     """The classic Go echo server (bench/go/cmd/goecho)."""
 
-    def __init__(self, port=None):
+    def __init__(self, port=None, name="go", tls=False, cpus=None):
         port = port or free_port()
-        super().__init__("go", [str(BUILD / "goecho"), "-addr", f"127.0.0.1:{port}"], port)
+        argv = [str(BUILD / "goecho"), "-addr", f"127.0.0.1:{port}"]
+        if tls:
+            argv += ["-tls-cert", str(TLS_CERT), "-tls-key", str(TLS_KEY)]
+            self.loadgen_args = ("-tls-ca", str(TLS_CERT))
+        super().__init__(name, argv, port, cpus=cpus)
 
     def memory(self):
         """Live heap and goroutine stacks after a GC (goecho prints them on SIGUSR1)."""
@@ -127,20 +148,26 @@ class CRelay(Server):
     """bench/c/crelay.c, the smallest epoll server in C: an echo, or with upstream a proxy in front of it.
     The ceiling of the load generator's client for what tcpfleet serves."""
 
-    def __init__(self, upstream=None):
+    def __init__(self, upstream=None, cpus=None):
         port = free_port()
         super().__init__(
             "c-epoll" if upstream is None else "c-proxy",
             [str(BUILD / "crelay"), str(port), *([str(upstream)] if upstream else [])],
             port,
+            cpus=cpus,
         )
 
 
 class Tcpfleet(Server):
     """The server jar as the image runs it (its JVM flags), plus any variant's options."""
 
-    def __init__(self, port=None, java_opts=(), server_args=(), name="tcpfleet", handler_args=(), jar=JAR):
+    def __init__(
+        self, port=None, java_opts=(), server_args=(), name="tcpfleet", handler_args=(), jar=JAR, cpus=None, tls=False
+    ):
         port = port or free_port()
+        if tls:
+            server_args = [*server_args, "--tls-cert", str(TLS_CERT), "--tls-key", str(TLS_KEY)]
+            self.loadgen_args = ("-tls-ca", str(TLS_CERT))
         admin = free_port()
         env = {k: v for k, v in os.environ.items() if k != "JAVA_TOOL_OPTIONS" and not k.startswith("TCPFLEET_")}
         argv = [
@@ -164,7 +191,7 @@ class Tcpfleet(Server):
             *server_args,
         ]
         self.argv = argv
-        super().__init__(name, argv, port, env=env)
+        super().__init__(name, argv, port, env=env, cpus=cpus)
 
     def memory(self):
         """Live heap: the bytes of all live objects, which GC.class_histogram counts after a full GC
@@ -177,14 +204,14 @@ class Tcpfleet(Server):
         return {"heap_kib": int(total.group(1)) / 1024, "stacks_kib": 0}
 
 
-def loadgen(mode, port, conns, size, duration=DURATION, warmup=WARMUP, server=None, extra=()):
+def loadgen(mode, port, conns, size, duration=DURATION, warmup=WARMUP, server=None, extra=(), cpus=None):
+    """Runs the load generator on the client CPU (or cpus); adds the server's CPU over the measured window."""
     if mode == "paced":  # ping-pong at 1,000 round trips/s: what a lightly loaded server costs in CPU
         mode, extra = "pingpong", ("-interval", "1ms", *extra)
-    """Runs the load generator on the client CPU; adds the server's CPU over the measured window."""
     argv = [
         "taskset",
         "-c",
-        CLIENT_CPU,
+        cpus or CLIENT_CPU,
         str(BUILD / "loadgen"),
         "-mode",
         mode,
@@ -221,15 +248,16 @@ def loadgen(mode, port, conns, size, duration=DURATION, warmup=WARMUP, server=No
     return result
 
 
-def warm_up(server):
-    """JIT and pools warm: a mix of the measured workloads before anything counts."""
+def warm_up(server, extra=()):
+    """JIT and pools warm: a mix of the measured workloads before anything counts (extra: loadgen flags)."""
     if SERVER_WARMUP <= 0:
         return
     log(f"warm-up {server.name} {SERVER_WARMUP:.0f}s")
+    extra = (*server.loadgen_args, *extra)
     third = SERVER_WARMUP / 3
-    loadgen("pingpong", server.port, 1, 64, duration=third, warmup=0)
-    loadgen("pipeline", server.port, 16, 64, duration=third, warmup=0)
-    loadgen("bulk", server.port, 4, 65536, duration=third, warmup=0)
+    loadgen("pingpong", server.port, 1, 64, duration=third, warmup=0, extra=extra)
+    loadgen("pipeline", server.port, 16, 64, duration=third, warmup=0, extra=extra)
+    loadgen("bulk", server.port, 4, 65536, duration=third, warmup=0, extra=extra)
 
 
 def summary(values):
@@ -251,18 +279,24 @@ METRICS = [
     "client_cpu_percent",
     "server_cpu_percent",
     "server_switches_per_round_trip",
+    "handshakes_per_s",
+    "resumed_fraction",
 ]
 LATENCY_KEYS = ["p1", "p10", "p25", "p50", "p75", "p90", "p95", "p99", "p99.5", "p99.9", "p99.95", "p99.99"]
 
 
-def interleaved(servers, scenarios=SCENARIOS, rounds=ROUNDS):
-    """Every scenario, rounds times, the servers alternating (A B A B ...); medians and min-max."""
+def interleaved(servers, scenarios=SCENARIOS, rounds=ROUNDS, cpus=None):
+    """Every scenario, rounds times, the servers alternating (A B A B ...); medians and min-max.
+    A scenario is (name, mode, connections, size[, loadgen flags])."""
     runs = {s.name: {sc[0]: [] for sc in scenarios} for s in servers}
-    for name, mode, conns, size in scenarios:
+    for name, mode, conns, size, *flags in scenarios:
+        extra = tuple(flags[0]) if flags else ()
         for r in range(rounds):
             order = servers if r % 2 == 0 else list(reversed(servers))
             for s in order:
-                res = loadgen(mode, s.port, conns, size, server=s)
+                res = loadgen(
+                    mode, s.port, conns, size, server=s, extra=(*getattr(s, "loadgen_args", ()), *extra), cpus=cpus
+                )
                 runs[s.name][name].append(res)
                 log(f"{name} round {r + 1} {s.name}: " + brief(res))
     return {srv: {sc: aggregate(results) for sc, results in per.items()} for srv, per in runs.items()}
@@ -277,7 +311,12 @@ def brief(res):
     )
 
 
-PRIMARY = {"pingpong": "round_trips_per_s", "pipeline": "messages_per_s", "bulk": "echoed_gbit_per_s"}
+PRIMARY = {
+    "pingpong": "round_trips_per_s",
+    "pipeline": "messages_per_s",
+    "bulk": "echoed_gbit_per_s",
+    "handshake": "handshakes_per_s",
+}
 
 
 def aggregate(results):
@@ -291,6 +330,8 @@ def aggregate(results):
             agg[k] = summary(vals)
     if "latency_us" in results[0]:
         agg["latency_us"] = {p: summary([r["latency_us"][p] for r in results]) for p in LATENCY_KEYS}
+    if results[0].get("tls"):
+        agg["tls"] = results[0]["tls"]
     return agg
 
 
@@ -527,6 +568,127 @@ TUNED_JAVA = os.environ.get("BENCH_TUNED_JAVA_OPTS", "-Dtcpfleet.epoll.spinMicro
 TUNED_ARGS = os.environ.get("BENCH_TUNED_ARGS", "").split()
 
 
+# Issue 21's sections: TLS against Go's crypto/tls, the PROXY protocol's cost, unbatched small writes
+# on a two-CPU server. Each runs alone (bench.py tls | proxy-protocol | small-writes) or within all.
+TLS_SCENARIOS = [
+    ("handshake_full", "handshake", 8, 64),
+    ("handshake_resumed", "handshake", 8, 64, ["-tls-resume"]),
+    ("tls_pingpong_1", "pingpong", 1, 64, ["-tls"]),
+    ("tls_bulk_4", "bulk", 4, 65536, ["-tls"]),
+]
+
+
+def tls_provider(server):
+    """The provider tcpfleet's start log names ("TLS on the data port"; JSON lines on its stdout)."""
+    for _ in range(100):
+        line = server.proc.stdout.readline()
+        if not line:
+            break
+        if "TLS on the data port" in line:
+            return json.loads(line).get("provider", "?")
+    return "?"
+
+
+def with_baseline(make):
+    """The current jar's server, and the baseline jar's next to it when BENCH_BASELINE_JAR is set."""
+    return [make("tcpfleet", JAR)] + ([make("tcpfleet-baseline", Path(BASELINE_JAR))] if BASELINE_JAR else [])
+
+
+def tls_section(rounds=ROUNDS):
+    """tcpfleet with --tls-cert/--tls-key against the Go crypto/tls echo, the same certificate, both
+    pinned as the echo section is: full and resumed handshakes, ping-pong and bulk over TLS."""
+    subprocess.run([str(BUILD / "gencert"), "-dir", str(TLS_DIR)], check=True)
+    servers = [GoEcho(name="go", tls=True)]
+    try:
+        servers[:0] = with_baseline(lambda name, jar: Tcpfleet(name=name, jar=jar, tls=True))
+        providers = {s.name: tls_provider(s) for s in servers if isinstance(s, Tcpfleet)}
+        for s in servers:
+            log(f"warm-up {s.name} (TLS) {SERVER_WARMUP:.0f}s")
+            third = SERVER_WARMUP / 3
+            loadgen("pingpong", s.port, 1, 64, duration=third, warmup=0, extra=(*s.loadgen_args, "-tls"))
+            loadgen("bulk", s.port, 4, 65536, duration=third, warmup=0, extra=(*s.loadgen_args, "-tls"))
+            loadgen("handshake", s.port, 8, 64, duration=third, warmup=0, extra=s.loadgen_args)
+        echo = interleaved(servers, scenarios=TLS_SCENARIOS, rounds=rounds)
+    finally:
+        for s in servers:
+            s.stop()
+    return {"echo": echo, "provider": providers, "key": "RSA-2048", "argv": servers[0].argv}
+
+
+PROXY_PROTOCOL_ROUNDS = int(os.environ.get("BENCH_PROXY_PROTOCOL_ROUNDS", "5"))
+
+
+def proxy_protocol_section(rounds=PROXY_PROTOCOL_ROUNDS):
+    """The same echo server with --proxy-protocol required (the client sends a v2 header first on
+    every connection) and without: what the header costs a ping-pong round trip."""
+    servers = [Tcpfleet(), Tcpfleet(name="tcpfleet-proxy-protocol", server_args=["--proxy-protocol", "required"])]
+    servers[1].loadgen_args = ("-proxy-v2",)
+    try:
+        for s in servers:
+            warm_up(s)
+        echo = interleaved(
+            servers,
+            scenarios=[("pingpong_1", "pingpong", 1, 64), ("pingpong_16", "pingpong", 16, 64)],
+            rounds=rounds,
+        )
+    finally:
+        for s in servers:
+            s.stop()
+    return {"echo": echo}
+
+
+# A pod allowed two CPUs: server and client share both, unpinned; each message its own write(2) and
+# no bound on messages in flight (loadgen -batch 1 -window 0).
+SMALL_WRITES_CPUS = os.environ.get("BENCH_SMALL_WRITES_CPUS", "0,1")
+SMALL_WRITES_SCENARIOS = [
+    ("unbatched_16", "pipeline", 16, 64, ["-batch", "1", "-window", "0"]),
+    ("unbatched_1", "pipeline", 1, 64, ["-batch", "1", "-window", "0"]),
+]
+
+
+def small_writes_section(rounds=ROUNDS):
+    """tcpfleet and Go, and the C epoll echo: the least a server can do per wake-up (one read, one write)."""
+    servers = [GoEcho(cpus=SMALL_WRITES_CPUS), CRelay(cpus=SMALL_WRITES_CPUS)]
+    try:
+        servers[:0] = with_baseline(lambda name, jar: Tcpfleet(name=name, jar=jar, cpus=SMALL_WRITES_CPUS))
+        for s in servers[:-1]:
+            warm_up(s)
+        echo = interleaved(servers, scenarios=SMALL_WRITES_SCENARIOS, rounds=rounds, cpus=SMALL_WRITES_CPUS)
+    finally:
+        for s in servers:
+            s.stop()
+    return {"echo": echo, "cpus": SMALL_WRITES_CPUS, "argv": servers[0].argv}
+
+
+SECTIONS = {"tls": tls_section, "proxy_protocol": proxy_protocol_section, "small_writes": small_writes_section}
+
+
+def run_section(results, key):
+    """One of SECTIONS into results, with its own time and load (it may run apart from the rest)."""
+    start, date = loadavg(), time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    (BUILD / "no-plugins").mkdir(parents=True, exist_ok=True)
+    results[key] = SECTIONS[key]()
+    results[key]["run"] = {
+        "date": date,
+        "loadavg_start": start,
+        "loadavg_end": loadavg(),
+        "duration_s": DURATION,
+        "warmup_s": WARMUP,
+        "server_warmup_s": SERVER_WARMUP,
+        "baseline_jar": BASELINE_JAR,
+    }
+
+
+def run_sections(*keys):
+    """Only these sections, into the existing results.json."""
+    path = OUT / "results.json"
+    results = json.loads(path.read_text())
+    for key in keys:
+        run_section(results, key)
+        path.write_text(json.dumps(results, indent=1))
+    log(f"wrote {path}")
+
+
 def run_all():
     OUT.mkdir(parents=True, exist_ok=True)
     (BUILD / "no-plugins").mkdir(parents=True, exist_ok=True)
@@ -547,6 +709,8 @@ def run_all():
             s.stop()
     results["proxy"] = proxy()
     results.pop("proxy_rerun", None)
+    for key in SECTIONS:
+        run_section(results, key)
     results["idle"] = {
         "tcpfleet": idle(lambda: Tcpfleet(server_args=["--max-connections", "100000"]), step=2500),
         "go": idle(GoEcho, step=1000),
@@ -634,6 +798,13 @@ def run_proxy():
 
 
 if __name__ == "__main__":
-    {"all": run_all, "tune": run_tune, "idle": run_idle, "proxy": run_proxy}[
-        sys.argv[1] if len(sys.argv) > 1 else "all"
-    ]()
+    {
+        "all": run_all,
+        "tune": run_tune,
+        "idle": run_idle,
+        "proxy": run_proxy,
+        "tls": lambda: run_sections("tls"),
+        "proxy-protocol": lambda: run_sections("proxy_protocol"),
+        "small-writes": lambda: run_sections("small_writes"),
+        "data-plane": lambda: run_sections(*SECTIONS),
+    }[sys.argv[1] if len(sys.argv) > 1 else "all"]()

@@ -2,9 +2,12 @@
 # make bench: tcpfleet against the classic Go echo server and this machine's loopback ceilings.
 # Installs what it needs (iperf3, sockperf, gcc from Debian; bench/requirements.txt from PyPI into bench/.venv),
 # builds the Go peer and load generator with the machine's Go, the C epoll echo and proxy (bench/c) and the server jar, runs
-# bench.py (about 20 minutes with the defaults) and writes docs/bench/results.md and *.png.
+# bench.py (about 35 minutes with the defaults) and writes docs/bench/results.md and *.png.
 #   BENCH_DURATION=15 BENCH_WARMUP=3 BENCH_ROUNDS=3 BENCH_SERVER_WARMUP=20  (seconds, rounds)
 #   bench/run.sh tune   compares tcpfleet variants instead (BENCH_VARIANTS, see bench.py)
+#   bench/run.sh tls | proxy-protocol | small-writes | data-plane   only that section (data-plane: all three),
+#                       into the existing docs/bench/results.json, then the report (BENCH_BASELINE_JAR=old.jar
+#                       measures a second jar next to the current one)
 #   bench/run.sh operator   the operator at scale instead (see below)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,9 +55,10 @@ fi
 cp server/target/tcpfleet-server.jar bench/.build/tcpfleet-server.jar
 
 echo "bench: load average before: $(cut -d' ' -f1-3 /proc/loadavg) (numbers are only meaningful on an idle machine)"
-if [ "${1:-all}" = tune ]; then
-  exec bench/.venv/bin/python bench/bench.py tune
-fi
-bench/.venv/bin/python bench/bench.py all
+case "${1:-all}" in
+  tune) exec bench/.venv/bin/python bench/bench.py tune ;;
+  all | tls | proxy-protocol | small-writes | data-plane) bench/.venv/bin/python bench/bench.py "${1:-all}" ;;
+  *) echo "usage: bash bench/run.sh [tune|operator|tls|proxy-protocol|small-writes|data-plane]" >&2; exit 2 ;;
+esac
 bench/.venv/bin/python bench/report.py >/dev/null
 echo "bench: wrote docs/bench/results.md and docs/bench/*.png"

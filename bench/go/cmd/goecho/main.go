@@ -1,5 +1,7 @@
 // Command goecho is the classic Go TCP echo server that tcpfleet is measured against:
-// net.Listen, one goroutine per connection, io.Copy(c, c). Nothing is tuned.
+// net.Listen, one goroutine per connection, io.Copy(c, c). Nothing is tuned. With -tls-cert and
+// -tls-key it is the classic crypto/tls echo: tls.NewListener over the same listener, the
+// package's defaults (TLS 1.2 and 1.3, session tickets on).
 //
 // The one addition is SIGUSR1, on which it collects garbage and prints its memory statistics as
 // one JSON line on stdout, so the benchmark can report live heap next to RSS. It runs on its
@@ -7,6 +9,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"encoding/json"
 	"flag"
 	"io"
@@ -21,11 +24,20 @@ import (
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:7000", "listen address")
+	certFile := flag.String("tls-cert", "", "PEM certificate chain: speak TLS (needs -tls-key)")
+	keyFile := flag.String("tls-key", "", "PEM private key")
 	flag.Parse()
 
 	l, err := net.Listen("tcp", *addr)
 	if err != nil {
 		log.Fatal(err)
+	}
+	if *certFile != "" {
+		cert, err := tls.LoadX509KeyPair(*certFile, *keyFile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		l = tls.NewListener(l, &tls.Config{Certificates: []tls.Certificate{cert}})
 	}
 	go reportMemoryOnSignal()
 	log.Printf("goecho listening on %s", l.Addr())

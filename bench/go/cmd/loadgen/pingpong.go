@@ -1,7 +1,9 @@
 package main
 
 import (
+	"crypto/tls"
 	"fmt"
+	"io"
 	"net/netip"
 	"runtime"
 	"sort"
@@ -23,19 +25,48 @@ type pingPongResult struct {
 	LatencyUs  map[string]float64 `json:"latency_us"`
 	MaxUs      float64            `json:"max_us"`
 	ClientCPU  float64            `json:"client_cpu_percent"`
+	TLS        string             `json:"tls,omitempty"`
+	ProxyV2    bool               `json:"proxy_v2,omitempty"`
 }
 
 // pingPong sends one message per connection and waits for all of it to come back before the
 // next: the latency of a round trip, every sample kept (no histogram rounding). Each connection is
 // a blocking socket on its own OS thread, read(2) and write(2) and nothing else, as sockperf's
 // client does: Go's netpoller would add a park, an epoll_wait and a wake-up to every round trip
-// and so to every server's latency alike, hiding the differences between servers.
+// and so to every server's latency alike, hiding the differences between servers. -proxy-v2
+// starts each connection with a PROXY protocol v2 header, -tls runs crypto/tls over the same
+// blocking sockets.
 func pingPong(o options) (any, error) {
-	conns, err := dialBlocking(o.addr, o.conns)
+	fds, err := dialBlocking(o.addr, o.conns)
 	if err != nil {
 		return nil, err
 	}
-	defer closeFds(conns)
+	defer closeFds(fds)
+	conns := make([]io.ReadWriter, len(fds))
+	suite := ""
+	for i, fd := range fds {
+		conns[i] = fdConn{fd}
+		if o.proxyV2 {
+			h, err := proxyV2(o.addr)
+			if err == nil {
+				err = writeAll(fd, h)
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		if o.tls {
+			cfg, err := clientTLS(o, nil)
+			if err != nil {
+				return nil, err
+			}
+			c := tls.Client(fdConn{fd}, cfg)
+			if err := c.Handshake(); err != nil {
+				return nil, fmt.Errorf("TLS handshake: %w", err)
+			}
+			conns[i], suite = c, negotiated(c)
+		}
+	}
 	runFor(conns, o.size, o.interval, o.warmup, nil)
 
 	samples := make([][]time.Duration, len(conns))
@@ -59,19 +90,19 @@ func pingPong(o options) (any, error) {
 		lat[fmt.Sprintf("p%g", p)] = us(all[idx])
 	}
 	return pingPongResult{"pingpong", o.conns, o.size, seconds, int64(len(all)),
-		float64(len(all)) / seconds, lat, us(all[len(all)-1]), cpu}, nil
+		float64(len(all)) / seconds, lat, us(all[len(all)-1]), cpu, suite, o.proxyV2}, nil
 }
 
 func us(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1000 }
 
 // runFor runs the ping-pong loop on every connection for d; samples (if not nil) get the latencies.
-func runFor(conns []int, size int, interval, d time.Duration, samples [][]time.Duration) error {
+func runFor(conns []io.ReadWriter, size int, interval, d time.Duration, samples [][]time.Duration) error {
 	var wg sync.WaitGroup
 	errs := make([]error, len(conns))
 	deadline := time.Now().Add(d)
 	for i, c := range conns {
 		wg.Add(1)
-		go func(i int, fd int) {
+		go func(i int, c io.ReadWriter) {
 			defer wg.Done()
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
@@ -91,11 +122,11 @@ func runFor(conns []int, size int, interval, d time.Duration, samples [][]time.D
 				if !t0.Before(deadline) {
 					break
 				}
-				if err := writeAll(fd, msg); err != nil {
+				if _, err := c.Write(msg); err != nil {
 					errs[i] = err
 					return
 				}
-				if err := readFull(fd, in); err != nil {
+				if _, err := io.ReadFull(c, in); err != nil {
 					errs[i] = err
 					return
 				}
@@ -149,23 +180,6 @@ func writeAll(fd int, b []byte) error {
 		}
 		if err != nil {
 			return fmt.Errorf("write: %w", err)
-		}
-		b = b[n:]
-	}
-	return nil
-}
-
-func readFull(fd int, b []byte) error {
-	for len(b) > 0 {
-		n, err := syscall.Read(fd, b)
-		if err == syscall.EINTR {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("read: %w", err)
-		}
-		if n == 0 {
-			return fmt.Errorf("read: connection closed by the server")
 		}
 		b = b[n:]
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"fmt"
 	"net"
 	"os"
@@ -21,14 +22,19 @@ type streamResult struct {
 	Gbits      float64 `json:"echoed_gbit_per_s"`
 	ClientCPU  float64 `json:"client_cpu_percent"`
 	ZeroCopy   bool    `json:"zero_copy"`
+	TLS        string  `json:"tls,omitempty"`
 }
 
 // stream keeps every connection busy in both directions: a writer and a reader per connection.
 // pipeline: 64 B messages written batch at a time, at most window messages in flight per
-// connection (the reader hands credit back as echoes arrive), like a pipelining client.
-// bulk: size-byte writes as fast as TCP takes them; flow control is the only limit.
+// connection (the reader hands credit back as echoes arrive), like a pipelining client; with
+// -window 0 there is no bound (-batch 1 -window 0: one write(2) per message, as fast as TCP takes
+// them). bulk: size-byte writes as fast as TCP takes them; flow control is the only limit.
+// bulk -tls: the writes go through crypto/tls; the reader drops the encrypted echo in the kernel
+// uncounted by record, so echoed bytes include TLS's record overhead (22 B per record of up to
+// 16 KiB) and the client spends its core encrypting only.
 func stream(o options, pipelined bool) (any, error) {
-	conns, err := dialAll(o.addr, o.conns)
+	conns, err := dialAll(o, o.conns)
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +42,11 @@ func stream(o options, pipelined bool) (any, error) {
 	if pipelined {
 		writeSize = o.size * o.batch
 	}
-	reads, writes, err := endpoints(conns, writeSize, o.copy, o.copy || pipelined)
+	reads, writes, err := endpoints(conns, writeSize, o.copy, o.copy || pipelined || o.tls)
+	suite := ""
+	if err == nil && o.tls {
+		suite, err = tlsWriters(o, conns, writes, writeSize)
+	}
 	if err != nil {
 		closeAll(conns)
 		return nil, err
@@ -48,8 +58,9 @@ func stream(o options, pipelined bool) (any, error) {
 	errc := make(chan error, 2*len(conns))
 	for i := range conns {
 		wg.Add(2)
+		bounded := pipelined && o.window > 0
 		credit := make(chan struct{}, max(1, o.window/o.batch))
-		if pipelined {
+		if bounded {
 			for i := 0; i < cap(credit); i++ {
 				credit <- struct{}{}
 			}
@@ -57,7 +68,7 @@ func stream(o options, pipelined bool) (any, error) {
 		go func(write func() error) { // writer
 			defer wg.Done()
 			for !stop.Load() {
-				if pipelined {
+				if bounded {
 					select {
 					case <-credit:
 					case <-done:
@@ -80,7 +91,7 @@ func stream(o options, pipelined bool) (any, error) {
 				n, err := read()
 				if n > 0 {
 					echoed.Add(int64(n))
-					if pipelined {
+					if bounded {
 						pending += n
 						for pending >= batchBytes {
 							pending -= batchBytes
@@ -123,7 +134,27 @@ func stream(o options, pipelined bool) (any, error) {
 		r.Batch, r.Window = o.batch, o.window
 	}
 	r.ZeroCopy = !o.copy
+	r.TLS = suite
 	return r, nil
+}
+
+// tlsWriters does a TLS handshake on each connection and makes its writes go through it.
+func tlsWriters(o options, conns []net.Conn, writes []func() error, writeSize int) (string, error) {
+	cfg, err := clientTLS(o, nil)
+	if err != nil {
+		return "", err
+	}
+	suite := ""
+	for i, raw := range conns {
+		c := tls.Client(raw, cfg)
+		if err := c.Handshake(); err != nil {
+			return "", fmt.Errorf("TLS handshake: %w", err)
+		}
+		buf := make([]byte, writeSize)
+		writes[i] = func() error { _, err := c.Write(buf); return err }
+		suite = negotiated(c)
+	}
+	return suite, nil
 }
 
 // endpoints gives each connection its read and write function: reads drop the echoed bytes in
