@@ -21,6 +21,7 @@ import io.tcpfleet.server.handler.proxy.Backoff;
 import io.tcpfleet.server.handler.proxy.CircuitBreaker;
 import io.tcpfleet.server.handler.proxy.ProxyFrontendHandler;
 import io.tcpfleet.server.handler.proxy.UpstreamConnector;
+import io.tcpfleet.server.handler.proxy.UpstreamPreamble;
 import io.tcpfleet.server.logging.Log;
 import io.tcpfleet.server.metrics.ServerMetrics;
 import io.tcpfleet.server.metrics.SocketStates;
@@ -30,6 +31,7 @@ import io.tcpfleet.server.plugin.PluginHandlers;
 import io.tcpfleet.server.plugin.TcpfleetPlugin;
 import io.tcpfleet.server.tls.InvalidTlsMaterialException;
 import io.tcpfleet.server.tls.ServerTls;
+import io.tcpfleet.server.tls.UpstreamTls;
 import io.tcpfleet.server.transport.Transport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -63,6 +65,7 @@ public final class TcpfleetServer implements AutoCloseable {
 
     private final ServerMetrics metrics;
     private final ServerTls tls;
+    private final UpstreamTls upstreamTls;
     private final ConnectionRegistry registry;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
@@ -78,6 +81,7 @@ public final class TcpfleetServer implements AutoCloseable {
         this.config = config;
         this.transport = transport;
         TcpfleetPlugin plugin = selectHandler(config, plugins);
+        upstreamTls = startUpstreamTls(config);
         metrics = new ServerMetrics(allocator);
         tls = startTls(config, metrics);
         registry = new ConnectionRegistry(config.maxConnections(), config.idleTimeout());
@@ -185,6 +189,19 @@ public final class TcpfleetServer implements AutoCloseable {
         }
     }
 
+    /** The upstream's TLS context, or a {@link ConfigException} saying in one line why the CA file cannot serve. */
+    private static UpstreamTls startUpstreamTls(ServerConfig config) {
+        if (config.upstreamTls() == null) {
+            return null;
+        }
+        try {
+            return UpstreamTls.start(config.upstreamTls(), config.upstream());
+        } catch (InvalidTlsMaterialException e) {
+            throw new ConfigException(
+                    "--upstream-tls-ca " + config.upstreamTls().ca() + ": " + e.getMessage());
+        }
+    }
+
     private Consumer<ChannelPipeline> handlerInstaller() {
         if (pluginHandlers != null) {
             return pluginHandlers::addTo;
@@ -211,10 +228,9 @@ public final class TcpfleetServer implements AutoCloseable {
                         .option(ChannelOption.TCP_NODELAY, true)
                         .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark()),
-                resolver);
-        return p -> p.addLast(
-                HandlerNames.HANDLER,
-                new ProxyFrontendHandler(connector, config.upstreamProxyProtocol() == UpstreamProxyProtocol.v2));
+                resolver,
+                new UpstreamPreamble(config.upstreamProxyProtocol() == UpstreamProxyProtocol.v2, upstreamTls));
+        return p -> p.addLast(HandlerNames.HANDLER, new ProxyFrontendHandler(connector));
     }
 
     private Channel bindListener(Consumer<ChannelPipeline> installer, boolean readsSteeredByHandler)

@@ -5,18 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tcpfleet.server.testing.Http;
 import io.tcpfleet.server.testing.ServerProcess;
+import io.tcpfleet.server.testing.TestCertificates;
 import io.tcpfleet.server.testing.Wire;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLSocket;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The real jar, in its own JVM, stopped the way Kubernetes stops it: SIGTERM. */
 class ServerProcessIT {
@@ -259,6 +263,30 @@ class ServerProcessIT {
                             .get("error")
                             .asText())
                     .contains("Address already in use");
+        }
+    }
+
+    /** BouncyCastle inside the shaded jar: its signature files would stop the JVM, its PEM reader must work. */
+    @Test
+    void theJarServesTlsWithAnEcKeyAsCertManagerWritesIt(@TempDir Path dir) throws Exception {
+        TestCertificates certs = new TestCertificates();
+        TestCertificates.Issued issued = certs.serverEc("jar", Duration.ofDays(1));
+        TestCertificates.write(dir, issued.certificatePem(), issued.keyPem());
+        try (ServerProcess server = ServerProcess.startListening(
+                        "--tls-cert",
+                        dir.resolve("tls.crt").toString(),
+                        "--tls-key",
+                        dir.resolve("tls.key").toString());
+                Socket plain = Wire.connect(server.address());
+                SSLSocket tls = (SSLSocket) certs.clientContext(null)
+                        .getSocketFactory()
+                        .createSocket(plain, "localhost", plain.getPort(), true)) {
+            assertThat(Wire.roundTrip(tls, "from the jar")).isEqualTo("from the jar");
+            assertThat(server.awaitLogLine("TLS on the data port")
+                            .get("provider")
+                            .asText())
+                    .startsWith("OpenSSL");
+            assertThat(server.stderr()).isEmpty();
         }
     }
 

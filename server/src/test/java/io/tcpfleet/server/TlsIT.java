@@ -297,15 +297,59 @@ class TlsIT {
     @Test
     void aPkcs8KeyServesToo() throws Exception {
         Issued issued = CERTS.server("pkcs8", Duration.ofDays(1));
-        Path version = dir.resolve("pkcs8");
-        TestCertificates.write(version, issued.certificatePem(), issued.keyPemPkcs8());
+        assertServes(issued, issued.keyPemPkcs8(), "-----BEGIN PRIVATE KEY-----");
+    }
+
+    @Test
+    void aPkcs1RsaKeyServes() throws Exception {
+        Issued issued = CERTS.server("pkcs1", Duration.ofDays(1));
+        assertServes(issued, issued.keyPem(), "-----BEGIN RSA PRIVATE KEY-----");
+    }
+
+    @Test
+    void aSec1EcKeyServesAsCertManagerWritesIt() throws Exception {
+        Issued issued = CERTS.serverEc("ecdsa", Duration.ofDays(1));
+        assertServes(issued, issued.keyPem(), "-----BEGIN EC PRIVATE KEY-----");
+    }
+
+    @Test
+    void aSec1EcKeyAfterItsParametersServes() throws Exception {
+        // `openssl ecparam -genkey -name prime256v1` writes the curve's OID before the key.
+        Issued issued = CERTS.serverEc("ecparam", Duration.ofDays(1));
+        String withParameters =
+                "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n" + issued.keyPem();
+        assertServes(issued, withParameters, "-----BEGIN EC PARAMETERS-----");
+    }
+
+    /** Serves {@code issued} with {@code keyPem} (which starts with {@code header}) and echoes over it. */
+    private void assertServes(Issued issued, String keyPem, String header) throws Exception {
+        assertThat(keyPem).as("the encoding under test").startsWith(header);
+        Path version = dir.resolve("key-" + System.nanoTime());
+        TestCertificates.write(version, issued.certificatePem(), keyPem);
         try (TestServer server = TestServer.start(
                         "--tls-cert",
                         version.resolve("tls.crt").toString(),
                         "--tls-key",
                         version.resolve("tls.key").toString());
                 SSLSocket client = tlsConnect(server, CERTS.clientContext(null))) {
-            assertThat(Wire.roundTrip(client, "pkcs8")).isEqualTo("pkcs8");
+            assertThat(Wire.roundTrip(client, header)).isEqualTo(header);
+            assertThat(servedSerial(client)).isEqualTo(issued.certificate().getSerialNumber());
         }
+    }
+
+    @Test
+    void anEcKeyOfAnotherCertificateStopsTheStart() throws Exception {
+        Issued one = CERTS.serverEc("ec-one", Duration.ofDays(1));
+        Issued other = CERTS.serverEc("ec-other", Duration.ofDays(1));
+        Path version = dir.resolve("ec-mismatch");
+        TestCertificates.write(version, one.certificatePem(), other.keyPem());
+        assertThatThrownBy(() -> TestServer.start(
+                                "--tls-cert",
+                                version.resolve("tls.crt").toString(),
+                                "--tls-key",
+                                version.resolve("tls.key").toString())
+                        .close())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("does not belong to the certificate for CN=ec-one");
     }
 }

@@ -67,17 +67,22 @@ class MonitoringE2E {
                         "TcpfleetDrainForcedCloses",
                         "TcpfleetUpstreamCircuitOpen",
                         "TcpfleetCloseWaitPilingUp",
+                        "TcpfleetCertificateExpiringSoon",
+                        "TcpfleetCertificateReloadFailed",
                         "TcpServiceNotReady",
                         "TcpfleetOperatorReconcileErrors");
-        // The name extraction the exposure check relies on finds every family the files read (23), and
+        // The name extraction the exposure check relies on finds every family the files read (26), and
         // the series the operator's per-TcpService rules record (the fleet alerts skip what it names).
         assertThat(MonitoringFiles.queriedMetrics())
-                .hasSize(24)
+                .hasSize(27)
                 .contains(RECORDED_BY_PER_SERVICE_RULES)
                 .contains(
                         "tcpfleet_sockets",
                         "tcpfleet_connections_max",
                         "tcpfleet_connection_duration_seconds_bucket",
+                        "tcpfleet_tls_handshakes_total",
+                        "tcpfleet_tls_certificate_expiry_timestamp_seconds",
+                        "tcpfleet_tls_reloads_total",
                         "jvm_gc_pause_seconds_sum",
                         "netty_allocator_memory_used",
                         "reconciliations_failure_total",
@@ -127,7 +132,7 @@ class MonitoringE2E {
 
         Processes.Result check = Processes.run(List.of("promtool", "check", "rules", rules.toString()));
         assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
-        assertThat(check.stdout()).contains("SUCCESS: 7 rules found");
+        assertThat(check.stdout()).contains("SUCCESS: 10 rules found");
 
         Processes.Result test = Processes.run(List.of("promtool", "test", "rules", tests.toString()));
         assertThat(test.exitCode()).as(test.stdout() + test.stderr()).isZero();
@@ -151,6 +156,7 @@ class MonitoringE2E {
     void everyQueriedMetricIsExposedByTheServerTheOperatorOrKubeStateMetrics(TestNamespace namespace, @TempDir Path dir)
             throws Exception {
         Set<String> exposed = new TreeSet<>(serverScrapeAfterTraffic(dir));
+        exposed.addAll(tlsServerScrape(dir));
         Set<String> operator = operatorScrape(namespace.name(), dir);
         exposed.addAll(operator);
         exposed.addAll(MonitoringFiles.kubeStateMetricsNames());
@@ -210,6 +216,53 @@ class MonitoringE2E {
                     .until(() -> server.get("/metrics")
                             .body()
                             .contains("tcpfleet_connections_closed_total{reason=\"client\"} 3.0"));
+            return server.sampleNames("/metrics");
+        }
+    }
+
+    /** The TLS meters exist on a server with TLS only: one with a certificate openssl makes for the run. */
+    private static Set<String> tlsServerScrape(Path dir) throws Exception {
+        Path cert = dir.resolve("tls.crt");
+        Path key = dir.resolve("tls.key");
+        Processes.Result openssl = Processes.run(List.of(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-keyout",
+                key.toString(),
+                "-out",
+                cert.toString(),
+                "-days",
+                "1",
+                "-subj",
+                "/CN=localhost"));
+        assertThat(openssl.exitCode()).as(openssl.stderr()).isZero();
+        int admin = Loopback.freePort();
+        List<String> command = List.of(
+                java(),
+                "-jar",
+                SERVER_JAR.toString(),
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(Loopback.freePort()),
+                "--admin-bind",
+                "127.0.0.1",
+                "--admin-port",
+                Integer.toString(admin),
+                "--plugins-dir",
+                dir.resolve("no-plugins").toString(),
+                "--tls-cert",
+                cert.toString(),
+                "--tls-key",
+                key.toString());
+        try (ScrapedProcess server =
+                ScrapedProcess.start(command, Map.of(), admin, dir.resolve("tls-server.log"), "/health/ready")) {
             return server.sampleNames("/metrics");
         }
     }

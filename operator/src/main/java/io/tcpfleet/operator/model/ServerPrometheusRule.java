@@ -137,6 +137,17 @@ public final class ServerPrometheusRule {
                         "{{ $labels.pod }} holds {{ $value }} sockets in CLOSE_WAIT",
                         "Peers closed their side but the server did not close its own for 15 minutes. Take a"
                                 + " thread dump (/debug/threads); see docs/troubleshooting.md \"Reading the socket-state gauges\"."),
+                certificateExpiring(s, "14 * 86400", "1h", "warning", "14 days"),
+                certificateExpiring(s, "2 * 86400", "5m", "critical", "2 days (or has expired)"),
+                alert(
+                        "TcpfleetCertificateReloadFailed",
+                        "sum by (namespace, service, pod) (increase(tcpfleet_tls_reloads_total{result=\"failure\"," + s
+                                + "}[30m])) > 0",
+                        null,
+                        "warning",
+                        "{{ $labels.pod }} could not use its renewed TLS certificate",
+                        "The certificate files changed but cannot serve, so the pod keeps the one it had. Its log"
+                                + " line \"TLS files changed but cannot be used\" says why."),
                 alert(
                         "TcpServiceNotReady",
                         "max by (namespace, name) (kube_tcpfleet_tcpservice_condition{type=\"Ready\","
@@ -145,6 +156,21 @@ public final class ServerPrometheusRule {
                         "warning",
                         "TcpService {{ $labels.namespace }}/{{ $labels.name }} has not been Ready for 10 minutes",
                         "Run kubectl describe tcps: the Ready condition's reason and the Warning Events name the cause."));
+    }
+
+    /** One severity of the certificate expiry alert: the same name, so Alertmanager's inhibition pairs them. */
+    private static Rule certificateExpiring(
+            String scope, String seconds, String forDuration, String severity, String within) {
+        return alert(
+                "TcpfleetCertificateExpiringSoon",
+                "min by (namespace, service) (tcpfleet_tls_certificate_expiry_timestamp_seconds{" + scope
+                        + "}) - time() < " + seconds,
+                forDuration,
+                severity,
+                "{{ $labels.service }} serves a TLS certificate that expires in {{ $value | humanizeDuration }}",
+                "A pod serves a certificate that expires in less than " + within + "; cert-manager renews"
+                        + " 30 days before expiry by default, so renewal has been failing. kubectl describe"
+                        + " certificate names the cause.");
     }
 
     private static Rule alert(

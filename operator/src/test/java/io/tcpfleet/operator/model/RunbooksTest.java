@@ -37,7 +37,7 @@ class RunbooksTest {
                     .unmarshal(Files.readString(RepoPaths.resolve(file)), PrometheusRule.class)));
         }
         alerts.addAll(alerts(ServerPrometheusRule.build(TestTcpServices.named("echo"))));
-        assertThat(alerts).hasSize(7 + 7 + 6);
+        assertThat(alerts).hasSize(10 + 10 + 9);
 
         String runbooks = repositoryUrl() + "/blob/main/docs/runbooks.md#";
         assertThat(alerts).allSatisfy(alert -> {

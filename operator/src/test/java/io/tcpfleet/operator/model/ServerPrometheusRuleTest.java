@@ -1,6 +1,7 @@
 package io.tcpfleet.operator.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.Rule;
@@ -18,6 +19,9 @@ class ServerPrometheusRuleTest {
             "TcpfleetDrainForcedCloses",
             "TcpfleetUpstreamCircuitOpen",
             "TcpfleetCloseWaitPilingUp",
+            "TcpfleetCertificateExpiringSoon",
+            "TcpfleetCertificateExpiringSoon",
+            "TcpfleetCertificateReloadFailed",
             "TcpServiceNotReady");
 
     @Test
@@ -68,6 +72,26 @@ class ServerPrometheusRuleTest {
                         "max by (namespace, service, pod) (tcpfleet_connections_active{namespace=\"apps\",service=\"echo-metrics\"}"
                                 + " / tcpfleet_connections_max{namespace=\"apps\",service=\"echo-metrics\"}) > 0.9");
         assertThat(nearMax.getFor()).isEqualTo("5m");
+    }
+
+    @Test
+    void theCertificateExpiryAlertWarnsAtFourteenDaysAndIsCriticalAtTwo() {
+        List<Rule> expiry = alerts(ServerPrometheusRule.build(TestTcpServices.named("echo"))).stream()
+                .filter(r -> "TcpfleetCertificateExpiringSoon".equals(r.getAlert()))
+                .toList();
+        assertThat(expiry)
+                .extracting(r -> r.getLabels().get("severity"), r -> r.getExpr().getStrVal(), Rule::getFor)
+                .containsExactly(
+                        tuple(
+                                "warning",
+                                "min by (namespace, service) (tcpfleet_tls_certificate_expiry_timestamp_seconds"
+                                        + "{namespace=\"apps\",service=\"echo-metrics\"}) - time() < 14 * 86400",
+                                "1h"),
+                        tuple(
+                                "critical",
+                                "min by (namespace, service) (tcpfleet_tls_certificate_expiry_timestamp_seconds"
+                                        + "{namespace=\"apps\",service=\"echo-metrics\"}) - time() < 2 * 86400",
+                                "5m"));
     }
 
     @Test

@@ -149,6 +149,20 @@ final class Converters {
         }
     }
 
+    /** The upstream's name for SNI and certificate checks: a DNS name or an IP literal, nothing else. */
+    static final class ServerName implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (NetUtil.isValidIpV4Address(value)
+                    || NetUtil.isValidIpV6Address(value)
+                    || value.matches(
+                            "(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")) {
+                return value;
+            }
+            throw new TypeConversionException("'" + value + "' is not a DNS name or an IP address");
+        }
+    }
+
     /** Handler names: echo, proxy or a plugin name (checked against the loaded plugins later). */
     static final class HandlerName implements ITypeConverter<String> {
         @Override

@@ -5,7 +5,8 @@ import java.time.Duration;
 
 /**
  * Everything the server is told at start, validated. Built by {@link ConfigLoader} from flags and
- * their {@code TCPFLEET_*} environment twins. {@code tls} is null for a plaintext data port.
+ * their {@code TCPFLEET_*} environment twins. {@code tls} is null for a plaintext data port,
+ * {@code upstreamTls} for a plaintext upstream (or none).
  */
 public record ServerConfig(
         String handler,
@@ -35,4 +36,5 @@ public record ServerConfig(
         ProxyProtocolMode proxyProtocol,
         Duration proxyProtocolTimeout,
         TlsConfig tls,
-        UpstreamProxyProtocol upstreamProxyProtocol) {}
+        UpstreamProxyProtocol upstreamProxyProtocol,
+        UpstreamTlsConfig upstreamTls) {}

@@ -249,6 +249,31 @@ public final class ServerOptions {
     UpstreamProxyProtocol upstreamProxyProtocol;
 
     @Option(
+            names = "--upstream-tls",
+            paramLabel = "BOOL",
+            arity = "0..1",
+            defaultValue = "false",
+            fallbackValue = "true",
+            description =
+                    "proxy: speak TLS to the upstream, verifying its certificate and host name (default: ${DEFAULT-VALUE})")
+    boolean upstreamTls;
+
+    @Option(
+            names = "--upstream-tls-ca",
+            paramLabel = "FILE",
+            description =
+                    "with --upstream-tls: PEM CA certificates the upstream's chain must lead to; unset: the JDK's")
+    Path upstreamTlsCa;
+
+    @Option(
+            names = "--upstream-tls-server-name",
+            paramLabel = "NAME",
+            converter = Converters.ServerName.class,
+            description =
+                    "with --upstream-tls: the name sent as SNI and expected in the upstream's certificate; unset: its host")
+    String upstreamTlsServerName;
+
+    @Option(
             names = "--tls-cert",
             paramLabel = "FILE",
             description = "PEM certificate chain (a Secret's tls.crt): the data port speaks TLS; needs --tls-key")
@@ -257,7 +282,7 @@ public final class ServerOptions {
     @Option(
             names = "--tls-key",
             paramLabel = "FILE",
-            description = "PEM private key of --tls-cert (tls.key), PKCS#8 or PKCS#1 RSA")
+            description = "PEM private key of --tls-cert (tls.key): PKCS#8, PKCS#1 RSA or SEC1 EC")
     Path tlsKey;
 
     @Option(
@@ -300,6 +325,13 @@ public final class ServerOptions {
         }
         if (!"proxy".equals(handler) && upstreamProxyProtocol != UpstreamProxyProtocol.off) {
             throw new ConfigException("--upstream-proxy-protocol is only allowed with --handler proxy");
+        }
+        if (!"proxy".equals(handler) && upstreamTls) {
+            throw new ConfigException("--upstream-tls is only allowed with --handler proxy");
+        }
+        if (!upstreamTls && (upstreamTlsCa != null || upstreamTlsServerName != null)) {
+            throw new ConfigException(
+                    "--upstream-tls-ca and --upstream-tls-server-name need --upstream-tls (TCPFLEET_UPSTREAM_TLS=true)");
         }
         if (writeBufferLow > writeBufferHigh) {
             throw new ConfigException(
@@ -350,6 +382,7 @@ public final class ServerOptions {
                                 tlsMinVersion,
                                 tlsCiphers == null ? List.of() : List.copyOf(tlsCiphers),
                                 tlsHandshakeTimeout),
-                upstreamProxyProtocol);
+                upstreamProxyProtocol,
+                upstreamTls ? new UpstreamTlsConfig(upstreamTlsCa, upstreamTlsServerName) : null);
     }
 }

@@ -1,32 +1,34 @@
 package io.tcpfleet.server.tls;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.PEMException;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
  * A certificate chain and its private key read from PEM, as a {@code kubernetes.io/tls} Secret holds
  * them, checked the way a client would find out too late: the leaf in its validity period, and the
- * key the one the leaf was issued for. Keys: PKCS#8 ({@code PRIVATE KEY}) or PKCS#1
- * ({@code RSA PRIVATE KEY}, cert-manager's default encoding); the JDK reads the rest.
+ * key the one the leaf was issued for. Keys as cert-manager writes them: PKCS#8 ({@code PRIVATE KEY}),
+ * PKCS#1 ({@code RSA PRIVATE KEY}, its default for RSA) or SEC1 ({@code EC PRIVATE KEY}, its default for
+ * ECDSA); BouncyCastle's PEM reader parses them, the JDK's key factories make the keys.
  */
 record KeyMaterial(List<X509Certificate> chain, PrivateKey key) {
 
-    private static final Pattern PEM =
-            Pattern.compile("-----BEGIN ([A-Z ]+)-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END \\1-----");
     private static final byte[] PROBE = "tcpfleet key check".getBytes(StandardCharsets.US_ASCII);
 
     X509Certificate leaf() {
@@ -70,85 +72,28 @@ record KeyMaterial(List<X509Certificate> chain, PrivateKey key) {
     }
 
     private static PrivateKey privateKey(byte[] pem) throws InvalidTlsMaterialException {
-        Matcher m = PEM.matcher(new String(pem, StandardCharsets.US_ASCII));
-        while (m.find()) {
-            String type = m.group(1);
-            if (!type.endsWith("PRIVATE KEY")) {
-                continue;
+        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+        try (PEMParser parser =
+                new PEMParser(new InputStreamReader(new ByteArrayInputStream(pem), StandardCharsets.US_ASCII))) {
+            for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+                if (o instanceof PrivateKeyInfo) { // PRIVATE KEY
+                    return converter.getPrivateKey((PrivateKeyInfo) o);
+                }
+                if (o instanceof PEMKeyPair) { // RSA PRIVATE KEY, EC PRIVATE KEY (its public key is optional)
+                    return converter.getPrivateKey(((PEMKeyPair) o).getPrivateKeyInfo());
+                }
+                if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo) {
+                    throw new InvalidTlsMaterialException(
+                            "the private key is encrypted: give it unencrypted, as a kubernetes.io/tls Secret holds it");
+                }
+                // EC PARAMETERS before an EC key, a certificate in the same file: not the key
             }
-            byte[] der;
-            try {
-                der = Base64.getMimeDecoder().decode(m.group(2));
-            } catch (IllegalArgumentException e) {
-                throw new InvalidTlsMaterialException("the " + type + " block is not base64");
-            }
-            switch (type) {
-                case "PRIVATE KEY":
-                    return pkcs8(der);
-                case "RSA PRIVATE KEY":
-                    return pkcs8(rsaPkcs1ToPkcs8(der));
-                default:
-                    throw new InvalidTlsMaterialException("a " + type + " is not supported: give the key as PKCS#8"
-                            + " (cert-manager: privateKey.encoding: PKCS8)");
-            }
+        } catch (PEMException e) {
+            throw new InvalidTlsMaterialException("the private key cannot be read: " + e.getMessage());
+        } catch (IOException e) {
+            throw new InvalidTlsMaterialException("not a PEM private key: " + e.getMessage());
         }
         throw new InvalidTlsMaterialException("no PEM private key found");
-    }
-
-    private static PrivateKey pkcs8(byte[] der) throws InvalidTlsMaterialException {
-        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
-        for (String algorithm : new String[] {"RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS"}) {
-            try {
-                return KeyFactory.getInstance(algorithm).generatePrivate(spec);
-            } catch (GeneralSecurityException e) {
-                // not this algorithm; try the next
-            }
-        }
-        throw new InvalidTlsMaterialException("the private key is not an RSA, EC or EdDSA PKCS#8 key");
-    }
-
-    /** PrivateKeyInfo { version 0, { rsaEncryption, NULL }, OCTET STRING pkcs1 } (RFC 5208). */
-    private static byte[] rsaPkcs1ToPkcs8(byte[] pkcs1) {
-        byte[] version = {0x02, 0x01, 0x00};
-        byte[] algorithm = {
-            0x30,
-            0x0d,
-            0x06,
-            0x09,
-            0x2a,
-            (byte) 0x86,
-            0x48,
-            (byte) 0x86,
-            (byte) 0xf7,
-            0x0d,
-            0x01,
-            0x01,
-            0x01,
-            0x05,
-            0x00
-        };
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(version);
-        body.writeBytes(algorithm);
-        body.writeBytes(der(0x04, pkcs1));
-        return der(0x30, body.toByteArray());
-    }
-
-    private static byte[] der(int tag, byte[] content) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(tag);
-        int n = content.length;
-        if (n < 0x80) {
-            out.write(n);
-        } else {
-            int bytes = n > 0xffffff ? 4 : n > 0xffff ? 3 : n > 0xff ? 2 : 1;
-            out.write(0x80 | bytes);
-            for (int i = bytes - 1; i >= 0; i--) {
-                out.write(n >>> (8 * i));
-            }
-        }
-        out.writeBytes(content);
-        return out.toByteArray();
     }
 
     /** Whether {@code key} signs what {@code leaf}'s public key verifies: works for every key type. */

@@ -64,8 +64,7 @@ public final class ServerTls implements AutoCloseable {
 
     /** Loads the files or says in one line why they cannot serve; then watches them. */
     public static ServerTls start(TlsConfig config, ServerMetrics metrics) throws InvalidTlsMaterialException {
-        // OpenSSL-class speed where netty-tcnative's BoringSSL loads (linux-x86_64), the JDK elsewhere.
-        SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+        SslProvider provider = bestProvider();
         byte[][] files = read(config);
         Loaded first = build(config, provider, files);
         metrics.enableTls();
@@ -73,7 +72,7 @@ public final class ServerTls implements AutoCloseable {
         LOG.info(
                 "TLS on the data port",
                 "provider",
-                provider == SslProvider.OPENSSL ? "OpenSSL (" + OpenSsl.versionString() + ")" : "JDK",
+                describe(provider),
                 "minVersion",
                 config.minVersion(),
                 "clientCertificates",
@@ -83,6 +82,15 @@ public final class ServerTls implements AutoCloseable {
                 "notAfter",
                 first.leaf.getNotAfter().toInstant().toString());
         return tls;
+    }
+
+    /** OpenSSL-class speed where netty-tcnative's BoringSSL loads (linux-x86_64), the JDK elsewhere. */
+    static SslProvider bestProvider() {
+        return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+    }
+
+    static String describe(SslProvider provider) {
+        return provider == SslProvider.OPENSSL ? "OpenSSL (" + OpenSsl.versionString() + ")" : "JDK";
     }
 
     /** A handler for one new connection, from the context current now. */

@@ -46,7 +46,8 @@ class ConfigLoaderTest {
             ProxyProtocolMode.off,
             Duration.ofSeconds(5),
             null,
-            UpstreamProxyProtocol.off);
+            UpstreamProxyProtocol.off,
+            null);
 
     /** flag, a valid value, what the config then holds. */
     static Stream<Arguments> everyFlag() {
@@ -163,6 +164,51 @@ class ConfigLoaderTest {
                         Duration.ofSeconds(2)));
         assertThat(parse(Map.of(), "--tls-cert", "c", "--tls-key", "k").tls().minVersion())
                 .isEqualTo("TLSv1.2");
+    }
+
+    @Test
+    void upstreamTlsFlagsAndTwinsMakeAnUpstreamTlsConfig() {
+        String[] proxy = {"--handler", "proxy", "--upstream", "10.0.0.5:5432"};
+        assertThat(parse(Map.of(), proxy).upstreamTls()).as("off by default").isNull();
+        assertThat(parse(Map.of("TCPFLEET_UPSTREAM_TLS", "true"), proxy).upstreamTls())
+                .isEqualTo(new UpstreamTlsConfig(null, null));
+        assertThat(parse(Map.of("TCPFLEET_UPSTREAM_TLS", "false"), proxy).upstreamTls())
+                .isNull();
+        String[] all = {
+            "--handler",
+            "proxy",
+            "--upstream",
+            "10.0.0.5:5432",
+            "--upstream-tls",
+            "--upstream-tls-ca",
+            "/ca/ca.crt",
+            "--upstream-tls-server-name",
+            "db.prod.svc"
+        };
+        assertThat(parse(Map.of(), all).upstreamTls())
+                .isEqualTo(new UpstreamTlsConfig(Path.of("/ca/ca.crt"), "db.prod.svc"));
+    }
+
+    @Test
+    void upstreamTlsFlagsThatCannotWorkAreRefused() {
+        assertThatThrownBy(() -> parse(Map.of(), "--upstream-tls"))
+                .hasMessageContaining("--upstream-tls is only allowed with --handler proxy");
+        assertThatThrownBy(() ->
+                        parse(Map.of(), "--handler", "proxy", "--upstream", "db:5432", "--upstream-tls-ca", "/ca.crt"))
+                .hasMessageContaining("--upstream-tls-ca and --upstream-tls-server-name need --upstream-tls");
+        assertThatThrownBy(() ->
+                        parse(Map.of("TCPFLEET_UPSTREAM_TLS", "yes"), "--handler", "proxy", "--upstream", "db:5432"))
+                .hasMessageStartingWith("TCPFLEET_UPSTREAM_TLS='yes' (--upstream-tls)");
+        assertThatThrownBy(() -> parse(
+                        Map.of(),
+                        "--handler",
+                        "proxy",
+                        "--upstream",
+                        "db:5432",
+                        "--upstream-tls",
+                        "--upstream-tls-server-name",
+                        "db prod"))
+                .hasMessageContaining("'db prod' is not a DNS name or an IP address");
     }
 
     @Test

@@ -14,7 +14,8 @@ import io.tcpfleet.server.metrics.CloseReason;
 
 /**
  * The client side of a proxied connection: on accept, connects to the upstream on this channel's
- * own event loop (no cross-thread hand-off per chunk), then relays both ways. Per connection.
+ * own event loop (no cross-thread hand-off per chunk), lets the {@link UpstreamPreamble} go first,
+ * then relays both ways. Per connection.
  *
  * <p>Reads are asked for only once the upstream is there, with one exception: the read that brought
  * a PROXY protocol header may have brought the client's first bytes, and its FIN, with it. Those are
@@ -25,15 +26,12 @@ public final class ProxyFrontendHandler extends Relay {
     private static final Log LOG = Log.get(ProxyFrontendHandler.class);
 
     private final UpstreamConnector connector;
-    private final boolean sendProxyHeader;
     private CompositeByteBuf early;
     private boolean earlyInputShutdown;
 
-    /** @param sendProxyHeader start the upstream connection with a PROXY v2 header naming the client */
-    public ProxyFrontendHandler(UpstreamConnector connector, boolean sendProxyHeader) {
+    public ProxyFrontendHandler(UpstreamConnector connector) {
         super(null);
         this.connector = connector;
-        this.sendProxyHeader = sendProxyHeader;
     }
 
     @Override
@@ -58,9 +56,9 @@ public final class ProxyFrontendHandler extends Relay {
                 return;
             }
             peer = backend;
-            backend.pipeline().addLast("relay", new BackendRelay(frontend));
-            if (sendProxyHeader) {
-                ProxyHeaderWriter.write(backend, ClientAddress.of(frontend), frontend.localAddress());
+            if (!EarlyUpstreamBytes.replaceWith(backend, new BackendRelay(frontend))) {
+                ConnectionTracker.close(frontend, CloseReason.error); // the upstream hung up at once
+                return;
             }
             if (early != null) {
                 ByteBuf held = early;
