@@ -151,8 +151,9 @@ public final class DrainCoordinator {
     }
 
     /**
-     * Asks the open connections to go one by one, {@code 1/closeRate} s apart (a late wake-up catches
-     * up, it does not skip); a connection that closed by itself, or that its age already asked, takes
+     * Asks the open connections to go one by one, {@code 1/closeRate} s apart; a late wake-up catches
+     * up on at most a poll's worth of slots (50 ms), so no second holds much more than the rate when
+     * the thread is held up. A connection that closed by itself, or that its age already asked, takes
      * no slot. Meanwhile those asked that became idle are closed, at most every poll.
      */
     private void askPaced() throws InterruptedException {
@@ -172,6 +173,9 @@ public final class DrainCoordinator {
         while (i < open.size()) {
             List<Channel> due = new ArrayList<>();
             long now = System.nanoTime();
+            if (nextSlot - (now - POLL_NANOS) < 0) {
+                nextSlot = now - POLL_NANOS;
+            }
             while (i < open.size() && now - nextSlot >= 0) {
                 Channel ch = open.get(i++);
                 ConnectionTracker tracker = ConnectionTracker.of(ch);
