@@ -5,6 +5,7 @@
 # bench.py (about 20 minutes with the defaults) and writes docs/bench/results.md and *.png.
 #   BENCH_DURATION=15 BENCH_WARMUP=3 BENCH_ROUNDS=3 BENCH_SERVER_WARMUP=20  (seconds, rounds)
 #   bench/run.sh tune   compares tcpfleet variants instead (BENCH_VARIANTS, see bench.py)
+#   bench/run.sh paced-drain   only the paced drain (bench/paced_drain.py, BENCH_DRAIN_CONNS/RATE/INTERVAL)
 #   bench/run.sh operator   the operator at scale instead (see below)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,6 +56,10 @@ echo "bench: load average before: $(cut -d' ' -f1-3 /proc/loadavg) (numbers are 
 if [ "${1:-all}" = tune ]; then
   exec bench/.venv/bin/python bench/bench.py tune
 fi
+if [ "${1:-all}" = paced-drain ]; then
+  exec bench/.venv/bin/python bench/paced_drain.py
+fi
 bench/.venv/bin/python bench/bench.py all
 bench/.venv/bin/python bench/report.py >/dev/null
-echo "bench: wrote docs/bench/results.md and docs/bench/*.png"
+bench/.venv/bin/python bench/paced_drain.py
+echo "bench: wrote docs/bench/results.md, paced-drain.md and docs/bench/*.png"
