@@ -8,6 +8,7 @@
 #   bench/run.sh tls | proxy-protocol | small-writes | data-plane   only that section (data-plane: all three),
 #                       into the existing docs/bench/results.json, then the report (BENCH_BASELINE_JAR=old.jar
 #                       measures a second jar next to the current one)
+#   bench/run.sh paced-drain   only the paced drain (bench/paced_drain.py, BENCH_DRAIN_CONNS/RATE/INTERVAL)
 #   bench/run.sh operator   the operator at scale instead (see below)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,8 +58,12 @@ cp server/target/tcpfleet-server.jar bench/.build/tcpfleet-server.jar
 echo "bench: load average before: $(cut -d' ' -f1-3 /proc/loadavg) (numbers are only meaningful on an idle machine)"
 case "${1:-all}" in
   tune) exec bench/.venv/bin/python bench/bench.py tune ;;
+  paced-drain) exec bench/.venv/bin/python bench/paced_drain.py ;;
   all | tls | proxy-protocol | small-writes | data-plane) bench/.venv/bin/python bench/bench.py "${1:-all}" ;;
-  *) echo "usage: bash bench/run.sh [tune|operator|tls|proxy-protocol|small-writes|data-plane]" >&2; exit 2 ;;
+  *) echo "usage: bash bench/run.sh [tune|operator|tls|proxy-protocol|small-writes|data-plane|paced-drain]" >&2; exit 2 ;;
 esac
 bench/.venv/bin/python bench/report.py >/dev/null
-echo "bench: wrote docs/bench/results.md and docs/bench/*.png"
+if [ "${1:-all}" = all ]; then
+  bench/.venv/bin/python bench/paced_drain.py
+fi
+echo "bench: wrote docs/bench/results.md, paced-drain.md and docs/bench/*.png"

@@ -14,7 +14,9 @@ import io.tcpfleet.server.config.ConfigException;
 import io.tcpfleet.server.config.ProxyProtocolMode;
 import io.tcpfleet.server.config.ServerConfig;
 import io.tcpfleet.server.config.UpstreamProxyProtocol;
+import io.tcpfleet.server.connection.ConnectionAge;
 import io.tcpfleet.server.connection.ConnectionRegistry;
+import io.tcpfleet.server.connection.GoAway;
 import io.tcpfleet.server.drain.DrainCoordinator;
 import io.tcpfleet.server.handler.EchoHandler;
 import io.tcpfleet.server.handler.proxy.Backoff;
@@ -38,6 +40,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -71,6 +74,9 @@ public final class TcpfleetServer implements AutoCloseable {
     private final EventLoopGroup workerGroup;
     private final int eventLoops;
     private final ExecutorService resolver;
+    /** Asks aged connections of a plugin to go: its callback runs off the event loops. Null without one. */
+    private final ExecutorService goAwayExecutor;
+
     private final PluginHandlers pluginHandlers;
     private final DrainCoordinator drain;
     private final Channel listener;
@@ -84,7 +90,12 @@ public final class TcpfleetServer implements AutoCloseable {
         upstreamTls = startUpstreamTls(config);
         metrics = new ServerMetrics(allocator);
         tls = startTls(config, metrics);
-        registry = new ConnectionRegistry(config.maxConnections(), config.idleTimeout());
+        GoAway goAway = new GoAway(plugin == null ? open -> {} : plugin::onDrain);
+        goAwayExecutor = plugin != null && !config.maxConnectionAge().isZero()
+                ? Executors.newSingleThreadExecutor(daemon("tcpfleet-go-away"))
+                : null;
+        registry = new ConnectionRegistry(
+                config.maxConnections(), config.idleTimeout(), connectionAge(config, goAway, goAwayExecutor));
         metrics.gaugeActiveConnections(registry::active);
         bossGroup = transport.newGroup(1, "tcpfleet-accept");
         // One event loop per CPU (the JVM counts a container's CPU limit), not Netty's two: the same
@@ -94,20 +105,18 @@ public final class TcpfleetServer implements AutoCloseable {
                 : Runtime.getRuntime().availableProcessors();
         workerGroup = transport.newGroup(threads, "tcpfleet-io");
         eventLoops = threads;
-        resolver = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "tcpfleet-dns");
-            t.setDaemon(true);
-            return t;
-        });
+        resolver = Executors.newSingleThreadExecutor(daemon("tcpfleet-dns"));
         pluginHandlers = plugin == null
                 ? null
                 : new PluginHandlers(plugin, metrics, config.blockingThreads(), config.blockingQueue());
         drain = new DrainCoordinator(
-                config.drainDelay(), config.drainTimeout(), registry, metrics, this::closeListener, open -> {
-                    if (pluginHandlers != null) {
-                        pluginHandlers.plugin().onDrain(open);
-                    }
-                });
+                config.drainDelay(),
+                config.drainTimeout(),
+                config.drainCloseRate(),
+                registry,
+                metrics,
+                this::closeListener,
+                goAway);
         metrics.gaugeDraining(() -> drain.isDraining() ? 1 : 0);
         boolean proxy = "proxy".equals(config.handler());
         if (!proxy) {
@@ -149,8 +158,31 @@ public final class TcpfleetServer implements AutoCloseable {
                 config.proxyProtocol().name(),
                 "maxConnections",
                 config.maxConnections(),
+                "maxConnectionAgeMs",
+                config.maxConnectionAge().toMillis(),
                 "eventLoops",
                 threads);
+    }
+
+    /** Null without {@code --max-connection-age}; echo and proxy are asked on their event loop. */
+    private static ConnectionAge connectionAge(ServerConfig config, GoAway goAway, ExecutorService pluginAsks) {
+        if (config.maxConnectionAge().isZero()) {
+            return null;
+        }
+        return new ConnectionAge(
+                config.maxConnectionAge(),
+                config.maxConnectionAgeJitter(),
+                config.maxConnectionAgeGrace(),
+                goAway,
+                pluginAsks != null ? pluginAsks : Runnable::run);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** Starts a server; on failure everything it started is stopped again. */
@@ -331,6 +363,9 @@ public final class TcpfleetServer implements AutoCloseable {
             pluginHandlers.close();
         }
         resolver.shutdownNow();
+        if (goAwayExecutor != null) {
+            goAwayExecutor.shutdownNow();
+        }
         // Short: this runs after the drain, inside the pod's grace period.
         workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();

@@ -89,6 +89,13 @@ final class Converters {
         }
     }
 
+    /** --max-connection-age-jitter: beyond 50 % a connection could be asked to go at once. */
+    static final class AgeJitter extends IntRange {
+        AgeJitter() {
+            super(0, 50);
+        }
+    }
+
     /** A duration where 0 means "never" or "none". */
     static final class NonNegativeDuration implements ITypeConverter<Duration> {
         @Override

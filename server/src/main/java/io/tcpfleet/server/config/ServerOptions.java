@@ -126,6 +126,42 @@ public final class ServerOptions {
     Duration drainTimeout;
 
     @Option(
+            names = "--drain-close-rate",
+            paramLabel = "N",
+            defaultValue = "0",
+            converter = Converters.NonNegative.class,
+            description =
+                    "drain: close or ask to go at most N connections per second, evenly spread; 0 = all at once (default: ${DEFAULT-VALUE})")
+    int drainCloseRate;
+
+    @Option(
+            names = "--max-connection-age",
+            paramLabel = "DURATION",
+            defaultValue = "0",
+            converter = Converters.NonNegativeDuration.class,
+            description =
+                    "ask a connection to go once it is this old (± the jitter); 0 = never (default: ${DEFAULT-VALUE})")
+    Duration maxConnectionAge;
+
+    @Option(
+            names = "--max-connection-age-jitter",
+            paramLabel = "PERCENT",
+            defaultValue = "10",
+            converter = Converters.AgeJitter.class,
+            description =
+                    "spread each connection's age uniformly by up to this many percent either way, 0-50 (default: ${DEFAULT-VALUE})")
+    int maxConnectionAgeJitter;
+
+    @Option(
+            names = "--max-connection-age-grace",
+            paramLabel = "DURATION",
+            defaultValue = "30s",
+            converter = Converters.NonNegativeDuration.class,
+            description =
+                    "then close it if still open after this long; it goes sooner once idle (default: ${DEFAULT-VALUE})")
+    Duration maxConnectionAgeGrace;
+
+    @Option(
             names = "--upstream",
             converter = Converters.Upstream.class,
             paramLabel = "HOST:PORT",
@@ -359,6 +395,10 @@ public final class ServerOptions {
                 keepaliveCount,
                 drainDelay,
                 drainTimeout,
+                drainCloseRate,
+                maxConnectionAge,
+                maxConnectionAgeJitter,
+                maxConnectionAgeGrace,
                 upstream,
                 upstreamConnectTimeout,
                 breakerFailures,

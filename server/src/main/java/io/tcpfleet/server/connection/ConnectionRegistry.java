@@ -13,9 +13,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The admitted connections: enforces {@code --max-connections}, knows which are open (for the drain),
- * closes those idle past {@code --idle-timeout}, and counts how many ended. The open ones are kept
- * per event loop in lists linked through their trackers ({@link LoopConnections}), which is also
- * what the idle sweep walks: a channel group would cost each connection a map node.
+ * closes those idle past {@code --idle-timeout}, starts each one's {@link ConnectionAge}, and counts
+ * how many ended. The open ones are kept per event loop in lists linked through their trackers
+ * ({@link LoopConnections}), which is also what the idle sweep walks: a channel group would cost
+ * each connection a map node.
  */
 public final class ConnectionRegistry {
 
@@ -30,13 +31,20 @@ public final class ConnectionRegistry {
     private final AtomicInteger active = new AtomicInteger();
     private final LongAdder closed = new LongAdder();
     private final long idleTimeoutNanos;
+    private final ConnectionAge age;
     private final Map<EventExecutor, LoopConnections> loops = new ConcurrentHashMap<>();
     private volatile boolean refusing;
 
     /** @param idleTimeout close connections that read nothing for this long; 0 for never */
     public ConnectionRegistry(int max, Duration idleTimeout) {
+        this(max, idleTimeout, null);
+    }
+
+    /** @param age null, or each connection is asked to go at its {@code --max-connection-age} */
+    public ConnectionRegistry(int max, Duration idleTimeout, ConnectionAge age) {
         this.max = max;
         this.idleTimeoutNanos = idleTimeout.toNanos();
+        this.age = age;
     }
 
     public Admission tryAdmit(Channel channel) {
@@ -58,6 +66,9 @@ public final class ConnectionRegistry {
     void joined(ConnectionTracker tracker) {
         loops.computeIfAbsent(tracker.channel().eventLoop(), loop -> new LoopConnections(loop, idleTimeoutNanos))
                 .add(tracker);
+        if (age != null) {
+            age.start(tracker);
+        }
     }
 
     /** Called once per admitted connection when it closes; on its event loop. */

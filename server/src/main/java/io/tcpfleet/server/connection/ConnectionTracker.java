@@ -10,6 +10,9 @@ import io.netty.channel.ChannelPromise;
 import io.tcpfleet.server.logging.Log;
 import io.tcpfleet.server.metrics.CloseReason;
 import io.tcpfleet.server.metrics.ServerMetrics;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,11 +20,23 @@ import java.util.concurrent.TimeUnit;
  * busy (for the drain) and when it last read (for the {@link IdleSweep}), why it closed, and on
  * close records the metrics and one debug line. Per connection, so every field is heap that each
  * idle connection pays for; all are touched on the connection's event loop only, except the
- * volatile one the drain reads and the list links, which change under their list's lock.
+ * volatile ones the drain reads or sets and the list links, which change under their list's lock.
  */
 public final class ConnectionTracker extends ChannelDuplexHandler {
 
+    /** A connection is idle for the drain when no byte moved for this long and nothing waits to be written. */
+    static final long IDLE_QUIET_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private static final Log LOG = Log.get(ConnectionTracker.class);
+    private static final VarHandle ASKED;
+
+    static {
+        try {
+            ASKED = MethodHandles.lookup().findVarHandle(ConnectionTracker.class, "asked", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final ServerMetrics metrics;
     private final ConnectionRegistry registry;
@@ -33,6 +48,11 @@ public final class ConnectionTracker extends ChannelDuplexHandler {
     private Channel channel;
     /** The event loop's ticker time of the last read (or of the open). */
     private long lastReadNanos;
+    /** Asked to go, by the drain or by its age: a connection is asked once ({@link GoAway}). */
+    @SuppressWarnings("UnusedVariable") // set and read through ASKED
+    private volatile boolean asked;
+    /** The --max-connection-age task pending for this connection, cancelled when it closes. */
+    ScheduledFuture<?> ageTimer;
     /** Links in the list of this event loop's connections ({@link LoopConnections}). */
     ConnectionTracker prevOnLoop;
 
@@ -67,6 +87,21 @@ public final class ConnectionTracker extends ChannelDuplexHandler {
     /** Nanos since bytes last moved in either direction. */
     public long quietNanos() {
         return System.nanoTime() - lastActivityNanos;
+    }
+
+    /** Idle enough to be closed when asked to go: quiet for a second and nothing left to write; from any thread. */
+    public boolean idle() {
+        return quietNanos() >= IDLE_QUIET_NANOS && unsentBytes() == 0;
+    }
+
+    /** True once the connection was asked to go. */
+    public boolean asked() {
+        return (boolean) ASKED.getVolatile(this);
+    }
+
+    /** Marks the connection asked to go; false if it already was. From any thread. */
+    boolean markAsked() {
+        return ASKED.compareAndSet(this, false, true);
     }
 
     /**
@@ -127,6 +162,10 @@ public final class ConnectionTracker extends ChannelDuplexHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (ageTimer != null) {
+            ageTimer.cancel(false);
+            ageTimer = null;
+        }
         CloseReason why = reason == null ? CloseReason.client : reason;
         long nanos = System.nanoTime() - openedNanos;
         metrics.closed(why).increment();

@@ -3,57 +3,61 @@ package io.tcpfleet.server.drain;
 import io.netty.channel.Channel;
 import io.tcpfleet.server.connection.ConnectionRegistry;
 import io.tcpfleet.server.connection.ConnectionTracker;
+import io.tcpfleet.server.connection.GoAway;
 import io.tcpfleet.server.logging.Log;
 import io.tcpfleet.server.metrics.CloseReason;
 import io.tcpfleet.server.metrics.ServerMetrics;
 import java.time.Duration;
-import java.util.Collection;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 /**
  * The drain, in the order docs/design.md gives: readiness turns 503 and the listener keeps accepting for
- * the delay; then the listener closes, plugins are told, connections that are idle are closed (and
- * those that become idle while we wait); after the timeout what is left is force-closed and counted.
+ * the delay; then the listener closes and the connections are asked to go ({@link GoAway}: plugins
+ * are told, idle ones closed), all at once or, with a close rate, evenly spread at that rate so the
+ * clients do not all reconnect to the other pods in the same second; those asked that become idle
+ * are closed while we wait; the timeout counts from the end of the spread, and what is left then is
+ * force-closed and counted.
  * Started by SIGTERM or {@code POST /drain}; a second start joins the first, {@link #skipAhead()}
  * (a second signal) cuts both waits short. Runs on its own thread, never on an event loop.
  */
 public final class DrainCoordinator {
 
-    /** A connection is idle for the drain when no byte moved for this long and nothing waits to be written. */
-    static final long IDLE_QUIET_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-    private static final long POLL_MILLIS = 50;
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final Log LOG = Log.get(DrainCoordinator.class);
 
     private final Duration delay;
     private final Duration timeout;
+    private final int closeRate;
     private final ConnectionRegistry registry;
     private final ServerMetrics metrics;
     private final Runnable closeListener;
-    private final Consumer<Collection<Channel>> notifyHandlers;
+    private final GoAway goAway;
     private final AtomicBoolean started = new AtomicBoolean();
     private final CountDownLatch skip = new CountDownLatch(1);
     private final CompletableFuture<DrainResult> done = new CompletableFuture<>();
     private volatile boolean draining;
 
+    /** @param closeRate connections asked to go per second; 0 for all at once */
     public DrainCoordinator(
             Duration delay,
             Duration timeout,
+            int closeRate,
             ConnectionRegistry registry,
             ServerMetrics metrics,
             Runnable closeListener,
-            Consumer<Collection<Channel>> notifyHandlers) {
+            GoAway goAway) {
         this.delay = delay;
         this.timeout = timeout;
+        this.closeRate = closeRate;
         this.registry = registry;
         this.metrics = metrics;
         this.closeListener = closeListener;
-        this.notifyHandlers = notifyHandlers;
+        this.goAway = goAway;
     }
 
     /** Starts the drain, or joins the one already running; completes when it has ended. */
@@ -69,7 +73,9 @@ public final class DrainCoordinator {
                     "delayMs",
                     delay.toMillis(),
                     "timeoutMs",
-                    timeout.toMillis());
+                    timeout.toMillis(),
+                    "closeRate",
+                    closeRate);
             Thread thread = new Thread(this::run, "tcpfleet-drain");
             thread.setDaemon(true);
             thread.start();
@@ -112,15 +118,17 @@ public final class DrainCoordinator {
         registry.refuseNew();
         closeListener.run();
         LOG.info("drain closed the listener", "connections", registry.active());
-        notifyPlugins();
+        if (closeRate > 0) {
+            askPaced();
+        }
 
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
+            // Also those the listener admitted just before it closed, after the snapshot we asked.
+            goAway.ask(registry.openChannels(), CloseReason.drain);
             closeIdle();
             long left = deadline - System.nanoTime();
-            if (registry.active() == 0
-                    || left <= 0
-                    || skip.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS)), TimeUnit.NANOSECONDS)) {
+            if (registry.active() == 0 || left <= 0 || skip.await(Math.min(left, POLL_NANOS), TimeUnit.NANOSECONDS)) {
                 break;
             }
         }
@@ -142,20 +150,56 @@ public final class DrainCoordinator {
         return result;
     }
 
-    private void notifyPlugins() {
-        try {
-            notifyHandlers.accept(registry.openChannels());
-        } catch (RuntimeException e) {
-            LOG.warn("handler failed to react to the drain", e);
+    /**
+     * Asks the open connections to go one by one, {@code 1/closeRate} s apart; a late wake-up catches
+     * up on at most a poll's worth of slots (50 ms), so no second holds much more than the rate when
+     * the thread is held up. A connection that closed by itself, or that its age already asked, takes
+     * no slot. Meanwhile those asked that became idle are closed, at most every poll.
+     */
+    private void askPaced() throws InterruptedException {
+        List<Channel> open = registry.openChannels();
+        long interval = TimeUnit.SECONDS.toNanos(1) / closeRate;
+        LOG.info(
+                "drain pacing",
+                "connections",
+                open.size(),
+                "closeRate",
+                closeRate,
+                "spreadMs",
+                TimeUnit.NANOSECONDS.toMillis(open.size() * interval));
+        long nextSlot = System.nanoTime();
+        long nextPoll = nextSlot + POLL_NANOS;
+        int i = 0;
+        while (i < open.size()) {
+            List<Channel> due = new ArrayList<>();
+            long now = System.nanoTime();
+            if (nextSlot - (now - POLL_NANOS) < 0) {
+                nextSlot = now - POLL_NANOS;
+            }
+            while (i < open.size() && now - nextSlot >= 0) {
+                Channel ch = open.get(i++);
+                ConnectionTracker tracker = ConnectionTracker.of(ch);
+                if (ch.isActive() && tracker != null && !tracker.asked()) {
+                    due.add(ch);
+                    nextSlot += interval;
+                }
+            }
+            goAway.ask(due, CloseReason.drain);
+            if (now - nextPoll >= 0) {
+                closeIdle();
+                nextPoll = now + POLL_NANOS;
+            }
+            long t = System.nanoTime();
+            long wait = Math.max(0, Math.min(nextSlot - t, nextPoll - t));
+            if (i < open.size() && skip.await(wait, TimeUnit.NANOSECONDS)) {
+                return;
+            }
         }
     }
 
     private void closeIdle() {
         for (Channel ch : registry.openChannels()) {
-            ConnectionTracker tracker = ConnectionTracker.of(ch);
-            if (tracker != null && tracker.unsentBytes() == 0 && tracker.quietNanos() >= IDLE_QUIET_NANOS) {
-                ConnectionTracker.close(ch, CloseReason.drain);
-            }
+            GoAway.closeIfIdle(ch, CloseReason.drain);
         }
     }
 

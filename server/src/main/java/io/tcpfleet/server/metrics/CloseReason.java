@@ -6,6 +6,8 @@ public enum CloseReason {
     client,
     /** No inbound bytes for {@code --idle-timeout}. */
     idle,
+    /** Older than {@code --max-connection-age}: asked to go, closed once idle or at the end of the grace. */
+    max_age,
     /** Closed by the drain: idle at drain time, or refused after the listener closed. */
     drain,
     /** An I/O or protocol error, an unreachable upstream. */

@@ -6,7 +6,8 @@ package io.tcpfleet.server.pipeline;
  * <pre>
  *   tracker       ConnectionTracker     bytes in/out, close reason, metrics, the close log line, and the
  *                                       last read for --idle-timeout (closed by IdleSweep, a task per
- *                                       event loop rather than a handler per connection)
+ *                                       event loop rather than a handler per connection); with
+ *                                       --max-connection-age, that connection's ConnectionAge task
  *   proxy-protocol HAProxyMessageDecoder only with --proxy-protocol required: the PROXY v1/v2 header
  *   proxy-header  ProxyHeaderReader     records the header's client address, holds back channelActive
  *                                       until then; both remove themselves after the header

@@ -37,8 +37,12 @@ public interface TcpfleetPlugin {
     List<ChannelHandler> newConnectionHandlers();
 
     /**
-     * The drain closed the listener: wind down, for example tell the clients still connected to
-     * reconnect elsewhere. Called once, off the event loops; must not block for long.
+     * These connections are asked to go: wind down, for example tell their clients to reconnect
+     * elsewhere. The drain asks every connection once it has closed the listener, all in one call or,
+     * with {@code --drain-close-rate}, a few at a time; {@code --max-connection-age} asks a connection
+     * alone when it is old enough. Each connection is asked at most once. Called off the event loops;
+     * must not block for long. A connection asked is closed once idle, or at the end of the drain
+     * timeout or the age grace.
      */
     default void onDrain(Collection<Channel> openConnections) {}
 }
