@@ -2,15 +2,20 @@ package io.tcpfleet.operator.model;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.tcpfleet.operator.api.v1alpha1.CaSecret;
+import io.tcpfleet.operator.api.v1alpha1.ClientCA;
 import io.tcpfleet.operator.api.v1alpha1.Connections;
 import io.tcpfleet.operator.api.v1alpha1.Disruption;
 import io.tcpfleet.operator.api.v1alpha1.Drain;
 import io.tcpfleet.operator.api.v1alpha1.Keepalive;
 import io.tcpfleet.operator.api.v1alpha1.Monitoring;
 import io.tcpfleet.operator.api.v1alpha1.PodOverrides;
+import io.tcpfleet.operator.api.v1alpha1.ProxyProtocol;
 import io.tcpfleet.operator.api.v1alpha1.ServiceSpec;
 import io.tcpfleet.operator.api.v1alpha1.TcpServiceSpec;
+import io.tcpfleet.operator.api.v1alpha1.Tls;
 import io.tcpfleet.operator.api.v1alpha1.Upstream;
+import io.tcpfleet.operator.api.v1alpha1.UpstreamTls;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +39,13 @@ public record EffectiveSpec(
         int keepaliveCount,
         String drainDelay,
         String drainTimeout,
+        int drainCloseRate,
+        String maxAge,
+        int maxAgeJitterPercent,
+        String maxAgeGrace,
+        Optional<Tls> tls,
+        ProxyProtocol.Mode proxyProtocolMode,
+        String proxyProtocolTimeout,
         ServiceSpec.Type serviceType,
         Map<String, String> serviceAnnotations,
         ServiceSpec.ExternalTrafficPolicy externalTrafficPolicy,
@@ -50,6 +62,7 @@ public record EffectiveSpec(
         Connections c = or(spec.getConnections(), new Connections());
         Keepalive k = or(c.getKeepalive(), new Keepalive());
         Drain d = or(spec.getDrain(), new Drain());
+        ProxyProtocol pp = or(spec.getProxyProtocol(), new ProxyProtocol());
         ServiceSpec s = or(spec.getService(), new ServiceSpec());
         Disruption dis = or(spec.getDisruption(), new Disruption());
         Monitoring m = or(spec.getMonitoring(), new Monitoring());
@@ -69,6 +82,13 @@ public record EffectiveSpec(
                 or(k.getCount(), Keepalive.DEFAULT_COUNT),
                 or(d.getDelay(), Drain.DEFAULT_DELAY),
                 or(d.getTimeout(), Drain.DEFAULT_TIMEOUT),
+                or(d.getCloseRate(), Drain.DEFAULT_CLOSE_RATE),
+                or(c.getMaxAge(), Connections.DEFAULT_MAX_AGE),
+                or(c.getMaxAgeJitterPercent(), Connections.DEFAULT_MAX_AGE_JITTER_PERCENT),
+                or(c.getMaxAgeGrace(), Connections.DEFAULT_MAX_AGE_GRACE),
+                Optional.ofNullable(spec.getTls()),
+                or(pp.getMode(), ProxyProtocol.Mode.Disabled),
+                or(pp.getTimeout(), ProxyProtocol.DEFAULT_TIMEOUT),
                 or(s.getType(), ServiceSpec.Type.ClusterIP),
                 or(s.getAnnotations(), Map.of()),
                 or(s.getExternalTrafficPolicy(), ServiceSpec.ExternalTrafficPolicy.Cluster),
@@ -80,6 +100,33 @@ public record EffectiveSpec(
                 or(m.getLabels(), Map.of()),
                 spec.getResources(),
                 or(spec.getPod(), new PodOverrides()));
+    }
+
+    public Tls.MinVersion tlsMinVersion() {
+        return tls.map(Tls::getMinVersion).orElse(Tls.MinVersion.TLS_1_2);
+    }
+
+    public String tlsHandshakeTimeout() {
+        return tls.map(Tls::getHandshakeTimeout).orElse(Tls.DEFAULT_HANDSHAKE_TIMEOUT);
+    }
+
+    /** spec.tls.clientCA's key, with its default. */
+    public Optional<String> clientCaKey() {
+        return tls.map(Tls::getClientCA).map(ca -> or(ca.getKey(), ClientCA.DEFAULT_KEY));
+    }
+
+    public Upstream.UpstreamProxyProtocol upstreamProxyProtocol() {
+        return upstream.map(Upstream::getProxyProtocol).orElse(Upstream.UpstreamProxyProtocol.Disabled);
+    }
+
+    /** spec.upstream.tls when it is enabled. */
+    public Optional<UpstreamTls> upstreamTls() {
+        return upstream.map(Upstream::getTls).filter(t -> Boolean.TRUE.equals(t.getEnabled()));
+    }
+
+    /** spec.upstream.tls.caSecret's key, with its default, when upstream TLS is on. */
+    public Optional<String> upstreamCaKey() {
+        return upstreamTls().map(UpstreamTls::getCaSecret).map(ca -> or(ca.getKey(), CaSecret.DEFAULT_KEY));
     }
 
     public String upstreamConnectTimeout() {

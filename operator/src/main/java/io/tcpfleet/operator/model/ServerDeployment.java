@@ -35,7 +35,7 @@ import java.util.Map;
 public final class ServerDeployment {
 
     public static final String DRAIN_COMMAND = "/opt/tcpfleet/bin/drain";
-    /** Time for the JVM to exit after the drain ends, on top of drain.delay + drain.timeout. */
+    /** Time for the JVM to exit after the drain ends, on top of drain.delay + the close spread + drain.timeout. */
     public static final long EXIT_MARGIN_SECONDS = 10;
     /** The image's non-root user; restricted Pod Security needs a numeric non-root UID. */
     public static final long RUN_AS_USER = 10001;
@@ -84,12 +84,21 @@ public final class ServerDeployment {
                 .build();
     }
 
-    /** Whole seconds, rounded up: a grace period must never be shorter than the drain it covers. */
-    private static long terminationGracePeriodSeconds(EffectiveSpec spec) {
+    /**
+     * Whole seconds, rounded up: a grace period must never be shorter than the drain it covers. A paced drain
+     * (drain.closeRate) needs connections.max / closeRate seconds more to ask a full pod's connections to go.
+     */
+    static long terminationGracePeriodSeconds(EffectiveSpec spec) {
         Duration drain = duration("spec.drain.delay", spec.drainDelay())
                 .plus(duration("spec.drain.timeout", spec.drainTimeout()));
         long seconds = drain.getNano() > 0 ? drain.getSeconds() + 1 : drain.getSeconds();
-        return seconds + EXIT_MARGIN_SECONDS;
+        return seconds + closeSpreadSeconds(spec) + EXIT_MARGIN_SECONDS;
+    }
+
+    /** ceil(connections.max / drain.closeRate), 0 when the drain is not paced. */
+    static long closeSpreadSeconds(EffectiveSpec spec) {
+        int rate = spec.drainCloseRate();
+        return rate > 0 ? (spec.maxConnections() + (long) rate - 1) / rate : 0;
     }
 
     /** Parsed as the server parses it; the message names the field, as the reconcile error shows it. */
@@ -121,6 +130,7 @@ public final class ServerDeployment {
                 .withNewEmptyDir()
                 .endEmptyDir()
                 .endVolume()
+                .addAllToVolumes(SecretVolumes.volumes(spec))
                 .addAllToVolumes(orEmpty(pod.getVolumes()))
                 .withImagePullSecrets(pod.getImagePullSecrets())
                 .withServiceAccountName(pod.getServiceAccountName())
@@ -176,6 +186,7 @@ public final class ServerDeployment {
                 .withName(PodOverrides.TMP_VOLUME)
                 .withMountPath(PodOverrides.TMP_PATH)
                 .endVolumeMount()
+                .addAllToVolumeMounts(SecretVolumes.mounts(spec))
                 .addAllToVolumeMounts(orEmpty(spec.pod().getVolumeMounts()))
                 .build();
     }

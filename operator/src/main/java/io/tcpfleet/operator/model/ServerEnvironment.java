@@ -4,7 +4,9 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.tcpfleet.operator.api.v1alpha1.Connections;
 import io.tcpfleet.operator.api.v1alpha1.Drain;
 import io.tcpfleet.operator.api.v1alpha1.Keepalive;
+import io.tcpfleet.operator.api.v1alpha1.ProxyProtocol;
 import io.tcpfleet.operator.api.v1alpha1.TcpServiceSpec;
+import io.tcpfleet.operator.api.v1alpha1.Tls;
 import io.tcpfleet.operator.api.v1alpha1.Upstream;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,15 +38,54 @@ public final class ServerEnvironment {
         unlessDefault(env, "TCPFLEET_KEEPALIVE_COUNT", spec.keepaliveCount(), Keepalive.DEFAULT_COUNT);
         unlessDefault(env, "TCPFLEET_DRAIN_DELAY", spec.drainDelay(), Drain.DEFAULT_DELAY);
         unlessDefault(env, "TCPFLEET_DRAIN_TIMEOUT", spec.drainTimeout(), Drain.DEFAULT_TIMEOUT);
-        spec.upstream().ifPresent(u -> {
-            add(env, "TCPFLEET_UPSTREAM", u.getHost() + ":" + u.getPort());
-            unlessDefault(
-                    env,
-                    "TCPFLEET_UPSTREAM_CONNECT_TIMEOUT",
-                    spec.upstreamConnectTimeout(),
-                    Upstream.DEFAULT_CONNECT_TIMEOUT);
-        });
+        unlessDefault(env, "TCPFLEET_DRAIN_CLOSE_RATE", spec.drainCloseRate(), Drain.DEFAULT_CLOSE_RATE);
+        unlessDefault(env, "TCPFLEET_MAX_CONNECTION_AGE", spec.maxAge(), Connections.DEFAULT_MAX_AGE);
+        unlessDefault(
+                env,
+                "TCPFLEET_MAX_CONNECTION_AGE_JITTER",
+                spec.maxAgeJitterPercent(),
+                Connections.DEFAULT_MAX_AGE_JITTER_PERCENT);
+        unlessDefault(env, "TCPFLEET_MAX_CONNECTION_AGE_GRACE", spec.maxAgeGrace(), Connections.DEFAULT_MAX_AGE_GRACE);
+        if (spec.proxyProtocolMode() == ProxyProtocol.Mode.Required) {
+            add(env, "TCPFLEET_PROXY_PROTOCOL", "required");
+        }
+        unlessDefault(
+                env, "TCPFLEET_PROXY_PROTOCOL_TIMEOUT", spec.proxyProtocolTimeout(), ProxyProtocol.DEFAULT_TIMEOUT);
+        spec.tls().ifPresent(tls -> tls(env, spec, tls));
+        spec.upstream().ifPresent(u -> upstream(env, spec, u));
         return env;
+    }
+
+    /** The files are where SecretVolumes mounts the Secrets. */
+    private static void tls(List<EnvVar> env, EffectiveSpec spec, Tls tls) {
+        add(env, "TCPFLEET_TLS_CERT", SecretVolumes.TLS_CERT);
+        add(env, "TCPFLEET_TLS_KEY", SecretVolumes.TLS_KEY);
+        spec.clientCaKey().ifPresent(key -> add(env, "TCPFLEET_TLS_CLIENT_CA", SecretVolumes.clientCaFile(key)));
+        unlessDefault(env, "TCPFLEET_TLS_MIN_VERSION", spec.tlsMinVersion().flag(), Tls.DEFAULT_MIN_VERSION);
+        if (tls.getCiphers() != null && !tls.getCiphers().isEmpty()) {
+            add(env, "TCPFLEET_TLS_CIPHERS", String.join(",", tls.getCiphers()));
+        }
+        unlessDefault(env, "TCPFLEET_TLS_HANDSHAKE_TIMEOUT", spec.tlsHandshakeTimeout(), Tls.DEFAULT_HANDSHAKE_TIMEOUT);
+    }
+
+    private static void upstream(List<EnvVar> env, EffectiveSpec spec, Upstream u) {
+        add(env, "TCPFLEET_UPSTREAM", u.getHost() + ":" + u.getPort());
+        unlessDefault(
+                env,
+                "TCPFLEET_UPSTREAM_CONNECT_TIMEOUT",
+                spec.upstreamConnectTimeout(),
+                Upstream.DEFAULT_CONNECT_TIMEOUT);
+        if (spec.upstreamProxyProtocol() == Upstream.UpstreamProxyProtocol.V2) {
+            add(env, "TCPFLEET_UPSTREAM_PROXY_PROTOCOL", "v2");
+        }
+        spec.upstreamTls().ifPresent(t -> {
+            add(env, "TCPFLEET_UPSTREAM_TLS", "true");
+            spec.upstreamCaKey()
+                    .ifPresent(key -> add(env, "TCPFLEET_UPSTREAM_TLS_CA", SecretVolumes.upstreamCaFile(key)));
+            if (t.getServerName() != null) {
+                add(env, "TCPFLEET_UPSTREAM_TLS_SERVER_NAME", t.getServerName());
+            }
+        });
     }
 
     /** As written: "1m" where the default is "60s" is sent, which costs nothing and changes nothing. */

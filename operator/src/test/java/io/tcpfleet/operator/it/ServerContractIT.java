@@ -11,6 +11,7 @@ import io.tcpfleet.operator.api.v1alpha1.Disruption;
 import io.tcpfleet.operator.api.v1alpha1.Drain;
 import io.tcpfleet.operator.api.v1alpha1.Keepalive;
 import io.tcpfleet.operator.api.v1alpha1.PodOverrides;
+import io.tcpfleet.operator.api.v1alpha1.ProxyProtocol;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.api.v1alpha1.TcpServiceSpec;
 import io.tcpfleet.operator.api.v1alpha1.Upstream;
@@ -68,6 +69,22 @@ class ServerContractIT {
                     PodOverrides pod = new PodOverrides();
                     pod.setEnv(List.of(new EnvVar("JAVA_TOOL_OPTIONS", "-Xss1m", null)));
                     s.setPod(pod);
+                }),
+                // The TLS files are mounted Secrets, so TLS needs a pod; the rest of issue 21 starts here.
+                Arguments.of("proxy protocol, connection age and paced drain", (Consumer<TcpServiceSpec>) s -> {
+                    s.setHandler("proxy");
+                    Upstream upstream = new Upstream("127.0.0.1", 6379, null);
+                    upstream.setProxyProtocol(Upstream.UpstreamProxyProtocol.V2);
+                    s.setUpstream(upstream);
+                    s.setProxyProtocol(new ProxyProtocol(ProxyProtocol.Mode.Required, "1s"));
+                    Connections c = new Connections();
+                    c.setMaxAge("10m");
+                    c.setMaxAgeJitterPercent(50);
+                    c.setMaxAgeGrace("5s");
+                    s.setConnections(c);
+                    Drain d = new Drain();
+                    d.setCloseRate(100);
+                    s.setDrain(d);
                 }),
                 Arguments.of("short durations", (Consumer<TcpServiceSpec>) s -> {
                     Connections c = new Connections();

@@ -116,7 +116,170 @@ class TcpServiceValidationIT {
                 Arguments.of(
                         "hijacked selector label",
                         Map.of("pod", Map.of("labels", Map.of("tcpfleet.io/service", "other"))),
-                        "spec.pod.labels must not set tcpfleet.io/service"));
+                        "spec.pod.labels must not set tcpfleet.io/service"),
+                Arguments.of("tls without secretName", Map.of("tls", Map.of()), "spec.tls.secretName: Required value"),
+                Arguments.of(
+                        "tls secretName that is not a DNS subdomain",
+                        Map.of("tls", Map.of("secretName", "Echo_TLS")),
+                        "spec.tls.secretName: Invalid value"),
+                Arguments.of(
+                        "tls secretName beyond 253 characters",
+                        Map.of("tls", Map.of("secretName", "s".repeat(254))),
+                        "spec.tls.secretName: Too long"),
+                Arguments.of(
+                        "clientCA without the tls Secret",
+                        Map.of("tls", Map.of("clientCA", Map.of("secretName", "clients-ca"))),
+                        "spec.tls.secretName: Required value"),
+                Arguments.of(
+                        "clientCA without secretName",
+                        Map.of("tls", Map.of("secretName", "echo-tls", "clientCA", Map.of("key", "ca.crt"))),
+                        "spec.tls.clientCA.secretName: Required value"),
+                Arguments.of(
+                        "clientCA key '..'",
+                        Map.of(
+                                "tls",
+                                Map.of("secretName", "echo-tls", "clientCA", Map.of("secretName", "ca", "key", ".."))),
+                        "spec.tls.clientCA.key: Invalid value"),
+                Arguments.of(
+                        "clientCA key with a slash",
+                        Map.of(
+                                "tls",
+                                Map.of(
+                                        "secretName",
+                                        "echo-tls",
+                                        "clientCA",
+                                        Map.of("secretName", "ca", "key", "../tls/tls.key"))),
+                        "spec.tls.clientCA.key: Invalid value"),
+                Arguments.of(
+                        "minVersion TLSv1.1",
+                        Map.of("tls", Map.of("secretName", "echo-tls", "minVersion", "TLSv1.1")),
+                        "spec.tls.minVersion: Unsupported value"),
+                Arguments.of(
+                        "cipher in OpenSSL's spelling",
+                        Map.of(
+                                "tls",
+                                Map.of("secretName", "echo-tls", "ciphers", List.of("ECDHE-RSA-AES128-GCM-SHA256"))),
+                        "spec.tls.ciphers: each must be an IANA cipher suite name"),
+                Arguments.of(
+                        "ciphers as one comma-separated string",
+                        Map.of(
+                                "tls",
+                                Map.of(
+                                        "secretName",
+                                        "echo-tls",
+                                        "ciphers",
+                                        List.of("TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384"))),
+                        "spec.tls.ciphers: each must be an IANA cipher suite name"),
+                Arguments.of(
+                        "tls handshake timeout 0",
+                        Map.of("tls", Map.of("secretName", "echo-tls", "handshakeTimeout", "0s")),
+                        "spec.tls.handshakeTimeout: Invalid value"),
+                Arguments.of(
+                        "proxy protocol mode On",
+                        Map.of("proxyProtocol", Map.of("mode", "On")),
+                        "spec.proxyProtocol.mode: Unsupported value"),
+                Arguments.of(
+                        "proxy protocol mode as a YAML boolean",
+                        Map.of("proxyProtocol", Map.of("mode", true)),
+                        "spec.proxyProtocol.mode: Invalid value"),
+                Arguments.of(
+                        "proxy protocol timeout 0",
+                        Map.of("proxyProtocol", Map.of("mode", "Required", "timeout", "0")),
+                        "spec.proxyProtocol.timeout: Invalid value"),
+                Arguments.of(
+                        "upstream proxy protocol on echo",
+                        Map.of("upstream", Map.of("host", "redis", "port", 6379, "proxyProtocol", "V2")),
+                        "spec.upstream is only allowed when spec.handler is proxy"),
+                Arguments.of(
+                        "upstream tls on echo",
+                        Map.of("upstream", Map.of("host", "redis", "port", 6379, "tls", Map.of("enabled", true))),
+                        "spec.upstream is only allowed when spec.handler is proxy"),
+                Arguments.of(
+                        "upstream proxy protocol V1",
+                        Map.of(
+                                "handler",
+                                "proxy",
+                                "upstream",
+                                Map.of("host", "redis", "port", 6379, "proxyProtocol", "V1")),
+                        "spec.upstream.proxyProtocol: Unsupported value"),
+                Arguments.of(
+                        "upstream CA without upstream tls enabled",
+                        Map.of(
+                                "handler",
+                                "proxy",
+                                "upstream",
+                                Map.of(
+                                        "host",
+                                        "redis",
+                                        "port",
+                                        6379,
+                                        "tls",
+                                        Map.of("caSecret", Map.of("name", "db-ca")))),
+                        "spec.upstream.tls.caSecret and serverName need spec.upstream.tls.enabled: true"),
+                Arguments.of(
+                        "upstream CA Secret without a name",
+                        Map.of(
+                                "handler",
+                                "proxy",
+                                "upstream",
+                                Map.of(
+                                        "host",
+                                        "redis",
+                                        "port",
+                                        6379,
+                                        "tls",
+                                        Map.of("enabled", true, "caSecret", Map.of("key", "ca.crt")))),
+                        "spec.upstream.tls.caSecret.name: Required value"),
+                Arguments.of(
+                        "upstream server name with a space",
+                        Map.of(
+                                "handler",
+                                "proxy",
+                                "upstream",
+                                Map.of(
+                                        "host",
+                                        "redis",
+                                        "port",
+                                        6379,
+                                        "tls",
+                                        Map.of("enabled", true, "serverName", "redis example"))),
+                        "spec.upstream.tls.serverName: Invalid value"),
+                Arguments.of(
+                        "max age jitter above 50%",
+                        Map.of("connections", Map.of("maxAge", "10m", "maxAgeJitterPercent", 51)),
+                        "spec.connections.maxAgeJitterPercent: Invalid value"),
+                Arguments.of(
+                        "negative max age jitter",
+                        Map.of("connections", Map.of("maxAge", "10m", "maxAgeJitterPercent", -1)),
+                        "spec.connections.maxAgeJitterPercent: Invalid value"),
+                Arguments.of(
+                        "negative max age",
+                        Map.of("connections", Map.of("maxAge", "-10m")),
+                        "spec.connections.maxAge: Invalid value"),
+                Arguments.of(
+                        "max age below a second",
+                        Map.of("connections", Map.of("maxAge", "500ms")),
+                        "must be 0 (off) or at least 1s"),
+                Arguments.of(
+                        "max age beyond 64-bit nanoseconds",
+                        Map.of("connections", Map.of("maxAge", "9999999999h")),
+                        "spec.connections.maxAge: Invalid value"),
+                Arguments.of(
+                        "max age grace without max age",
+                        Map.of("connections", Map.of("maxAgeGrace", "30s")),
+                        "spec.connections.maxAgeGrace needs spec.connections.maxAge"),
+                Arguments.of(
+                        "max age grace with max age 0s",
+                        Map.of("connections", Map.of("maxAge", "0s", "maxAgeGrace", "30s")),
+                        "spec.connections.maxAgeGrace needs spec.connections.maxAge"),
+                Arguments.of(
+                        "max age grace in words",
+                        Map.of("connections", Map.of("maxAge", "10m", "maxAgeGrace", "half a minute")),
+                        "spec.connections.maxAgeGrace: Invalid value"),
+                Arguments.of(
+                        "negative drain close rate",
+                        Map.of("drain", Map.of("closeRate", -1)),
+                        "spec.drain.closeRate: Invalid value"));
     }
 
     /**
@@ -379,7 +542,7 @@ class TcpServiceValidationIT {
                 .containsEntry("replicas", 1)
                 .containsEntry("handler", "echo")
                 .containsEntry("port", 7000);
-        assertThat(spec.get("drain")).isEqualTo(Map.of("delay", "5s", "timeout", "30s"));
+        assertThat(spec.get("drain")).isEqualTo(Map.of("delay", "5s", "timeout", "30s", "closeRate", 0));
         assertThat(spec.get("connections"))
                 .isEqualTo(Map.of(
                         "max",
@@ -387,7 +550,105 @@ class TcpServiceValidationIT {
                         "idleTimeout",
                         "5m",
                         "keepalive",
-                        Map.of("idle", "60s", "interval", "10s", "count", 3)));
+                        Map.of("idle", "60s", "interval", "10s", "count", 3),
+                        "maxAge",
+                        "0",
+                        "maxAgeJitterPercent",
+                        10));
+        assertThat(spec.get("proxyProtocol")).isEqualTo(Map.of("mode", "Disabled", "timeout", "5s"));
+        assertThat(spec).doesNotContainKey("tls");
+    }
+
+    @Test
+    void tlsProxyProtocolAgeAndPacedDrainAreAcceptedAndDefaulted(KubernetesClient client, TestNamespace ns) {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("handler", "proxy");
+        spec.put(
+                "upstream",
+                Map.of(
+                        "host",
+                        "redis.db.svc",
+                        "port",
+                        6380,
+                        "proxyProtocol",
+                        "V2",
+                        "tls",
+                        Map.of(
+                                "enabled",
+                                true,
+                                "caSecret",
+                                Map.of("name", "db-ca"),
+                                "serverName",
+                                "redis.example.com")));
+        spec.put(
+                "tls",
+                Map.of(
+                        "secretName",
+                        "front-tls",
+                        "clientCA",
+                        Map.of("secretName", "front-tls"),
+                        "ciphers",
+                        List.of(
+                                "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+                                "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256")));
+        spec.put("proxyProtocol", Map.of("mode", "Required"));
+        spec.put("connections", Map.of("maxAge", "1h", "maxAgeGrace", "1m"));
+        spec.put("drain", Map.of("closeRate", 100));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> created = (Map<String, Object>)
+                create(client, ns, "tls", spec).getAdditionalProperties().get("spec");
+        assertThat(created.get("tls"))
+                .isEqualTo(Map.of(
+                        "secretName",
+                        "front-tls",
+                        "clientCA",
+                        Map.of("secretName", "front-tls", "key", "ca.crt"),
+                        "ciphers",
+                        List.of(
+                                "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+                                "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"),
+                        "minVersion",
+                        "TLSv1.2",
+                        "handshakeTimeout",
+                        "10s"));
+        assertThat(created.get("proxyProtocol")).isEqualTo(Map.of("mode", "Required", "timeout", "5s"));
+        assertThat(created.get("upstream"))
+                .isEqualTo(Map.of(
+                        "host",
+                        "redis.db.svc",
+                        "port",
+                        6380,
+                        "connectTimeout",
+                        "2s",
+                        "proxyProtocol",
+                        "V2",
+                        "tls",
+                        Map.of(
+                                "enabled",
+                                true,
+                                "caSecret",
+                                Map.of("name", "db-ca", "key", "ca.crt"),
+                                "serverName",
+                                "redis.example.com")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> connections = (Map<String, Object>) created.get("connections");
+        assertThat(connections)
+                .containsEntry("maxAge", "1h")
+                .containsEntry("maxAgeJitterPercent", 10)
+                .containsEntry("maxAgeGrace", "1m");
+    }
+
+    /** examples/ as users apply them: admitted by the CRD (server-side dry run, nothing is created). */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"echo.yaml", "proxy.yaml", "tls/tcpservice.yaml"})
+    void theExamplesAreAdmitted(String file, KubernetesClient client, TestNamespace ns) throws Exception {
+        GenericKubernetesResource example;
+        try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of("..", "examples", file))) {
+            example = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(in, GenericKubernetesResource.class);
+        }
+        example.getMetadata().setNamespace(ns.name());
+        assertThat(client.resource(example).dryRun().create().getMetadata().getName())
+                .isEqualTo(example.getMetadata().getName());
     }
 
     @Test

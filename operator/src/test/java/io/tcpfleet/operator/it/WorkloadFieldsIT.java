@@ -76,6 +76,26 @@ class WorkloadFieldsIT {
                         pod(Map.of("volumes", List.of(Map.of("name", "tmp", "emptyDir", Map.of())))),
                         "the name tmp is reserved"),
                 Arguments.of(
+                        "a volume named as the operator's TLS Secret volume",
+                        pod(Map.of("volumes", List.of(Map.of("name", "tcpfleet-tls", "emptyDir", Map.of())))),
+                        "are reserved for the operator's Secret volumes"),
+                Arguments.of(
+                        "a mount over the operator's Secrets",
+                        pod(Map.of(
+                                "volumes",
+                                List.of(CONFIG_MAP_VOLUME),
+                                "volumeMounts",
+                                List.of(Map.of("name", "plugins", "mountPath", "/etc/tcpfleet/tls")))),
+                        "/etc/tcpfleet is the operator's"),
+                Arguments.of(
+                        "a mount at the operator's Secrets' parent",
+                        pod(Map.of(
+                                "volumes",
+                                List.of(CONFIG_MAP_VOLUME),
+                                "volumeMounts",
+                                List.of(Map.of("name", "plugins", "mountPath", "/etc/tcpfleet")))),
+                        "/etc/tcpfleet is the operator's"),
+                Arguments.of(
                         "two volumes of one name",
                         pod(Map.of("volumes", List.of(CONFIG_MAP_VOLUME, CONFIG_MAP_VOLUME))),
                         "spec.pod.volumes[1]: Duplicate value"),

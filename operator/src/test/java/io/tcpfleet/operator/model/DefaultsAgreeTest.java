@@ -8,7 +8,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tcpfleet.operator.api.v1alpha1.TcpServiceSpec;
 import io.tcpfleet.server.config.ConfigLoader;
 import io.tcpfleet.server.config.GoDuration;
+import io.tcpfleet.server.config.ProxyProtocolMode;
 import io.tcpfleet.server.config.ServerConfig;
+import io.tcpfleet.server.config.UpstreamProxyProtocol;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,6 +56,25 @@ class DefaultsAgreeTest {
         agree(softly, "drain.delay", operator.drainDelay(), server.drainDelay());
         agree(softly, "drain.timeout", operator.drainTimeout(), server.drainTimeout());
         agree(softly, "upstream.connectTimeout", operator.upstreamConnectTimeout(), server.upstreamConnectTimeout());
+        // The server's TLS settings exist once it has a certificate; the files need not exist to parse.
+        var tls = ConfigLoader.parse(new String[] {"--tls-cert", "c", "--tls-key", "k"}, Map.of())
+                .config()
+                .tls();
+        agree(softly, "tls.minVersion", operator.tlsMinVersion().flag(), tls.minVersion());
+        agree(softly, "tls.handshakeTimeout", operator.tlsHandshakeTimeout(), tls.handshakeTimeout());
+        agree(softly, "proxyProtocol.timeout", operator.proxyProtocolTimeout(), server.proxyProtocolTimeout());
+        // Disabled is the server's off: YAML would read off as a boolean.
+        agree(softly, "proxyProtocol.mode", operator.proxyProtocolMode(), null);
+        softly.assertThat(server.proxyProtocol()).isEqualTo(ProxyProtocolMode.off);
+        agree(softly, "upstream.proxyProtocol", operator.upstreamProxyProtocol(), null);
+        softly.assertThat(server.upstreamProxyProtocol()).isEqualTo(UpstreamProxyProtocol.off);
+        // The age and paced-drain flags (issue 21's server part): the CRD and EffectiveSpec here.
+        agree(softly, "connections.maxAge", operator.maxAge(), null);
+        agree(softly, "connections.maxAgeJitterPercent", operator.maxAgeJitterPercent(), null);
+        agree(softly, "drain.closeRate", operator.drainCloseRate(), null);
+        agree(softly, "tls.clientCA.key", io.tcpfleet.operator.api.v1alpha1.ClientCA.DEFAULT_KEY, null);
+        agree(softly, "upstream.tls.caSecret.key", io.tcpfleet.operator.api.v1alpha1.CaSecret.DEFAULT_KEY, null);
+        agree(softly, "upstream.tls.enabled", false, null);
 
         // The operator's own settings: the server has no such flag.
         agree(softly, "replicas", operator.replicas(), null);

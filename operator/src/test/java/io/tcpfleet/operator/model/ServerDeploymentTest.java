@@ -18,11 +18,16 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.tcpfleet.operator.api.v1alpha1.CaSecret;
+import io.tcpfleet.operator.api.v1alpha1.ClientCA;
 import io.tcpfleet.operator.api.v1alpha1.Connections;
 import io.tcpfleet.operator.api.v1alpha1.Drain;
 import io.tcpfleet.operator.api.v1alpha1.PodOverrides;
 import io.tcpfleet.operator.api.v1alpha1.Rollout;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
+import io.tcpfleet.operator.api.v1alpha1.Tls;
+import io.tcpfleet.operator.api.v1alpha1.Upstream;
+import io.tcpfleet.operator.api.v1alpha1.UpstreamTls;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -179,6 +184,98 @@ class ServerDeploymentTest {
                         .getTerminationGracePeriodSeconds())
                 .as("a fraction of a second rounds up, never down")
                 .isEqualTo(1 + 10);
+    }
+
+    @Test
+    void aPacedDrainAddsTheTimeToAskEveryConnectionToGo() {
+        TcpService tcps = TestTcpServices.named("echo");
+        Drain drain = new Drain();
+        drain.setCloseRate(500);
+        tcps.getSpec().setDrain(drain);
+        assertThat(ServerDeployment.build(tcps, IMAGE)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getTerminationGracePeriodSeconds())
+                .as("10000 connections at 500/s: 20 s between drain.delay and drain.timeout")
+                .isEqualTo(5 + 20 + 30 + 10);
+        Connections connections = new Connections();
+        connections.setMax(10);
+        tcps.getSpec().setConnections(connections);
+        drain.setCloseRate(3);
+        assertThat(ServerDeployment.build(tcps, IMAGE)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getTerminationGracePeriodSeconds())
+                .as("10 connections at 3/s round up to 4 s")
+                .isEqualTo(5 + 4 + 30 + 10);
+    }
+
+    @Test
+    void tlsSecretsAreMountedReadOnlyWhereTheEnvironmentPointsTheServer() {
+        TcpService tcps = TestTcpServices.named("front");
+        Tls tls = new Tls();
+        tls.setSecretName("front-tls");
+        tls.setClientCA(new ClientCA("partners-ca", "bundle.pem"));
+        tcps.getSpec().setTls(tls);
+        tcps.getSpec().setHandler("proxy");
+        Upstream upstream = new Upstream("db.example", 5432, null);
+        UpstreamTls upstreamTls = new UpstreamTls();
+        upstreamTls.setEnabled(true);
+        upstreamTls.setCaSecret(new CaSecret("db-ca", null));
+        upstream.setTls(upstreamTls);
+        tcps.getSpec().setUpstream(upstream);
+
+        Deployment d = ServerDeployment.build(tcps, IMAGE);
+        PodSpec pod = d.getSpec().getTemplate().getSpec();
+        assertThat(pod.getVolumes())
+                .filteredOn(v -> v.getSecret() != null)
+                .extracting(Volume::getName, v -> v.getSecret().getSecretName())
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("tcpfleet-tls", "front-tls"),
+                        org.assertj.core.groups.Tuple.tuple("tcpfleet-client-ca", "partners-ca"),
+                        org.assertj.core.groups.Tuple.tuple("tcpfleet-upstream-ca", "db-ca"));
+        assertThat(server(d).getVolumeMounts())
+                .filteredOn(m -> m.getName().startsWith("tcpfleet-"))
+                .allSatisfy(m -> assertThat(m.getReadOnly()).as(m.getName()).isTrue())
+                .allSatisfy(m -> assertThat(m.getSubPath())
+                        .as("the kubelet never updates a subPath mount")
+                        .isNull())
+                .extracting(VolumeMount::getName, VolumeMount::getMountPath)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("tcpfleet-tls", "/etc/tcpfleet/tls"),
+                        org.assertj.core.groups.Tuple.tuple("tcpfleet-client-ca", "/etc/tcpfleet/client-ca"),
+                        org.assertj.core.groups.Tuple.tuple("tcpfleet-upstream-ca", "/etc/tcpfleet/upstream-ca"));
+        assertThat(env(d))
+                .containsEntry("TCPFLEET_TLS_CERT", "/etc/tcpfleet/tls/tls.crt")
+                .containsEntry("TCPFLEET_TLS_KEY", "/etc/tcpfleet/tls/tls.key")
+                .containsEntry("TCPFLEET_TLS_CLIENT_CA", "/etc/tcpfleet/client-ca/bundle.pem")
+                .containsEntry("TCPFLEET_UPSTREAM_TLS_CA", "/etc/tcpfleet/upstream-ca/ca.crt");
+    }
+
+    /**
+     * A certificate renewal must not roll the pods: the template names the Secret and nothing of what is in
+     * it, so the Deployment the operator wants is the same before and after cert-manager renews.
+     */
+    @Test
+    void thePodTemplateNamesTheSecretButCarriesNothingOfItsContent() {
+        TcpService tcps = TestTcpServices.named("echo");
+        Tls tls = new Tls();
+        tls.setSecretName("echo-tls");
+        tcps.getSpec().setTls(tls);
+        Deployment d = ServerDeployment.build(tcps, IMAGE);
+        assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsOnlyKeys("tcpfleet.io/config-hash");
+        assertThat(d).isEqualTo(ServerDeployment.build(tcps, IMAGE));
+    }
+
+    @Test
+    void withoutTlsThePodMountsNoSecret() {
+        Deployment d = ServerDeployment.build(TestTcpServices.named("echo"), IMAGE);
+        assertThat(d.getSpec().getTemplate().getSpec().getVolumes())
+                .allSatisfy(v -> assertThat(v.getSecret()).isNull());
+        assertThat(env(d)).doesNotContainKeys("TCPFLEET_TLS_CERT", "TCPFLEET_TLS_KEY");
     }
 
     @Test

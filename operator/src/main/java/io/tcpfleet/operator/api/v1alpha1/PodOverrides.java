@@ -147,6 +147,16 @@ public class PodOverrides {
 
     public static final String TMP_PATH = "/tmp";
 
+    /** The operator's read-only Secret volumes (spec.tls, its client CA, spec.upstream.tls) and where they go. */
+    public static final String TLS_VOLUME = "tcpfleet-tls";
+
+    public static final String CLIENT_CA_VOLUME = "tcpfleet-client-ca";
+    public static final String UPSTREAM_CA_VOLUME = "tcpfleet-upstream-ca";
+    public static final String SECRETS_PATH = "/etc/tcpfleet";
+    public static final String TLS_PATH = SECRETS_PATH + "/tls";
+    public static final String CLIENT_CA_PATH = SECRETS_PATH + "/client-ca";
+    public static final String UPSTREAM_CA_PATH = SECRETS_PATH + "/upstream-ca";
+
     @Size(max = KubernetesSyntax.MAX_MAP_ENTRIES)
     @ValidationRule(value = KubernetesSyntax.LABEL_KEYS_RULE, message = KubernetesSyntax.LABEL_KEYS_MESSAGE)
     @ValidationRule(value = KubernetesSyntax.LABEL_VALUES_RULE, message = KubernetesSyntax.LABEL_VALUES_MESSAGE)
@@ -205,9 +215,15 @@ public class PodOverrides {
             value = "self.all(v, v.name != '" + TMP_VOLUME + "')",
             message = "spec.pod.volumes: the name " + TMP_VOLUME + " is reserved for the operator's " + TMP_PATH
                     + " volume")
+    @ValidationRule(
+            value = "self.all(v, !(v.name in ['" + TLS_VOLUME + "', '" + CLIENT_CA_VOLUME + "', '" + UPSTREAM_CA_VOLUME
+                    + "']))",
+            message = "spec.pod.volumes: the names " + TLS_VOLUME + ", " + CLIENT_CA_VOLUME + " and "
+                    + UPSTREAM_CA_VOLUME + " are reserved for the operator's Secret volumes")
     @JsonPropertyDescription("Extra volumes of the pods, for spec.pod.volumeMounts (e.g. plugin jars from a"
-            + " ConfigMap, an image volume or a PersistentVolumeClaim; see docs/tcpservice.md). The name "
-            + TMP_VOLUME + " is the operator's.")
+            + " ConfigMap, an image volume or a PersistentVolumeClaim; see docs/tcpservice.md). The names "
+            + TMP_VOLUME + ", " + TLS_VOLUME + ", " + CLIENT_CA_VOLUME + " and " + UPSTREAM_CA_VOLUME
+            + " are the operator's.")
     private List<Volume> volumes;
 
     // Required name and mountPath, unique mountPaths, lengths: PodFieldSchema.
@@ -220,11 +236,17 @@ public class PodOverrides {
             message = "spec.pod.volumeMounts: " + TMP_PATH + " is the operator's (an emptyDir); mount below it or"
                     + " elsewhere")
     @ValidationRule(
+            value = "self.all(m, m.mountPath != '" + SECRETS_PATH + "' && !m.mountPath.startsWith('" + SECRETS_PATH
+                    + "/'))",
+            message = "spec.pod.volumeMounts: " + SECRETS_PATH + " is the operator's (spec.tls and"
+                    + " spec.upstream.tls Secrets); mount elsewhere")
+    @ValidationRule(
             value = "self.all(m, !has(m.subPath) || (!m.subPath.startsWith('/')"
                     + " && !m.subPath.matches('(^|/)[.][.](/|$)')))",
             message = "spec.pod.volumeMounts: subPath must be a relative path without '..'")
     @JsonPropertyDescription("Extra volume mounts of the server container, each naming one of spec.pod.volumes."
-            + " The root filesystem stays read-only; " + TMP_PATH + " is the operator's. Mount plugin jars at"
+            + " The root filesystem stays read-only; " + TMP_PATH + " and " + SECRETS_PATH + " are the operator's."
+            + " Mount plugin jars at"
             + " /opt/tcpfleet/plugins, where the server loads them from.")
     private List<VolumeMount> volumeMounts;
 

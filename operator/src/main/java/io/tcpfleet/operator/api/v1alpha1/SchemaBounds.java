@@ -77,6 +77,9 @@ public class SchemaBounds implements CRDPostProcessor {
         preferredNodes.setMaxItems(32L);
         boundRequirements(property(preferredNodes.getItems().getSchema(), "preference"));
 
+        // IANA cipher suite names are under 64 characters.
+        property(spec, "tls", "ciphers").getItems().getSchema().setMaxLength(128L);
+
         // cpu, memory and ephemeral-storage: three entries, each a short quantity.
         for (String list : new String[] {"limits", "requests"}) {
             JSONSchemaProps map = property(spec, "resources", list);

@@ -14,7 +14,8 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 
 @JsonClassDescription("The fleet the user wants. The operator keeps its Deployment, Services, PodDisruptionBudget"
         + " and monitoring objects equal to it. A change that alters the pods (image, handler, port, connections,"
-        + " drain, resources, pod) rolls them one extra pod at a time, each old pod draining its connections.")
+        + " drain, tls, proxyProtocol, resources, pod) rolls them one extra pod at a time, each old pod draining its"
+        + " connections; a renewed certificate in a Secret does not.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
         value = "!has(self.handler) || self.handler != 'proxy' || has(self.upstream)",
@@ -69,12 +70,21 @@ public class TcpServiceSpec {
     @JsonPropertyDescription("Backend of the proxy handler. Required when handler is proxy, forbidden otherwise.")
     private Upstream upstream;
 
+    @JsonPropertyDescription("TLS on the TCP port, from a kubernetes.io/tls Secret. Unset: plaintext. A change"
+            + " rolls the pods; a renewal of the Secret's certificate does not.")
+    private Tls tls;
+
     @Default("{}")
-    @JsonPropertyDescription("Per-pod connection limits, idle timeout and TCP keepalive.")
+    @JsonPropertyDescription("PROXY protocol (v1 or v2) from a load balancer in front of the pods.")
+    private ProxyProtocol proxyProtocol;
+
+    @Default("{}")
+    @JsonPropertyDescription("Per-pod connection limits, idle timeout, TCP keepalive and maximum connection age.")
     private Connections connections;
 
     @Default("{}")
-    @JsonPropertyDescription("Graceful drain when a pod stops: keep accepting for delay, then wait up to timeout.")
+    @JsonPropertyDescription("Graceful drain when a pod stops: keep accepting for delay, then close at closeRate"
+            + " and wait up to timeout.")
     private Drain drain;
 
     @Default("{}")
@@ -157,6 +167,22 @@ public class TcpServiceSpec {
 
     public void setUpstream(Upstream upstream) {
         this.upstream = upstream;
+    }
+
+    public Tls getTls() {
+        return tls;
+    }
+
+    public void setTls(Tls tls) {
+        this.tls = tls;
+    }
+
+    public ProxyProtocol getProxyProtocol() {
+        return proxyProtocol;
+    }
+
+    public void setProxyProtocol(ProxyProtocol proxyProtocol) {
+        this.proxyProtocol = proxyProtocol;
     }
 
     public Connections getConnections() {

@@ -35,6 +35,20 @@ public class Upstream {
             + DEFAULT_CONNECT_TIMEOUT + ".")
     private String connectTimeout;
 
+    @Default("Disabled")
+    @JsonPropertyDescription("V2: start each upstream connection with a PROXY protocol v2 header naming the client,"
+            + " so the upstream sees the client's address. Disabled: nothing is sent. Default Disabled.")
+    private UpstreamProxyProtocol proxyProtocol;
+
+    @JsonPropertyDescription("TLS to the upstream. Unset: plaintext.")
+    private UpstreamTls tls;
+
+    /** What the proxy tells its upstream about the client. */
+    public enum UpstreamProxyProtocol {
+        Disabled,
+        V2
+    }
+
     public Upstream() {}
 
     public Upstream(String host, Integer port, String connectTimeout) {
@@ -65,5 +79,21 @@ public class Upstream {
 
     public void setConnectTimeout(String connectTimeout) {
         this.connectTimeout = connectTimeout;
+    }
+
+    public UpstreamProxyProtocol getProxyProtocol() {
+        return proxyProtocol;
+    }
+
+    public void setProxyProtocol(UpstreamProxyProtocol proxyProtocol) {
+        this.proxyProtocol = proxyProtocol;
+    }
+
+    public UpstreamTls getTls() {
+        return tls;
+    }
+
+    public void setTls(UpstreamTls tls) {
+        this.tls = tls;
     }
 }
