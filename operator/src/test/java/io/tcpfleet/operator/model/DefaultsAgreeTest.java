@@ -68,13 +68,19 @@ class DefaultsAgreeTest {
         softly.assertThat(server.proxyProtocol()).isEqualTo(ProxyProtocolMode.off);
         agree(softly, "upstream.proxyProtocol", operator.upstreamProxyProtocol(), null);
         softly.assertThat(server.upstreamProxyProtocol()).isEqualTo(UpstreamProxyProtocol.off);
-        // The age and paced-drain flags (issue 21's server part): the CRD and EffectiveSpec here.
-        agree(softly, "connections.maxAge", operator.maxAge(), null);
-        agree(softly, "connections.maxAgeJitterPercent", operator.maxAgeJitterPercent(), null);
-        agree(softly, "drain.closeRate", operator.drainCloseRate(), null);
+        agree(softly, "connections.maxAge", operator.maxAge(), server.maxConnectionAge());
+        agree(
+                softly,
+                "connections.maxAgeJitterPercent",
+                operator.maxAgeJitterPercent(),
+                server.maxConnectionAgeJitter());
+        agree(softly, "drain.closeRate", operator.drainCloseRate(), server.drainCloseRate());
         agree(softly, "tls.clientCA.key", io.tcpfleet.operator.api.v1alpha1.ClientCA.DEFAULT_KEY, null);
         agree(softly, "upstream.tls.caSecret.key", io.tcpfleet.operator.api.v1alpha1.CaSecret.DEFAULT_KEY, null);
         agree(softly, "upstream.tls.enabled", false, null);
+        softly.assertThat(server.upstreamTls())
+                .as("the server's upstream TLS is off by default")
+                .isNull();
 
         // The operator's own settings: the server has no such flag.
         agree(softly, "replicas", operator.replicas(), null);
