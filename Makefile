@@ -23,10 +23,12 @@ images: deps
 
 ## test: every test tier (unit, integration, end to end, real pods on the real node). Tests start
 ## the local control plane when they need it (LocalCluster); make test stops it afterwards unless
-## it was already running.
+## it was already running, into which it imports the images just built (the real node would
+## otherwise run those of the cluster's start).
 test: deps lint cluster-build tools images upgrade-fixture
 	@was_up=0; bash e2e/cluster/up.sh --check && was_up=1; \
-	if [ $$was_up = 0 ]; then trap 'bash e2e/cluster/down.sh' EXIT; fi; \
+	if [ $$was_up = 0 ]; then trap 'bash e2e/cluster/down.sh' EXIT; \
+	elif [ -f e2e/cluster/.state/node.enabled ]; then bash e2e/cluster/import-images.sh; fi; \
 	$(MVN) verify
 
 clean:
