@@ -33,6 +33,34 @@ class PacedDrainIT {
     }
 
     @Test
+    void busyConnectionsThatGoIdleTogetherAreStillClosedAtTheRate() throws Exception {
+        int connections = 100;
+        int rate = 20;
+        try (TestServer server = TestServer.start(
+                        "--drain-delay", "0", "--drain-timeout", "20s", "--drain-close-rate", String.valueOf(rate));
+                CloseWatch watch = CloseWatch.open(server.address(), connections)) {
+            Thread.sleep(1_200);
+            CompletableFuture<DrainResult> drain = server.server().drain().start("test");
+            // Every other connection stays busy for the drain's first 2 s, then they all go quiet at
+            // once: a second later they are idle together, and must not be closed together.
+            long quietAt = System.nanoTime() + 2_000_000_000L;
+            while (System.nanoTime() < quietAt) {
+                for (int i = 1; i < connections; i += 2) {
+                    watch.poke(i);
+                }
+                Thread.sleep(300);
+            }
+            watch.awaitAllClosed(Duration.ofSeconds(30));
+
+            // 20 slots a second; a late wake-up may catch up a poll's worth (50 ms, one slot).
+            assertThat(watch.mostClosesInOneSecond()).isLessThanOrEqualTo(rate + rate / 4);
+            assertThat(drain).succeedsWithin(Duration.ofSeconds(30));
+            assertThat(drain.get().closed()).isEqualTo(connections);
+            assertThat(drain.get().forced()).isZero();
+        }
+    }
+
+    @Test
     void rateZeroClosesThemAllAtOnceAsBefore() throws Exception {
         try (TestServer server = TestServer.start("--drain-delay", "0", "--drain-timeout", "10s");
                 CloseWatch watch = CloseWatch.open(server.address(), CONNECTIONS)) {

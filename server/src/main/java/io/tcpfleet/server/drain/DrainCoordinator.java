@@ -8,8 +8,14 @@ import io.tcpfleet.server.logging.Log;
 import io.tcpfleet.server.metrics.CloseReason;
 import io.tcpfleet.server.metrics.ServerMetrics;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -119,17 +125,19 @@ public final class DrainCoordinator {
         closeListener.run();
         LOG.info("drain closed the listener", "connections", registry.active());
         if (closeRate > 0) {
-            askPaced();
-        }
-
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            // Also those the listener admitted just before it closed, after the snapshot we asked.
-            goAway.ask(registry.openChannels(), CloseReason.drain);
-            closeIdle();
-            long left = deadline - System.nanoTime();
-            if (registry.active() == 0 || left <= 0 || skip.await(Math.min(left, POLL_NANOS), TimeUnit.NANOSECONDS)) {
-                break;
+            drainPaced();
+        } else {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                // Also those the listener admitted just before it closed, after the snapshot we asked.
+                goAway.ask(registry.openChannels(), CloseReason.drain);
+                closeIdle();
+                long left = deadline - System.nanoTime();
+                if (registry.active() == 0
+                        || left <= 0
+                        || skip.await(Math.min(left, POLL_NANOS), TimeUnit.NANOSECONDS)) {
+                    break;
+                }
             }
         }
         forceClose();
@@ -151,14 +159,18 @@ public final class DrainCoordinator {
     }
 
     /**
-     * Asks the open connections to go one by one, {@code 1/closeRate} s apart; a late wake-up catches
-     * up on at most a poll's worth of slots (50 ms), so no second holds much more than the rate when
-     * the thread is held up. A connection that closed by itself, or that its age already asked, takes
-     * no slot. Meanwhile those asked that became idle are closed, at most every poll.
+     * Closes connections at most {@code closeRate} per second, in slots {@code 1/closeRate} s apart:
+     * a slot closes one connection that was asked and has gone idle since, or else asks the next one
+     * (closed at once when idle). So a busy connection takes two slots, and the closes a client sees
+     * never bunch up when many busy ones go idle together. Ends when none is left, at spread +
+     * timeout (the rest is force-closed), or on a skip. A late wake-up catches up on at most a poll's
+     * worth of slots (50 ms). A connection its age already asked takes no slot.
      */
-    private void askPaced() throws InterruptedException {
+    private void drainPaced() throws InterruptedException {
         List<Channel> open = registry.openChannels();
         long interval = TimeUnit.SECONDS.toNanos(1) / closeRate;
+        long start = System.nanoTime();
+        long deadline = start + open.size() * interval + timeout.toNanos();
         LOG.info(
                 "drain pacing",
                 "connections",
@@ -167,34 +179,63 @@ public final class DrainCoordinator {
                 closeRate,
                 "spreadMs",
                 TimeUnit.NANOSECONDS.toMillis(open.size() * interval));
-        long nextSlot = System.nanoTime();
-        long nextPoll = nextSlot + POLL_NANOS;
-        int i = 0;
-        while (i < open.size()) {
-            List<Channel> due = new ArrayList<>();
+        Set<Channel> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        seen.addAll(open);
+        Deque<Channel> toAsk = new ArrayDeque<>(open);
+        List<Channel> asked = new ArrayList<>();
+        long nextSlot = start;
+        long nextPoll = start + POLL_NANOS;
+        while (registry.active() > 0) {
             long now = System.nanoTime();
+            if (now - deadline >= 0) {
+                return;
+            }
+            if (now - nextPoll >= 0) {
+                // Those the listener admitted just before it closed, after the snapshot.
+                for (Channel ch : registry.openChannels()) {
+                    if (seen.add(ch)) {
+                        toAsk.add(ch);
+                    }
+                }
+                nextPoll = now + POLL_NANOS;
+            }
             if (nextSlot - (now - POLL_NANOS) < 0) {
                 nextSlot = now - POLL_NANOS;
             }
-            while (i < open.size() && now - nextSlot >= 0) {
-                Channel ch = open.get(i++);
-                ConnectionTracker tracker = ConnectionTracker.of(ch);
-                if (ch.isActive() && tracker != null && !tracker.asked()) {
-                    due.add(ch);
-                    nextSlot += interval;
-                }
-            }
-            goAway.ask(due, CloseReason.drain);
-            if (now - nextPoll >= 0) {
-                closeIdle();
-                nextPoll = now + POLL_NANOS;
+            while (now - nextSlot >= 0 && useSlot(toAsk, asked)) {
+                nextSlot += interval;
             }
             long t = System.nanoTime();
-            long wait = Math.max(0, Math.min(nextSlot - t, nextPoll - t));
-            if (i < open.size() && skip.await(wait, TimeUnit.NANOSECONDS)) {
+            long wait = Math.max(0, Math.min(Math.min(nextSlot, nextPoll), deadline) - t);
+            if (skip.await(wait, TimeUnit.NANOSECONDS)) {
                 return;
             }
         }
+    }
+
+    /** One slot: closes an asked connection that went idle, else asks the next; false if neither was there. */
+    private boolean useSlot(Deque<Channel> toAsk, List<Channel> asked) {
+        asked.removeIf(ch -> !ch.isActive());
+        for (Iterator<Channel> it = asked.iterator(); it.hasNext(); ) {
+            Channel ch = it.next();
+            ConnectionTracker tracker = ConnectionTracker.of(ch);
+            if (tracker == null || tracker.idle()) {
+                it.remove();
+                GoAway.closeIfIdle(ch, CloseReason.drain);
+                return true;
+            }
+        }
+        while (!toAsk.isEmpty()) {
+            Channel ch = toAsk.poll();
+            if (goAway.ask(List.of(ch), CloseReason.drain) == 1) {
+                ConnectionTracker tracker = ConnectionTracker.of(ch);
+                if (tracker != null && !tracker.idle()) {
+                    asked.add(ch);
+                }
+                return true;
+            }
+        }
+        return false;
     }
 
     private void closeIdle() {

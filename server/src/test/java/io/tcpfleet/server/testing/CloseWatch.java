@@ -75,6 +75,28 @@ public final class CloseWatch implements AutoCloseable {
         }
     }
 
+    /** Sends one byte on connection {@code i} (echoed back and ignored), so the server sees it busy. */
+    public void poke(int i) {
+        try {
+            channels.get(i).write(ByteBuffer.wrap(new byte[] {(byte) i}));
+        } catch (IOException closedAlready) {
+            // the server closed it (or the watch did): nothing left to keep busy
+        }
+    }
+
+    /** The most closes seen within any one second. */
+    public int mostClosesInOneSecond() {
+        List<Long> times = closedAtNanos();
+        int most = 0;
+        for (int first = 0, last = 0; last < times.size(); last++) {
+            while (times.get(last) - times.get(first) >= 1_000_000_000L) {
+                first++;
+            }
+            most = Math.max(most, last - first + 1);
+        }
+        return most;
+    }
+
     public int closed() {
         synchronized (closedAtNanos) {
             return closedAtNanos.size();
