@@ -164,10 +164,11 @@ def report(results):
             "",
             f"Closes per second, paced: {paced['closes_per_second']}; all at once: {unpaced['closes_per_second']}.",
             "",
-            "How to read it: the server asks one connection per slot (1/rate apart, at most 50 ms of missed slots"
-            " caught up at once). A client busy at its slot (a chunk in the last second: about a fifth of them"
-            f" with a chunk every {results['interval_s']:g} s) is asked and closed once idle, a second or so"
-            " later, on top of the slots of that second: the likely source of seconds above the rate. The times"
+            "How to read it: the server uses one slot per close (1/rate apart, at most 50 ms of missed slots"
+            " caught up at once). A slot either asks the next connection (closed at once if idle) or closes one"
+            " asked earlier that has gone idle since: a client busy at its slot (a chunk in the last second,"
+            f" about a fifth of them with a chunk every {results['interval_s']:g} s) takes a second slot, so the"
+            " drain spreads over more than connections / rate, never above the rate. The times"
             " are the client's, on one CPU that also reconnects: with all closes at once it sees them over"
             " seconds while the server closed them all within `elapsedMillis` of the drain's answer"
             f" ({unpaced['server']['elapsedMillis']} ms here).",
