@@ -134,7 +134,7 @@ class ConnectionAgeIT {
                     lines.add(line);
                     line = readLine(in);
                 }
-                Thread.sleep(100);
+                Thread.sleep(100); // a steady trickle, never idle for a second
             }
             client.close();
 

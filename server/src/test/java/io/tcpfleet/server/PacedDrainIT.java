@@ -12,13 +12,15 @@ import org.junit.jupiter.api.Test;
 class PacedDrainIT {
 
     private static final int CONNECTIONS = 200;
+    /** Past the drain's idle threshold (no byte for 1 s), which no metric exposes to wait on: time has to pass. */
+    private static final long PAST_IDLE_MILLIS = 1_200;
 
     @Test
     void aPacedDrainClosesConnectionsNoFasterThanItsRate() throws Exception {
         try (TestServer server =
                         TestServer.start("--drain-delay", "0", "--drain-timeout", "10s", "--drain-close-rate", "50");
                 CloseWatch watch = CloseWatch.open(server.address(), CONNECTIONS)) {
-            Thread.sleep(1_200); // every connection idle for the drain (a second without a byte)
+            Thread.sleep(PAST_IDLE_MILLIS); // every connection idle for the drain
             CompletableFuture<DrainResult> drain = server.server().drain().start("test");
             watch.awaitAllClosed(Duration.ofSeconds(30));
 
@@ -39,7 +41,7 @@ class PacedDrainIT {
         try (TestServer server = TestServer.start(
                         "--drain-delay", "0", "--drain-timeout", "20s", "--drain-close-rate", String.valueOf(rate));
                 CloseWatch watch = CloseWatch.open(server.address(), connections)) {
-            Thread.sleep(1_200);
+            Thread.sleep(PAST_IDLE_MILLIS);
             CompletableFuture<DrainResult> drain = server.server().drain().start("test");
             // Every other connection stays busy for the drain's first 2 s, then they all go quiet at
             // once: a second later they are idle together, and must not be closed together.
@@ -48,7 +50,7 @@ class PacedDrainIT {
                 for (int i = 1; i < connections; i += 2) {
                     watch.poke(i);
                 }
-                Thread.sleep(300);
+                Thread.sleep(300); // a byte well within every idle second
             }
             watch.awaitAllClosed(Duration.ofSeconds(30));
 
@@ -64,7 +66,7 @@ class PacedDrainIT {
     void rateZeroClosesThemAllAtOnceAsBefore() throws Exception {
         try (TestServer server = TestServer.start("--drain-delay", "0", "--drain-timeout", "10s");
                 CloseWatch watch = CloseWatch.open(server.address(), CONNECTIONS)) {
-            Thread.sleep(1_200);
+            Thread.sleep(PAST_IDLE_MILLIS);
             CompletableFuture<DrainResult> drain = server.server().drain().start("test");
             watch.awaitAllClosed(Duration.ofSeconds(30));
 
