@@ -43,6 +43,17 @@ class HelmChartTest {
     }
 
     @Test
+    void aClusterOlderThanTheSupportedMinimumIsRefusedByName() {
+        // The CRD's CEL rules need the quantity library of 1.28 (docs/install.md).
+        assertThat(Helm.render(NAMESPACE, "--kube-version", "1.28.0").exitCode())
+                .isZero();
+
+        Processes.Result old = Helm.render(NAMESPACE, "--kube-version", "1.27.9");
+        assertThat(old.exitCode()).isNotZero();
+        assertThat(old.output()).contains("requires kubeVersion: >=1.28.0-0");
+    }
+
+    @Test
     void defaultsRenderDeployWithoutItsNamespace() {
         Map<String, JsonNode> deploy = byKindAndName(Manifests.kustomize("deploy"));
         deploy.remove("Namespace " + NAMESPACE);
