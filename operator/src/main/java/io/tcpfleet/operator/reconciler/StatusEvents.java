@@ -41,6 +41,15 @@ public final class StatusEvents {
         if (changedTo(find(before, Condition.DEGRADED), degraded, Condition.TRUE)) {
             events.add(Event.warning(degraded.get().getReason(), degraded.get().getMessage()));
         }
+        Optional<Condition> warning = find(after, Condition.SETTINGS_WARNING);
+        Optional<Condition> oldWarning = find(before, Condition.SETTINGS_WARNING);
+        if (warning.isPresent()
+                && Condition.TRUE.equals(warning.get().getStatus())
+                && !warning.get()
+                        .getMessage()
+                        .equals(oldWarning.map(Condition::getMessage).orElse(""))) {
+            events.add(Event.warning(warning.get().getReason(), warning.get().getMessage()));
+        }
         optionalChild(
                 before,
                 after,

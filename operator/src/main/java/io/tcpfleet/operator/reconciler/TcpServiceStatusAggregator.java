@@ -8,6 +8,7 @@ import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.api.v1alpha1.TcpServiceStatus;
 import io.tcpfleet.operator.model.EffectiveSpec;
 import io.tcpfleet.operator.model.PodProblems;
+import io.tcpfleet.operator.model.SettingsAdvice;
 import io.tcpfleet.operator.model.TcpServiceResources;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -89,6 +90,7 @@ public final class TcpServiceStatusAggregator {
         next.addAll(kstatus(next));
         next.add(monitoring(monitoring));
         next.add(alerting(alerting));
+        next.add(settingsWarning(SettingsAdvice.of(spec)));
         status.setConditions(
                 carryTransitionTimes(tcps.getStatus(), next, tcps.getMetadata().getGeneration(), now));
         return status;
@@ -194,6 +196,22 @@ public final class TcpServiceStatusAggregator {
                 .filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()))
                 .findFirst()
                 .map(c -> new Condition(Condition.DEGRADED, Condition.TRUE, reason, c.getMessage()));
+    }
+
+    /** The first warning's reason (or SeveralWarnings) and every message, so describe shows them all. */
+    private static Condition settingsWarning(List<SettingsAdvice.Warning> warnings) {
+        if (warnings.isEmpty()) {
+            return new Condition(
+                    Condition.SETTINGS_WARNING, Condition.FALSE, "AsExpected", "no settings known to hurt together");
+        }
+        String reason = warnings.size() == 1 ? warnings.get(0).reason() : "SeveralWarnings";
+        return new Condition(
+                Condition.SETTINGS_WARNING,
+                Condition.TRUE,
+                reason,
+                String.join(
+                        "; ",
+                        warnings.stream().map(SettingsAdvice.Warning::message).toList()));
     }
 
     private static Condition monitoring(MonitoringState state) {

@@ -14,8 +14,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.tcpfleet.operator.api.v1alpha1.Condition;
+import io.tcpfleet.operator.api.v1alpha1.Connections;
 import io.tcpfleet.operator.api.v1alpha1.Drain;
+import io.tcpfleet.operator.api.v1alpha1.Keepalive;
 import io.tcpfleet.operator.api.v1alpha1.PodOverrides;
+import io.tcpfleet.operator.api.v1alpha1.ServiceSpec;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.model.TcpServiceResources;
 import io.tcpfleet.testkit.ClusterExtension;
@@ -362,6 +365,34 @@ class TcpServiceLifecycleIT {
         // The monitoring children join the list where an earlier test left their CRDs installed.
         assertThat(createdEvent(ns.name(), "story"))
                 .contains("Deployment story", "PodDisruptionBudget story", "Service story,", "Service story-metrics");
+    }
+
+    @Test
+    void settingsThatWillHurtAreAWarningInDescribeButTheFleetRuns(KubernetesClient client, TestNamespace ns) {
+        TcpServices.create(client, ns.name(), "lb", s -> {
+            s.setReplicas(1);
+            ServiceSpec service = new ServiceSpec();
+            service.setType(ServiceSpec.Type.LoadBalancer);
+            s.setService(service);
+            Keepalive keepalive = new Keepalive();
+            keepalive.setIdle("400s");
+            Connections connections = new Connections();
+            connections.setKeepalive(keepalive);
+            s.setConnections(connections);
+        });
+        awaitCondition(client, ns.name(), "lb", Condition.READY, Condition.TRUE);
+        TcpService warned = awaitCondition(client, ns.name(), "lb", Condition.SETTINGS_WARNING, Condition.TRUE);
+        assertThat(TcpServices.condition(warned, Condition.SETTINGS_WARNING).getReason())
+                .isEqualTo("KeepaliveAfterLoadBalancerIdleTimeout");
+        await("Warning event").until(() -> events(ns.name(), "lb").contains("KeepaliveAfterLoadBalancerIdleTimeout"));
+        Processes.Result describe = Kubectl.admin().run("describe", "tcps", "lb", "-n", ns.name());
+        assertThat(describe.output()).contains("SettingsWarning", "keepalive.idle 400s", "Warning");
+
+        client.resources(TcpService.class).inNamespace(ns.name()).withName("lb").edit(t -> {
+            t.getSpec().getConnections().getKeepalive().setIdle("300s");
+            return t;
+        });
+        awaitCondition(client, ns.name(), "lb", Condition.SETTINGS_WARNING, Condition.FALSE);
     }
 
     @Test

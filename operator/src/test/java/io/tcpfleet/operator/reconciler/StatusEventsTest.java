@@ -3,6 +3,8 @@ package io.tcpfleet.operator.reconciler;
 import static io.tcpfleet.operator.reconciler.TcpServiceStatusAggregatorTest.deployment;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tcpfleet.operator.api.v1alpha1.Condition;
+import io.tcpfleet.operator.api.v1alpha1.Connections;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.api.v1alpha1.TcpServiceStatus;
 import io.tcpfleet.operator.model.TestPods;
@@ -59,6 +61,41 @@ class StatusEventsTest {
         assertThat(StatusEvents.between(first, installed))
                 .extracting(StatusEvents.Event::reason)
                 .containsExactly("MonitoringEnabled");
+    }
+
+    @Test
+    void settingsThatHurtAreAWarningOnceAndAgainOnlyWhenTheWarningChanges() {
+        TcpService tcps = TestTcpServices.named("echo");
+        Connections connections = new Connections();
+        connections.setMaxAge("1h");
+        connections.setMaxAgeJitterPercent(0);
+        tcps.getSpec().setConnections(connections);
+        TcpServiceStatus first = TcpServiceStatusAggregator.aggregate(
+                tcps, deployment(1, 1, 1, 1, 1), List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, NOW);
+        assertThat(first.condition(Condition.SETTINGS_WARNING)).hasValueSatisfying(c -> {
+            assertThat(c.getStatus()).isEqualTo(Condition.TRUE);
+            assertThat(c.getReason()).isEqualTo("MaxAgeWithoutJitter");
+        });
+        assertThat(StatusEvents.between(null, first)).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo("Warning");
+            assertThat(e.reason()).isEqualTo("MaxAgeWithoutJitter");
+        });
+        assertThat(StatusEvents.between(first, first)).isEmpty();
+
+        connections.setMaxAge("20s");
+        TcpServiceStatus worse = TcpServiceStatusAggregator.aggregate(
+                tcps, deployment(1, 1, 1, 1, 1), List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, NOW);
+        assertThat(StatusEvents.between(first, worse))
+                .extracting(StatusEvents.Event::reason)
+                .containsExactly("SeveralWarnings");
+
+        connections.setMaxAgeJitterPercent(10);
+        connections.setMaxAge("1h");
+        TcpServiceStatus fixed = TcpServiceStatusAggregator.aggregate(
+                tcps, deployment(1, 1, 1, 1, 1), List.of(), MonitoringState.ACTIVE, MonitoringState.ACTIVE, NOW);
+        assertThat(fixed.condition(Condition.SETTINGS_WARNING))
+                .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo(Condition.FALSE));
+        assertThat(StatusEvents.between(worse, fixed)).isEmpty();
     }
 
     @Test

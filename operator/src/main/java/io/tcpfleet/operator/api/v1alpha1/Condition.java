@@ -20,6 +20,8 @@ public class Condition {
     // kstatus' "abnormal-true" pair (sigs.k8s.io/cli-utils): Flux, kpt and Config Sync wait on these.
     public static final String RECONCILING = "Reconciling";
     public static final String STALLED = "Stalled";
+    // True while settings that admission accepts will hurt together or on a usual platform (SettingsAdvice).
+    public static final String SETTINGS_WARNING = "SettingsWarning";
 
     public static final String TRUE = "True";
     public static final String FALSE = "False";
@@ -28,7 +30,8 @@ public class Condition {
     // Required: the key of the conditions map list (TcpServiceStatus).
     @Required
     @JsonPropertyDescription(
-            "Condition type: Ready, Progressing, Degraded, Reconciling, Stalled, Monitoring or Alerting.")
+            "Condition type: Ready, Progressing, Degraded, Reconciling, Stalled, Monitoring, Alerting or"
+                    + " SettingsWarning.")
     private String type;
 
     @JsonPropertyDescription("True, False or Unknown.")

@@ -39,7 +39,8 @@ public class TcpServiceStatus {
     @JsonPropertyDescription(
             "Conditions, one per type: Ready (at least spec.replicas pods are Ready), Progressing (a rollout is"
                     + " under way), Degraded (a failure: reason and message say which), Reconciling (kstatus: on its"
-                    + " way), Stalled (kstatus: Degraded under its name), Monitoring and Alerting.")
+                    + " way), Stalled (kstatus: Degraded under its name), Monitoring, Alerting and SettingsWarning"
+                    + " (settings that will hurt together or behind a usual load balancer or autoscaler).")
     private List<Condition> conditions = new ArrayList<>();
 
     public Optional<Condition> condition(String type) {
