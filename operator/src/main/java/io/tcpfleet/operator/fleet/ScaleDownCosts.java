@@ -41,8 +41,8 @@ public final class ScaleDownCosts {
             patch(client, byName.get(write.pod()), write.cost());
         }
         LOG.infof(
-                "before a scale-down: connections of %d of %d Ready pods %s, %d deletion costs written",
-                counts.size(), candidates.size(), counts, writes.size());
+                "before a scale-down: %d of %d Ready pods told their connections, %d deletion costs to write",
+                counts.size(), candidates.size(), writes.size());
     }
 
     /**
