@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A reader can follow the operator's packages downward: the API types at the bottom, the pure model builders on
- * them, the dependents that apply what the model builds, and the reconciler on top.
+ * them, what the operator learns from and does to a fleet's pods beside the dependents, the dependents that apply
+ * what the model builds, and the reconciler on top.
  */
 class ArchitectureTest {
 
@@ -36,6 +37,8 @@ class ArchitectureTest {
                 .definedBy("io.tcpfleet.operator.config..")
                 .layer("model")
                 .definedBy("io.tcpfleet.operator.model..")
+                .layer("fleet")
+                .definedBy("io.tcpfleet.operator.fleet..")
                 .layer("dependent")
                 .definedBy("io.tcpfleet.operator.dependent..")
                 .layer("reconciler")
@@ -44,8 +47,10 @@ class ArchitectureTest {
                 .mayNotBeAccessedByAnyLayer()
                 .whereLayer("dependent")
                 .mayOnlyBeAccessedByLayers("reconciler")
-                .whereLayer("model")
+                .whereLayer("fleet")
                 .mayOnlyBeAccessedByLayers("dependent", "reconciler")
+                .whereLayer("model")
+                .mayOnlyBeAccessedByLayers("fleet", "dependent", "reconciler")
                 .whereLayer("config")
                 .mayOnlyBeAccessedByLayers("dependent", "reconciler")
                 .check(MAIN);

@@ -68,7 +68,7 @@ import org.jboss.logging.Logger;
 @RBACRule(
         apiGroups = "",
         resources = "pods",
-        verbs = {RBACVerbs.GET, RBACVerbs.LIST, RBACVerbs.WATCH})
+        verbs = {RBACVerbs.GET, RBACVerbs.LIST, RBACVerbs.WATCH, RBACVerbs.PATCH})
 @RBACRule(
         apiGroups = "apiextensions.k8s.io",
         resources = "customresourcedefinitions",

@@ -80,6 +80,8 @@ class RbacIT {
         "get, pods, apps, yes",
         "list, pods, apps, yes",
         "watch, pods, apps, yes",
+        "patch, pods, apps, yes",
+        "update, pods, apps, no",
         "create, pods, apps, no",
         "delete, pods, apps, no",
         "patch, pods --subresource=status, apps, no",
