@@ -434,9 +434,11 @@ class Report:
         """When and under what load a section of issue 21 ran (it may have run on its own)."""
         r = self.r[key]["run"]
         base = f" Baseline jar measured next to it: `{r['baseline_jar']}`." if r.get("baseline_jar") else ""
+        scenario = next(iter(next(iter(self.r[key]["echo"].values())).values()))
+        rounds = len(next(v["runs"] for v in scenario.values() if isinstance(v, dict) and "runs" in v))
         return (
             f"Measured {r['date']}, load average {' '.join(r['loadavg_start'])} at the start and "
-            f"{' '.join(r['loadavg_end'])} at the end; rounds of {r['duration_s']:g} s after "
+            f"{' '.join(r['loadavg_end'])} at the end; {rounds} rounds of {r['duration_s']:g} s after "
             f"{r['warmup_s']:g} s unmeasured, each server warmed up {r['server_warmup_s']:g} s first.{base}"
         )
 
@@ -555,10 +557,13 @@ class Report:
         self.table(["connections", "server", "round trips/s", "p50 µs", "p99 µs", "p99.9 µs", "server CPU"], rows)
         for sc in ("pingpong_1", "pingpong_16"):
             cost = 1 - med(on[sc][rt]) / med(off[sc][rt])
+            # The servers alternate within each round, so the i-th run of one pairs with the i-th of the other.
+            rounds = [1 - b / a for a, b in zip(off[sc][rt]["runs"], on[sc][rt]["runs"])]
             p99 = med(on[sc]["latency_us"]["p99"]) / med(off[sc]["latency_us"]["p99"])
             self.target(
                 f"PROXY protocol costs ≤ 2 % of ping-pong round trips ({sc.split('_')[1]} conn(s))",
-                f"{cost * 100:+.1f} % (p99 {p99:.2f}×)",
+                f"{cost * 100:+.1f} % (single rounds {min(rounds) * 100:+.1f} to {max(rounds) * 100:+.1f} %; "
+                f"p99 {p99:.2f}×)",
                 cost <= 0.02,
             )
         self.w(

@@ -3,15 +3,34 @@ package io.tcpfleet.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.internal.tcnative.SSL;
+import io.netty.util.ReferenceCountUtil;
 import io.tcpfleet.server.config.ConfigException;
+import io.tcpfleet.server.testing.ServerProcess;
 import io.tcpfleet.server.testing.TestCertificates;
 import io.tcpfleet.server.testing.TestCertificates.Issued;
 import io.tcpfleet.server.testing.TestServer;
 import io.tcpfleet.server.testing.Wire;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +41,8 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
@@ -119,6 +140,88 @@ class TlsIT {
             assertThat(OpenSsl.isAvailable())
                     .as("netty-tcnative-boringssl-static loads on linux-x86_64: " + OpenSsl.unavailabilityCause())
                     .isTrue();
+        }
+    }
+
+    @Test
+    void aClientResumesWithATicketFromItsLastHandshake() throws Exception {
+        try (TestServer server = tlsServer(CERTS.server("tickets", Duration.ofDays(1)))) {
+            assertResumesFromATicket(server.address());
+        }
+    }
+
+    @Test
+    void theJdkEngineServesAndResumesWhereBoringSslDoesNotLoad() throws Exception {
+        Path mounted = mount(CERTS.server("jdk", Duration.ofDays(1)));
+        try (ServerProcess server = ServerProcess.startListening(
+                Map.of("JAVA_TOOL_OPTIONS", "-Dio.netty.handler.ssl.noOpenSsl=true"),
+                "--tls-cert",
+                mounted.resolve("tls.crt").toString(),
+                "--tls-key",
+                mounted.resolve("tls.key").toString())) {
+            assertThat(server.awaitLogLine("TLS on the data port")
+                            .get("provider")
+                            .asText())
+                    .isEqualTo("JDK");
+            assertResumesFromATicket(server.address());
+        }
+    }
+
+    /** The second of two connections from one client (BoringSSL's, as the proxy handler uses) resumes. */
+    private static void assertResumesFromATicket(InetSocketAddress server) throws Exception {
+        SslContext client = SslContextBuilder.forClient()
+                .sslProvider(SslProvider.OPENSSL)
+                .protocols("TLSv1.3")
+                .trustManager(CERTS.ca().certificate())
+                .build();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            assertThat(resumed(group, client, server))
+                    .as("the first handshake resumed")
+                    .isFalse();
+            assertThat(resumed(group, client, server))
+                    .as("the second handshake resumed")
+                    .isTrue();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+            ReferenceCountUtil.release(client);
+        }
+    }
+
+    /**
+     * Handshake and one echo (a TLS 1.3 client reads its tickets with the first data after the
+     * handshake); whether the handshake resumed a session.
+     */
+    private static boolean resumed(EventLoopGroup group, SslContext tls, InetSocketAddress server) throws Exception {
+        CompletableFuture<Boolean> resumed = new CompletableFuture<>();
+        CompletableFuture<String> echo = new CompletableFuture<>();
+        Channel channel = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        SslHandler handler = tls.newHandler(ch.alloc(), server.getHostString(), server.getPort());
+                        handler.handshakeFuture()
+                                .addListener(done -> resumed.complete(SSL.isSessionReused(
+                                        ((ReferenceCountedOpenSslEngine) handler.engine()).sslPointer())));
+                        ch.pipeline().addLast(handler, new SimpleChannelInboundHandler<ByteBuf>() {
+                            @Override
+                            protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+                                echo.complete(msg.toString(StandardCharsets.US_ASCII));
+                            }
+                        });
+                    }
+                })
+                .connect(server)
+                .sync()
+                .channel();
+        try {
+            channel.writeAndFlush(Unpooled.copiedBuffer("ticket", StandardCharsets.US_ASCII));
+            assertThat(echo.get(10, TimeUnit.SECONDS)).isEqualTo("ticket");
+            return resumed.get(10, TimeUnit.SECONDS);
+        } finally {
+            channel.close().sync();
         }
     }
 

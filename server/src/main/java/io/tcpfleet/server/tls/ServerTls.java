@@ -184,6 +184,8 @@ public final class ServerTls implements AutoCloseable {
             List<X509Certificate> cas = KeyMaterial.certificates(files[2], "CA certificate");
             builder.trustManager(cas.toArray(X509Certificate[]::new)).clientAuth(ClientAuth.REQUIRE);
         }
+        // BoringSSL sends two TLS 1.3 session tickets per handshake where Go and the JDK send one;
+        // netty-tcnative cannot change that count on BoringSSL (docs/bench/data-plane.md, TLS).
         try {
             return new Loaded(builder.build(), material.leaf());
         } catch (SSLException | IllegalArgumentException e) {
