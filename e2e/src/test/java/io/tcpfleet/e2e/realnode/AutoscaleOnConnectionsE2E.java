@@ -38,7 +38,7 @@ class AutoscaleOnConnectionsE2E {
     private static final int STEPS = 9;
     /** Think time over the server's drain quiet time (1 s), so a drained pod finds idle moments to close at. */
     private static final LoadConfig LOAD =
-            LoadConfig.defaults().withPayloadBytes(64).withThink(Duration.ofMillis(2000), Duration.ofMillis(3000));
+            LoadConfig.defaults().withPayloadBytes(64).withThink(Duration.ofSeconds(2), Duration.ofSeconds(3));
 
     @Test
     void replicasFollowConnectionsUpAndDownWithoutFlappingOrLoss(RealNode node) throws InterruptedException {
