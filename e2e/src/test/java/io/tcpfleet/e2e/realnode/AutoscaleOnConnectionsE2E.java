@@ -128,6 +128,8 @@ class AutoscaleOnConnectionsE2E {
             assertThat(seen.corruptResponses()).as(seen.summary()).isZero();
         }
         List<int[]> steps = scaledSteps(client);
+        // For the report: what the operator did and what the clients saw.
+        System.out.println("autoscaling steps " + describe(steps) + "; 500 steady: " + base.summary());
         assertThat(steps).as("the Scaled events, each from -> to").isNotEmpty();
         int turns = 0;
         for (int i = 1; i < steps.size(); i++) {
