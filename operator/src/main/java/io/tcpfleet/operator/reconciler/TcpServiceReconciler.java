@@ -2,7 +2,9 @@ package io.tcpfleet.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -30,10 +32,12 @@ import io.tcpfleet.operator.dependent.ServiceDependent;
 import io.tcpfleet.operator.dependent.ServiceMonitorCrdPresent;
 import io.tcpfleet.operator.dependent.ServiceMonitorDependent;
 import io.tcpfleet.operator.dependent.ServiceMonitorWanted;
+import io.tcpfleet.operator.fleet.ConnectionAutoscaler;
 import io.tcpfleet.operator.model.EffectiveSpec;
 import io.tcpfleet.operator.model.ServerPrometheusRule;
 import io.tcpfleet.operator.model.ServerServiceMonitor;
 import io.tcpfleet.operator.model.TcpServiceResources;
+import jakarta.inject.Inject;
 import java.net.HttpURLConnection;
 import java.time.Instant;
 import java.util.List;
@@ -70,6 +74,10 @@ import org.jboss.logging.Logger;
         resources = "pods",
         verbs = {RBACVerbs.GET, RBACVerbs.LIST, RBACVerbs.WATCH, RBACVerbs.PATCH})
 @RBACRule(
+        apiGroups = "tcpfleet.io",
+        resources = "tcpservices/scale",
+        verbs = {RBACVerbs.GET, RBACVerbs.UPDATE})
+@RBACRule(
         apiGroups = "apiextensions.k8s.io",
         resources = "customresourcedefinitions",
         resourceNames = {ServerServiceMonitor.CRD_NAME, ServerPrometheusRule.CRD_NAME},
@@ -82,6 +90,9 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
 
     private final EventRecorder events = EventRecorder.ofThisProcess();
 
+    @Inject
+    ConnectionAutoscaler autoscaler;
+
     @Override
     public UpdateControl<TcpService> reconcile(TcpService tcps, Context<TcpService> context) {
         Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
@@ -92,6 +103,12 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
                 tcps, deployment, context.getSecondaryResources(Pod.class), monitoring, alerting, Instant.now());
         tellChildChanges(tcps, context);
         patchIfChanged(tcps, next, context);
+        if (tcps.getSpec().getAutoscaling() != null) {
+            autoscaler
+                    .evaluate(tcps, context.getSecondaryResources(Pod.class), Instant.now())
+                    .ifPresent(decision -> scale(tcps, decision, context));
+            return UpdateControl.<TcpService>noUpdate().rescheduleAfter(ConnectionAutoscaler.INTERVAL);
+        }
         // No requeue while a monitoring CRD is missing: its watch (OptionalCrds) brings every TcpService back.
         return UpdateControl.noUpdate();
     }
@@ -126,6 +143,31 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
                     patchFailed.getMessage());
         }
         return ErrorStatusUpdateControl.defaultErrorProcessing(); // JOSDK retries the reconcile
+    }
+
+    /**
+     * spec.replicas through the scale subresource, only if it still holds what the decision started from; the
+     * write carries the resourceVersion it read, so another writer's change meanwhile answers 409. Either way the
+     * next read decides again.
+     */
+    private void scale(TcpService tcps, ConnectionAutoscaler.Decision decision, Context<TcpService> context) {
+        Resource<TcpService> resource = context.getClient()
+                .resources(TcpService.class)
+                .inNamespace(tcps.getMetadata().getNamespace())
+                .withName(tcps.getMetadata().getName());
+        try {
+            Scale scale = resource.scale();
+            if (scale.getSpec().getReplicas() == null || scale.getSpec().getReplicas() != decision.from()) {
+                return;
+            }
+            scale.getSpec().setReplicas(decision.replicas());
+            resource.scale(scale);
+            events.normal(context.getClient(), tcps, "Scaled", decision.message());
+        } catch (KubernetesClientException e) {
+            LOG.infof(
+                    "autoscaling of %s/%s not written, decided again at the next read: %s",
+                    tcps.getMetadata().getNamespace(), tcps.getMetadata().getName(), e.getMessage());
+        }
     }
 
     private void patchIfChanged(TcpService tcps, TcpServiceStatus next, Context<TcpService> context) {

@@ -67,6 +67,8 @@ class RbacIT {
     @CsvSource({
         "watch, tcpservices.tcpfleet.io, apps, yes",
         "patch, tcpservices.tcpfleet.io --subresource=status, apps, yes",
+        "update, tcpservices.tcpfleet.io --subresource=scale, apps, yes",
+        "patch, tcpservices.tcpfleet.io --subresource=scale, apps, no",
         "create, deployments.apps, apps, yes",
         "patch, deployments.apps, apps, yes",
         "create, events, apps, yes",

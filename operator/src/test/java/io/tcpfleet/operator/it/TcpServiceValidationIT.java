@@ -279,7 +279,47 @@ class TcpServiceValidationIT {
                 Arguments.of(
                         "negative drain close rate",
                         Map.of("drain", Map.of("closeRate", -1)),
-                        "spec.drain.closeRate: Invalid value"));
+                        "spec.drain.closeRate: Invalid value"),
+                Arguments.of(
+                        "autoscaling without its maximum",
+                        Map.of("autoscaling", Map.of("targetConnectionsPerPod", 1000)),
+                        "spec.autoscaling.maxReplicas: Required value"),
+                Arguments.of(
+                        "autoscaling without its target",
+                        Map.of("autoscaling", Map.of("maxReplicas", 5)),
+                        "spec.autoscaling.targetConnectionsPerPod: Required value"),
+                Arguments.of(
+                        "autoscaling minimum above its maximum",
+                        Map.of(
+                                "autoscaling",
+                                Map.of("minReplicas", 6, "maxReplicas", 5, "targetConnectionsPerPod", 1000)),
+                        "spec.autoscaling.minReplicas must be at most spec.autoscaling.maxReplicas"),
+                Arguments.of(
+                        "autoscaling to zero pods",
+                        Map.of(
+                                "autoscaling",
+                                Map.of("minReplicas", 0, "maxReplicas", 5, "targetConnectionsPerPod", 1000)),
+                        "spec.autoscaling.minReplicas: Invalid value"),
+                Arguments.of(
+                        "autoscaling target above what a pod accepts",
+                        Map.of(
+                                "connections",
+                                Map.of("max", 500),
+                                "autoscaling",
+                                Map.of("maxReplicas", 5, "targetConnectionsPerPod", 1000)),
+                        "spec.autoscaling.targetConnectionsPerPod must be at most spec.connections.max"),
+                Arguments.of(
+                        "autoscaling window in words",
+                        Map.of(
+                                "autoscaling",
+                                Map.of(
+                                        "maxReplicas",
+                                        5,
+                                        "targetConnectionsPerPod",
+                                        1000,
+                                        "scaleDownStabilization",
+                                        "ten minutes")),
+                        "spec.autoscaling.scaleDownStabilization: Invalid value"));
     }
 
     /**
@@ -594,6 +634,7 @@ class TcpServiceValidationIT {
         spec.put("proxyProtocol", Map.of("mode", "Required"));
         spec.put("connections", Map.of("maxAge", "1h", "maxAgeGrace", "1m"));
         spec.put("drain", Map.of("closeRate", 100));
+        spec.put("autoscaling", Map.of("maxReplicas", 8, "targetConnectionsPerPod", 2000));
         @SuppressWarnings("unchecked")
         Map<String, Object> created = (Map<String, Object>)
                 create(client, ns, "tls", spec).getAdditionalProperties().get("spec");
@@ -636,6 +677,20 @@ class TcpServiceValidationIT {
                 .containsEntry("maxAge", "1h")
                 .containsEntry("maxAgeJitterPercent", 10)
                 .containsEntry("maxAgeGrace", "1m");
+        assertThat(created.get("autoscaling"))
+                .isEqualTo(Map.of(
+                        "minReplicas",
+                        1,
+                        "maxReplicas",
+                        8,
+                        "targetConnectionsPerPod",
+                        2000,
+                        "buffer",
+                        0,
+                        "scaleUpStabilization",
+                        "0s",
+                        "scaleDownStabilization",
+                        "5m"));
     }
 
     /** examples/ as users apply them: admitted by the CRD (server-side dry run, nothing is created). */

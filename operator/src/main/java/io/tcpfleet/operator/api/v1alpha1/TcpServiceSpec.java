@@ -24,6 +24,10 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
         value = "!has(self.upstream) || (has(self.handler) && self.handler == 'proxy')",
         message = "spec.upstream is only allowed when spec.handler is proxy")
 @ValidationRule(
+        value = "!has(self.autoscaling) || !has(self.connections) || !has(self.connections.max)"
+                + " || self.autoscaling.targetConnectionsPerPod <= self.connections.max",
+        message = "spec.autoscaling.targetConnectionsPerPod must be at most spec.connections.max")
+@ValidationRule(
         value = "!has(self.port) || self.port != " + TcpServiceSpec.ADMIN_PORT,
         message = "spec.port must differ from the admin port " + TcpServiceSpec.ADMIN_PORT)
 public class TcpServiceSpec {
@@ -41,6 +45,10 @@ public class TcpServiceSpec {
     @JsonPropertyDescription("Number of server pods. Scale subresource: kubectl scale and HPAs change it. Default "
             + DEFAULT_REPLICAS + ".")
     private Integer replicas;
+
+    @JsonPropertyDescription("Scale on connections: the operator sets replicas from the fleet's connections."
+            + " Unset: replicas is the user's (or an HPA's).")
+    private Autoscaling autoscaling;
 
     @Size(max = 512)
     @Pattern(KubernetesSyntax.IMAGE)
@@ -135,6 +143,14 @@ public class TcpServiceSpec {
 
     public void setReplicas(Integer replicas) {
         this.replicas = replicas;
+    }
+
+    public Autoscaling getAutoscaling() {
+        return autoscaling;
+    }
+
+    public void setAutoscaling(Autoscaling autoscaling) {
+        this.autoscaling = autoscaling;
     }
 
     public String getImage() {
