@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -46,8 +48,30 @@ class KstatusE2E {
     @TempDir
     Path dir;
 
-    /** One version of a TcpService as the API server served it, and kstatus' verdict on it. */
-    record Sample(JsonNode object, Verdict verdict) {
+    /**
+     * The TcpService's Deployment as read just after a version of the TcpService arrived: its generation, and whether
+     * it was rolled out then (every desired replica updated and available, its generation observed).
+     */
+    record Fleet(long generation, boolean rolledOut) {
+        static final Fleet NONE = new Fleet(0, false);
+
+        static Fleet of(Deployment deployment, int desired) {
+            if (deployment == null || deployment.getStatus() == null) {
+                return NONE;
+            }
+            DeploymentStatus s = deployment.getStatus();
+            long generation = deployment.getMetadata().getGeneration();
+            return new Fleet(
+                    generation,
+                    Long.valueOf(generation).equals(s.getObservedGeneration())
+                            && Integer.valueOf(desired).equals(s.getUpdatedReplicas())
+                            && Integer.valueOf(desired).equals(s.getAvailableReplicas())
+                            && Integer.valueOf(desired).equals(s.getReplicas()));
+        }
+    }
+
+    /** One version of a TcpService as the API server served it, kstatus' verdict on it, and its fleet then. */
+    record Sample(JsonNode object, Verdict verdict, Fleet fleet) {
         long generation() {
             return object.path("metadata").path("generation").asLong();
         }
@@ -69,7 +93,7 @@ class KstatusE2E {
         public String toString() {
             return "generation " + generation() + "/" + observedGeneration() + " Ready=" + condition("Ready")
                     + " Progressing=" + condition("Progressing") + " Reconciling=" + condition("Reconciling")
-                    + " Stalled=" + condition("Stalled") + " -> " + verdict;
+                    + " Stalled=" + condition("Stalled") + " -> " + verdict + " " + fleet;
         }
     }
 
@@ -95,14 +119,14 @@ class KstatusE2E {
 
         AtomicReference<OperatorProcess> operator = new AtomicReference<>();
         try {
-            List<Sample> creation = untilCurrent(
+            Change creation = untilCurrent(
                     client,
                     ns,
                     "echo",
                     1,
                     () -> operator.set(
                             NamespacedOperator.start("kstatus", NamespacedOperator.kubeconfig(kubectl, dir), ns)));
-            List<Sample> rollout = untilCurrent(
+            Change rollout = untilCurrent(
                     client,
                     ns,
                     "echo",
@@ -117,20 +141,29 @@ class KstatusE2E {
                             "-p",
                             "{\"spec\":{\"connections\":{\"idleTimeout\":\"2m\"}}}"));
 
-            for (List<Sample> change : List.of(creation, rollout)) {
-                assertThat(change)
+            for (Change change : List.of(creation, rollout)) {
+                List<Sample> served = change.served();
+                assertThat(served)
                         .extracting(s -> s.verdict().status())
-                        .as("every version served: %s", change)
+                        .as("every version served: %s", served)
                         .isSubsetOf("InProgress", "Current")
                         .endsWith("Current");
+                assertThat(served)
+                        .filteredOn(s -> s.generation() == change.generation()
+                                && s.verdict().status().equals("Current"))
+                        .as("Current only once the fleet had rolled out to the final Deployment: %s", served)
+                        .allSatisfy(s -> assertThat(s.fleet()).isEqualTo(new Fleet(change.deployment(), true)));
                 // What Ready alone gave kstatus before: Current while the old pods still served (maxUnavailable 0).
-                assertThat(change)
+                assertThat(served)
                         .filteredOn(s -> s.condition("Progressing").equals("True"))
-                        .as("versions with a rollout under way: %s", change)
-                        .isNotEmpty()
+                        .as("versions with a rollout under way: %s", served)
                         .allSatisfy(s -> assertThat(s.verdict().status()).isEqualTo("InProgress"));
             }
-            assertThat(rollout)
+            // Only the rollout must show one: on kwok a new fleet can be available before the operator's first
+            // reconcile (which also creates the Services and the PDB) reads it, and that reconcile then truthfully
+            // writes Ready=True first. The reconcile that starts a rollout reads the Deployment milliseconds after
+            // patching it, before its controller could have started, readied and swapped the new pods.
+            assertThat(rollout.served())
                     .as("the operator's Reconciling=True, not only the generation check, keeps it InProgress")
                     .anySatisfy(s -> {
                         assertThat(s.generation()).isEqualTo(2);
@@ -210,13 +243,13 @@ class KstatusE2E {
                 .inNamespace(ns)
                 .withName(name)
                 .get();
-        return samples(List.of(tcps)).get(0);
+        return samples(List.of(new Served(tcps, Fleet.NONE))).get(0);
     }
 
-    /** kstatus' verdicts on these versions, in one run of the tool. */
-    private List<Sample> samples(List<GenericKubernetesResource> versions) {
+    /** kstatus' verdicts on these versions, in one run of the tool, each with the fleet as it was then. */
+    private List<Sample> samples(List<Served> versions) {
         List<JsonNode> objects = versions.stream()
-                .map(v -> (JsonNode) Kstatus.JSON.valueToTree(v))
+                .map(v -> (JsonNode) Kstatus.JSON.valueToTree(v.version()))
                 .toList();
         JsonNode list = Kstatus.JSON
                 .createObjectNode()
@@ -226,7 +259,8 @@ class KstatusE2E {
         List<Verdict> verdicts = Kstatus.of(list.toString(), dir);
         assertThat(verdicts).hasSameSizeAs(objects);
         return IntStream.range(0, objects.size())
-                .mapToObj(i -> new Sample(objects.get(i), verdicts.get(i)))
+                .mapToObj(i -> new Sample(
+                        objects.get(i), verdicts.get(i), versions.get(i).fleet()))
                 .toList();
     }
 
@@ -248,21 +282,33 @@ class KstatusE2E {
         return seen.get(seen.size() - 1).verdict();
     }
 
+    /** A version of the TcpService as the watch delivered it, and its Deployment read right after. */
+    private record Served(GenericKubernetesResource version, Fleet fleet) {}
+
+    /** Every version served during a change to {@code generation}, and the Deployment's generation at its end. */
+    record Change(List<Sample> served, long generation, long deployment) {}
+
     /**
      * Every version of the TcpService the API server serves from just before {@code change} until kstatus reads
-     * its {@code generation} as Current, each with kstatus' verdict. A watch, not polling: it sees each version
-     * however short-lived.
+     * its {@code generation} as Current, each with kstatus' verdict and the fleet as read when it arrived. A watch,
+     * not polling: it sees each version however short-lived. The fleet is read after the version was written, so
+     * a premature Current can be missed when the fleet became ready in between, but a correct one is never taken for
+     * premature: in these changes, a rolled-out fleet stays so.
      */
-    private List<Sample> untilCurrent(
-            KubernetesClient client, String ns, String name, long generation, Runnable change) {
-        List<GenericKubernetesResource> versions = Collections.synchronizedList(new ArrayList<>());
+    private Change untilCurrent(KubernetesClient client, String ns, String name, long generation, Runnable change) {
+        List<Served> versions = Collections.synchronizedList(new ArrayList<>());
         try (Watch watch = client.genericKubernetesResources(TcpServices.TCPS)
                 .inNamespace(ns)
                 .withName(name)
                 .watch(new Watcher<>() {
                     @Override
                     public void eventReceived(Action action, GenericKubernetesResource resource) {
-                        versions.add(resource);
+                        int desired = Kstatus.JSON
+                                .valueToTree(resource)
+                                .path("spec")
+                                .path("replicas")
+                                .asInt(1);
+                        versions.add(new Served(resource, Fleet.of(deployment(client, ns, name), desired)));
                     }
 
                     @Override
@@ -282,8 +328,17 @@ class KstatusE2E {
                                 && latest.verdict().status().equals("Current");
                     });
         }
+        List<Served> served;
         synchronized (versions) {
-            return samples(List.copyOf(versions));
+            served = List.copyOf(versions);
         }
+        return new Change(
+                samples(served),
+                generation,
+                deployment(client, ns, name).getMetadata().getGeneration());
+    }
+
+    private static Deployment deployment(KubernetesClient client, String ns, String name) {
+        return client.apps().deployments().inNamespace(ns).withName(name).get();
     }
 }
