@@ -31,6 +31,7 @@ import io.tcpfleet.server.pipeline.HandlerNames;
 import io.tcpfleet.server.pipeline.ServerChannelInitializer;
 import io.tcpfleet.server.plugin.PluginHandlers;
 import io.tcpfleet.server.plugin.TcpfleetPlugin;
+import io.tcpfleet.server.rebalance.Rebalancer;
 import io.tcpfleet.server.tls.InvalidTlsMaterialException;
 import io.tcpfleet.server.tls.ServerTls;
 import io.tcpfleet.server.tls.UpstreamTls;
@@ -81,6 +82,8 @@ public final class TcpfleetServer implements AutoCloseable {
     private final DrainCoordinator drain;
     private final Channel listener;
     private final AdminServer admin;
+    /** Null without {@code --rebalance-file}. */
+    private final Rebalancer rebalancer;
 
     private TcpfleetServer(ServerConfig config, Transport transport, Map<String, TcpfleetPlugin> plugins)
             throws InterruptedException {
@@ -144,6 +147,15 @@ public final class TcpfleetServer implements AutoCloseable {
             stopGroups();
             throw e;
         }
+        rebalancer = config.rebalanceFile() == null
+                ? null
+                : Rebalancer.start(
+                        config.rebalanceFile(),
+                        registry,
+                        goAway,
+                        drain::isDraining,
+                        config.maxConnectionAgeGrace(),
+                        metrics);
         LOG.info(
                 "tcpfleet server listening",
                 "handler",
@@ -356,6 +368,9 @@ public final class TcpfleetServer implements AutoCloseable {
     }
 
     private void stopGroups() {
+        if (rebalancer != null) {
+            rebalancer.close();
+        }
         if (tls != null) {
             tls.close();
         }

@@ -6,7 +6,8 @@ import java.time.Duration;
 /**
  * Everything the server is told at start, validated. Built by {@link ConfigLoader} from flags and
  * their {@code TCPFLEET_*} environment twins. {@code tls} is null for a plaintext data port,
- * {@code upstreamTls} for a plaintext upstream (or none).
+ * {@code upstreamTls} for a plaintext upstream (or none), {@code rebalanceFile} when the server does not
+ * rebalance.
  */
 public record ServerConfig(
         String handler,
@@ -41,4 +42,5 @@ public record ServerConfig(
         Duration proxyProtocolTimeout,
         TlsConfig tls,
         UpstreamProxyProtocol upstreamProxyProtocol,
-        UpstreamTlsConfig upstreamTls) {}
+        UpstreamTlsConfig upstreamTls,
+        Path rebalanceFile) {}

@@ -350,6 +350,13 @@ public final class ServerOptions {
             description = "close a connection whose TLS handshake is not done by then (default: ${DEFAULT-VALUE})")
     Duration tlsHandshakeTimeout;
 
+    @Option(
+            names = "--rebalance-file",
+            paramLabel = "FILE",
+            description =
+                    "the pod's annotations (downward API file), read every second: tcpfleet.io/rebalance asks connections to go; unset: off")
+    Path rebalanceFile;
+
     /** Cross-field rules; single values were already checked by their converters. */
     ServerConfig toConfig() {
         if ("proxy".equals(handler) && upstream == null) {
@@ -423,6 +430,7 @@ public final class ServerOptions {
                                 tlsCiphers == null ? List.of() : List.copyOf(tlsCiphers),
                                 tlsHandshakeTimeout),
                 upstreamProxyProtocol,
-                upstreamTls ? new UpstreamTlsConfig(upstreamTlsCa, upstreamTlsServerName) : null);
+                upstreamTls ? new UpstreamTlsConfig(upstreamTlsCa, upstreamTlsServerName) : null,
+                rebalanceFile == null || rebalanceFile.toString().isEmpty() ? null : rebalanceFile);
     }
 }

@@ -84,6 +84,11 @@ public final class ConnectionTracker extends ChannelDuplexHandler {
         channel.close();
     }
 
+    /** System.nanoTime() when the connection was admitted: a rebalance asks the oldest first. */
+    public long openedNanos() {
+        return openedNanos;
+    }
+
     /** Nanos since bytes last moved in either direction. */
     public long quietNanos() {
         return System.nanoTime() - lastActivityNanos;

@@ -8,6 +8,8 @@ public enum CloseReason {
     idle,
     /** Older than {@code --max-connection-age}: asked to go, closed once idle or at the end of the grace. */
     max_age,
+    /** Asked to go by a rebalance round (the {@code tcpfleet.io/rebalance} annotation): closed once idle or after the grace. */
+    rebalance,
     /** Closed by the drain: idle at drain time, or refused after the listener closed. */
     drain,
     /** An I/O or protocol error, an unreachable upstream. */

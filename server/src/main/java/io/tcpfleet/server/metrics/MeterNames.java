@@ -23,6 +23,7 @@ public final class MeterNames {
     public static final String SOCKETS = "tcpfleet.sockets";
     public static final String TLS_HANDSHAKES = "tcpfleet.tls.handshakes";
     public static final String TLS_RELOADS = "tcpfleet.tls.reloads";
+    public static final String REBALANCE_REQUESTS = "tcpfleet.rebalance.requests";
     /** Seconds since the epoch: {@code tcpfleet_tls_certificate_expiry_timestamp_seconds}. */
     public static final String TLS_CERTIFICATE_EXPIRY = "tcpfleet.tls.certificate.expiry.timestamp";
 
@@ -30,7 +31,7 @@ public final class MeterNames {
     public static final String TAG_REASON = "reason";
     /** Tag on {@code tcpfleet_sockets}: the kernel TCP state, lower case ({@code close_wait}). */
     public static final String TAG_STATE = "state";
-    /** Tag on TLS handshakes and reloads: a {@code TlsHandshakeResult} or {@code TlsReloadResult}. */
+    /** Tag on TLS handshakes and reloads and on rebalance requests: a {@code TlsHandshakeResult}, {@code TlsReloadResult} or {@code RebalanceResult}. */
     public static final String TAG_RESULT = "result";
 
     private MeterNames() {}

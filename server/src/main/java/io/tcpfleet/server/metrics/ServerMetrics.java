@@ -33,6 +33,7 @@ public final class ServerMetrics implements AutoCloseable {
     private final Counter workerRejected;
     private Map<TlsHandshakeResult, Counter> tlsHandshakes;
     private Map<TlsReloadResult, Counter> tlsReloads;
+    private Map<RebalanceResult, Counter> rebalanceRequests;
     private JvmGcMetrics gcMetrics;
 
     public ServerMetrics(PooledByteBufAllocator allocator) {
@@ -102,6 +103,19 @@ public final class ServerMetrics implements AutoCloseable {
                 MeterNames.TLS_RELOADS,
                 MeterNames.TAG_RESULT,
                 "changed TLS files: taken (success) or kept out, the old certificate still served (failure)");
+    }
+
+    /** Registers the rebalance meter; only a server with {@code --rebalance-file} exports it. */
+    public void enableRebalance() {
+        rebalanceRequests = byTag(
+                RebalanceResult.class,
+                MeterNames.REBALANCE_REQUESTS,
+                MeterNames.TAG_RESULT,
+                "new values of the tcpfleet.io/rebalance annotation, by what the server made of them");
+    }
+
+    public Counter rebalanceRequest(RebalanceResult result) {
+        return rebalanceRequests.get(result);
     }
 
     public void gaugeTlsCertificateExpiry(DoubleSupplier epochSeconds) {

@@ -51,6 +51,7 @@ class ConfigLoaderTest {
             Duration.ofSeconds(5),
             null,
             UpstreamProxyProtocol.off,
+            null,
             null);
 
     /** flag, a valid value, what the config then holds. */
@@ -90,7 +91,14 @@ class ConfigLoaderTest {
                 flag("--blocking-threads", "4", ServerConfig::blockingThreads, 4),
                 flag("--blocking-queue", "16", ServerConfig::blockingQueue, 16),
                 flag("--proxy-protocol", "required", ServerConfig::proxyProtocol, ProxyProtocolMode.required),
-                flag("--proxy-protocol-timeout", "750ms", ServerConfig::proxyProtocolTimeout, Duration.ofMillis(750)));
+                flag("--proxy-protocol-timeout", "750ms", ServerConfig::proxyProtocolTimeout, Duration.ofMillis(750)),
+                flag(
+                        "--rebalance-file",
+                        "/etc/podinfo/annotations",
+                        ServerConfig::rebalanceFile,
+                        Path.of("/etc/podinfo/annotations")),
+                // TCPFLEET_REBALANCE_FILE="" is how an environment says "off".
+                flag("--rebalance-file", "", ServerConfig::rebalanceFile, null));
     }
 
     private static Arguments flag(String flag, String value, Function<ServerConfig, Object> field, Object expected) {

@@ -10,6 +10,8 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.awaitility.Awaitility;
 
 /**
@@ -21,6 +23,7 @@ public final class CloseWatch implements AutoCloseable {
     private final Selector selector;
     private final List<SocketChannel> channels = new ArrayList<>();
     private final List<Long> closedAtNanos = new ArrayList<>();
+    private final Set<Integer> closedIndexes = new TreeSet<>();
     private final Thread thread;
 
     private CloseWatch(InetSocketAddress address, int connections) throws IOException {
@@ -34,7 +37,7 @@ public final class CloseWatch implements AutoCloseable {
                 throw new IOException("connection " + i + " was not echoed");
             }
             ch.configureBlocking(false);
-            ch.register(selector, SelectionKey.OP_READ);
+            ch.register(selector, SelectionKey.OP_READ, i);
         }
         thread = new Thread(this::watch, "close-watch");
         thread.setDaemon(true);
@@ -65,6 +68,7 @@ public final class CloseWatch implements AutoCloseable {
                         ch.close();
                         synchronized (closedAtNanos) {
                             closedAtNanos.add(now);
+                            closedIndexes.add((Integer) key.attachment());
                         }
                     }
                 }
@@ -95,6 +99,13 @@ public final class CloseWatch implements AutoCloseable {
             most = Math.max(most, last - first + 1);
         }
         return most;
+    }
+
+    /** Which connections the server closed, by the order they were opened in (0 first). */
+    public Set<Integer> closedIndexes() {
+        synchronized (closedAtNanos) {
+            return new TreeSet<>(closedIndexes);
+        }
     }
 
     public int closed() {
