@@ -74,7 +74,7 @@ class OperatorRestartIT {
             assertThat(now.getLastTransitionTime()).as(c.getType()).isEqualTo(c.getLastTransitionTime());
         }
         assertThat(transitions)
-                .as("Ready, Progressing, Degraded, Reconciling, Stalled, Monitoring, Alerting")
-                .hasSize(7);
+                .as("Ready, Progressing, Degraded, Reconciling, Stalled, Monitoring, Alerting, SettingsWarning")
+                .hasSize(8);
     }
 }
