@@ -183,7 +183,12 @@ class RebalanceIT {
         ReconnectingClient(InetSocketAddress server, String name) throws IOException {
             this.server = server;
             this.name = name;
-            this.socket = Wire.connect(server); // opened in order: client 0 is the oldest
+            this.socket = Wire.connect(server);
+            // Admitted before the next one connects (connect returns before the server's event loop has
+            // it): client 0 is the oldest for the server too.
+            if (!Wire.roundTrip(socket, name).equals(name)) {
+                throw new IOException(name + " was not echoed");
+            }
         }
 
         void talk(int messages) {
