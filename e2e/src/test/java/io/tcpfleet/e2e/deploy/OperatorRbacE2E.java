@@ -37,6 +37,7 @@ class OperatorRbacE2E {
             "tcpservices.tcpfleet.io",
             "tcpservices.tcpfleet.io/status",
             "tcpservices.tcpfleet.io/finalizers",
+            "tcpservices.tcpfleet.io/scale",
             "deployments.apps",
             "services",
             "poddisruptionbudgets.policy",

@@ -16,6 +16,7 @@ import io.tcpfleet.testkit.LocalCluster;
 import io.tcpfleet.testkit.OperatorProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -29,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -181,11 +183,29 @@ class ProxyProtocolOnRealPodsE2E {
         }
     }
 
-    private static Socket connect(InetSocketAddress service) throws IOException {
-        Socket socket = new Socket();
-        socket.connect(service, 5000);
-        socket.setSoTimeout(10_000);
-        return socket;
+    /**
+     * A connection through the ClusterIP. Refused while kube-proxy has not yet programmed the pod that just turned
+     * Ready (it rejects a Service without endpoints): such a connect reaches no pod, so it is simply tried again.
+     */
+    private static Socket connect(InetSocketAddress service) {
+        AtomicReference<Socket> connected = new AtomicReference<>();
+        await("a connection to " + service)
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsInstanceOf(ConnectException.class)
+                .until(() -> {
+                    Socket socket = new Socket();
+                    try {
+                        socket.connect(service, 5000);
+                    } catch (IOException e) {
+                        socket.close();
+                        throw e;
+                    }
+                    socket.setSoTimeout(10_000);
+                    connected.set(socket);
+                    return true;
+                });
+        return connected.get();
     }
 
     /**
