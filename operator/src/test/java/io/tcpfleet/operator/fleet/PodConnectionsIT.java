@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.tcpfleet.operator.it.ServerJar;
 import io.tcpfleet.operator.model.TcpServiceResources;
-import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,25 +21,24 @@ import org.junit.jupiter.api.io.TempDir;
 /** The operator's scrape of real servers' admin ports, on loopback in place of pod IPs. */
 class PodConnectionsIT {
 
-    private static final Path SERVER_JAR = Path.of("..", "server", "target", "tcpfleet-server.jar");
     private static final int BUSY_CONNECTIONS = 7;
 
     @Test
     void readsEachAnsweringPodsActiveConnectionsAndLeavesOutThoseThatDoNotAnswer(@TempDir Path tmp) throws Exception {
-        assertThat(SERVER_JAR)
+        assertThat(ServerJar.JAR)
                 .as("built by the server module (mvn package -pl server)")
                 .exists();
-        int busyPort = freePort();
-        int busyAdmin = freePort();
-        int emptyAdmin = freePort();
-        Process busy = startServer(tmp.resolve("busy"), busyPort, busyAdmin);
-        Process empty = startServer(tmp.resolve("empty"), freePort(), emptyAdmin);
+        int busyPort = ServerJar.freePort();
+        int busyAdmin = ServerJar.freePort();
+        int emptyAdmin = ServerJar.freePort();
+        Process busy = ServerJar.start(tmp.resolve("busy"), Map.of(), busyPort, busyAdmin);
+        Process empty = ServerJar.start(tmp.resolve("empty"), Map.of(), ServerJar.freePort(), emptyAdmin);
         List<Socket> clients = new ArrayList<>();
         try {
             List<Pod> pods = List.of(
                     pod("busy", "127.0.0.1", busyAdmin),
                     pod("empty", "127.0.0.1", emptyAdmin),
-                    pod("gone", "127.0.0.1", freePort()),
+                    pod("gone", "127.0.0.1", ServerJar.freePort()),
                     pod("unscheduled", null, 9090));
             PodConnections connections = new PodConnections();
             Awaitility.await("both servers answer")
@@ -87,30 +84,5 @@ class PodConnectionsIT {
                 .withPodIP(ip)
                 .endStatus()
                 .build();
-    }
-
-    private static Process startServer(Path dir, int port, int adminPort) throws IOException {
-        Files.createDirectories(dir.resolve("plugins"));
-        ProcessBuilder pb = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx64m",
-                        "-jar",
-                        SERVER_JAR.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("server.log").toFile());
-        Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("TCPFLEET_") || k.equals("JAVA_TOOL_OPTIONS"));
-        env.put("TCPFLEET_BIND", "127.0.0.1");
-        env.put("TCPFLEET_ADMIN_BIND", "127.0.0.1");
-        env.put("TCPFLEET_PORT", String.valueOf(port));
-        env.put("TCPFLEET_ADMIN_PORT", String.valueOf(adminPort));
-        env.put("TCPFLEET_PLUGINS_DIR", dir.resolve("plugins").toString());
-        return pb.start();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -17,8 +17,6 @@ import io.tcpfleet.operator.api.v1alpha1.TcpServiceSpec;
 import io.tcpfleet.operator.api.v1alpha1.Upstream;
 import io.tcpfleet.operator.model.ServerDeployment;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -43,8 +42,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * moved to free loopback ports (a test never listens beyond 127.0.0.1).
  */
 class ServerContractIT {
-
-    static final Path SERVER_JAR = Path.of("..", "server", "target", "tcpfleet-server.jar");
 
     static Stream<Arguments> specs() {
         return Stream.of(
@@ -98,7 +95,7 @@ class ServerContractIT {
     @MethodSource("specs")
     void theServerStartsWithTheOperatorsEnvironment(String name, Consumer<TcpServiceSpec> customize, @TempDir Path tmp)
             throws Exception {
-        assertThat(SERVER_JAR)
+        assertThat(ServerJar.JAR)
                 .as("built by the server module (mvn package -pl server)")
                 .exists();
         TcpService tcps = new TcpService();
@@ -112,27 +109,10 @@ class ServerContractIT {
         List<EnvVar> env =
                 d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
 
-        int port = freePort();
-        int adminPort = freePort();
-        ProcessBuilder pb = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx64m",
-                        "-jar",
-                        SERVER_JAR.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("server.log").toFile());
-        Map<String, String> processEnv = pb.environment();
-        processEnv.keySet().removeIf(k -> k.startsWith("TCPFLEET_") || k.equals("JAVA_TOOL_OPTIONS"));
-        for (EnvVar e : env) {
-            processEnv.put(e.getName(), e.getValue());
-        }
-        processEnv.put("TCPFLEET_BIND", "127.0.0.1");
-        processEnv.put("TCPFLEET_ADMIN_BIND", "127.0.0.1");
-        processEnv.put("TCPFLEET_PORT", String.valueOf(port));
-        processEnv.put("TCPFLEET_ADMIN_PORT", String.valueOf(adminPort));
-        processEnv.put("TCPFLEET_PLUGINS_DIR", tmp.resolve("plugins").toString());
-
-        Process server = pb.start();
+        int adminPort = ServerJar.freePort();
+        Map<String, String> settings = new LinkedHashMap<>();
+        env.forEach(e -> settings.put(e.getName(), e.getValue()));
+        Process server = ServerJar.start(tmp, settings, ServerJar.freePort(), adminPort);
         try {
             HttpClient http = HttpClient.newHttpClient();
             Awaitility.await(name + ": server ready on /health/ready")
@@ -158,12 +138,6 @@ class ServerContractIT {
             assertThat(server.isAlive()).isTrue();
         } finally {
             server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 }
