@@ -139,7 +139,7 @@ public final class TcpfleetServer implements AutoCloseable {
                     config.adminBind(),
                     config.adminPort(),
                     metrics::scrape,
-                    () -> !drain.isDraining() && listener.isActive(),
+                    this::ready,
                     this::checkEventLoops,
                     drain);
         } catch (InterruptedException | RuntimeException e) {
@@ -155,6 +155,7 @@ public final class TcpfleetServer implements AutoCloseable {
                         goAway,
                         drain::isDraining,
                         config.maxConnectionAgeGrace(),
+                        config.drainDelay(),
                         metrics);
         LOG.info(
                 "tcpfleet server listening",
@@ -174,6 +175,11 @@ public final class TcpfleetServer implements AutoCloseable {
                 config.maxConnectionAge().toMillis(),
                 "eventLoops",
                 threads);
+    }
+
+    /** Ready for new clients: bound, not draining, and not shedding connections for a rebalance round. */
+    private boolean ready() {
+        return !drain.isDraining() && listener.isActive() && (rebalancer == null || !rebalancer.shedding());
     }
 
     /** Null without {@code --max-connection-age}; echo and proxy are asked on their event loop. */

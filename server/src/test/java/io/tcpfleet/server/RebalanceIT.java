@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tcpfleet.server.drain.DrainResult;
 import io.tcpfleet.server.testing.CloseWatch;
+import io.tcpfleet.server.testing.Http;
 import io.tcpfleet.server.testing.TestServer;
 import io.tcpfleet.server.testing.Wire;
 import java.io.IOException;
@@ -41,7 +42,8 @@ class RebalanceIT {
         int shed = 40;
         int rate = 20;
         Path annotations = annotate(dir, null);
-        try (TestServer server = TestServer.start("--rebalance-file", annotations.toString(), "--idle-timeout", "0");
+        try (TestServer server = TestServer.start(
+                        "--rebalance-file", annotations.toString(), "--idle-timeout", "0", "--drain-delay", "0s");
                 CloseWatch watch = CloseWatch.open(server.address(), connections)) {
             Thread.sleep(PAST_IDLE_MILLIS); // every connection idle: each ask closes it
 
@@ -65,7 +67,8 @@ class RebalanceIT {
     @Test
     void aRepeatedRoundDoesNothingAndAMalformedValueIsCountedOnceNotFatal() throws Exception {
         Path annotations = annotate(dir, null);
-        try (TestServer server = TestServer.start("--rebalance-file", annotations.toString(), "--idle-timeout", "0");
+        try (TestServer server = TestServer.start(
+                        "--rebalance-file", annotations.toString(), "--idle-timeout", "0", "--drain-delay", "0s");
                 CloseWatch watch = CloseWatch.open(server.address(), 20)) {
             Thread.sleep(PAST_IDLE_MILLIS);
             annotate(dir, "1:5:100");
@@ -93,7 +96,8 @@ class RebalanceIT {
     @Test
     void theRoundPresentAtStartIsTakenAsDone() throws Exception {
         Path annotations = annotate(dir, "5:10:100");
-        try (TestServer server = TestServer.start("--rebalance-file", annotations.toString(), "--idle-timeout", "0");
+        try (TestServer server = TestServer.start(
+                        "--rebalance-file", annotations.toString(), "--idle-timeout", "0", "--drain-delay", "0s");
                 CloseWatch watch = CloseWatch.open(server.address(), 20)) {
             Thread.sleep(PAST_IDLE_MILLIS + PAST_ONE_POLL_MILLIS);
             assertThat(watch.closed()).isZero();
@@ -123,10 +127,42 @@ class RebalanceIT {
         }
     }
 
+    /**
+     * A round takes the pod out of the Service first (not ready for the drain's delay, as a drain does) and puts
+     * it back when done, so that its shed clients reconnect to the other pods and not to it.
+     */
+    @Test
+    void aRoundReadsNotReadyFromBeforeItsFirstCloseUntilItsEnd() throws Exception {
+        Path annotations = annotate(dir, null);
+        try (TestServer server = TestServer.start(
+                        "--rebalance-file", annotations.toString(), "--idle-timeout", "0", "--drain-delay", "2s");
+                CloseWatch watch = CloseWatch.open(server.address(), 10)) {
+            Thread.sleep(PAST_IDLE_MILLIS);
+            assertThat(Http.status(server.admin(), "/health/ready")).isEqualTo(200);
+
+            annotate(dir, "1:4:20");
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> Http.status(server.admin(), "/health/ready") == 503);
+            long notReady = System.nanoTime();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> watch.closed() >= 1);
+            assertThat(Duration.ofNanos(System.nanoTime() - notReady))
+                    .as("the first close waits the drain's delay after the pod went not ready")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(1_500));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> Http.status(server.admin(), "/health/ready") == 200);
+            assertThat(watch.closed()).isEqualTo(4);
+            assertThat(server.server().drain().isDraining()).isFalse();
+        }
+    }
+
     @Test
     void aPluginIsAskedThroughItsDrainCallback() throws Exception {
         Path annotations = annotate(dir, null);
-        try (TestServer server = TestServer.start("--handler", "ping", "--rebalance-file", annotations.toString());
+        try (TestServer server = TestServer.start(
+                        "--handler", "ping", "--rebalance-file", annotations.toString(), "--drain-delay", "0s");
                 Socket client = Wire.connect(server.address())) {
             assertThat(Wire.roundTrip(client, "PING")).isEqualTo("PONG");
             annotate(dir, "1:1:10");
@@ -146,7 +182,8 @@ class RebalanceIT {
         int shed = 8;
         int messages = 8;
         Path annotations = annotate(dir, null);
-        try (TestServer server = TestServer.start("--rebalance-file", annotations.toString(), "--idle-timeout", "0")) {
+        try (TestServer server = TestServer.start(
+                "--rebalance-file", annotations.toString(), "--idle-timeout", "0", "--drain-delay", "0s")) {
             List<ReconnectingClient> all = new ArrayList<>();
             for (int i = 0; i < clients; i++) {
                 all.add(new ReconnectingClient(server.address(), "client " + i));

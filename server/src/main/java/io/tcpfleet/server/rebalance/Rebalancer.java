@@ -34,6 +34,9 @@ import java.util.function.BooleanSupplier;
  * and closes each asked one once idle or at the end of {@code --max-connection-age-grace}, as
  * {@code rebalance}. A round id is acted on once, and the one present at start not at all (a restarted
  * container has lost its connections already); a drain asks every connection anyway, so it wins.
+ * While a round runs the pod reads not ready, as EMQX's evacuating nodes do, and its first close waits
+ * {@code --drain-delay} for the Service to drop it: the clients it sheds reconnect to the other pods,
+ * not back to it, so a round disconnects only the excess.
  * Everything runs on one thread: the poll, and the slots of the round, one close or one ask each.
  */
 public final class Rebalancer implements AutoCloseable {
@@ -46,6 +49,7 @@ public final class Rebalancer implements AutoCloseable {
     private final GoAway goAway;
     private final BooleanSupplier draining;
     private final long graceNanos;
+    private final long notReadyFirstNanos;
     private final ServerMetrics metrics;
     private final ScheduledExecutorService thread;
 
@@ -62,6 +66,8 @@ public final class Rebalancer implements AutoCloseable {
     private final List<Asked> asked = new ArrayList<>();
 
     private ScheduledFuture<?> slots;
+    /** From a round's start to its end: the readiness check reads it from another thread. */
+    private volatile boolean shedding;
 
     private record Asked(Channel channel, long graceEndNanos) {}
 
@@ -71,12 +77,14 @@ public final class Rebalancer implements AutoCloseable {
             GoAway goAway,
             BooleanSupplier draining,
             Duration grace,
+            Duration notReadyFirst,
             ServerMetrics metrics) {
         this.file = file;
         this.registry = registry;
         this.goAway = goAway;
         this.draining = draining;
         this.graceNanos = grace.toNanos();
+        this.notReadyFirstNanos = notReadyFirst.toNanos();
         this.metrics = metrics;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tcpfleet-rebalance");
@@ -88,8 +96,9 @@ public final class Rebalancer implements AutoCloseable {
     /**
      * Watches {@code file}; the round it holds now is taken as done.
      *
-     * @param grace    how long an asked connection that stays busy keeps its bytes
-     * @param draining true once the drain started
+     * @param grace         how long an asked connection that stays busy keeps its bytes
+     * @param draining      true once the drain started
+     * @param notReadyFirst how long a round reads not ready before its first ask (the drain's delay)
      */
     public static Rebalancer start(
             Path file,
@@ -97,9 +106,10 @@ public final class Rebalancer implements AutoCloseable {
             GoAway goAway,
             BooleanSupplier draining,
             Duration grace,
+            Duration notReadyFirst,
             ServerMetrics metrics) {
         metrics.enableRebalance();
-        Rebalancer rebalancer = new Rebalancer(file, registry, goAway, draining, grace, metrics);
+        Rebalancer rebalancer = new Rebalancer(file, registry, goAway, draining, grace, notReadyFirst, metrics);
         rebalancer.thread.execute(rebalancer::skipRoundAtStart);
         rebalancer.thread.scheduleWithFixedDelay(rebalancer::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
         LOG.info(
@@ -214,12 +224,20 @@ public final class Rebalancer implements AutoCloseable {
                 registry.active(),
                 "ratePerSecond",
                 request.ratePerSecond());
+        // A round that replaces one in progress is already out of the Service.
+        long first = slots == null ? notReadyFirstNanos : 0;
         if (slots != null) {
             slots.cancel(false);
         }
+        shedding = true;
         long interval = TimeUnit.SECONDS.toNanos(1) / request.ratePerSecond();
         // Fixed delay, not rate: a late slot never makes the next ones bunch up to catch up.
-        slots = thread.scheduleWithFixedDelay(this::slot, 0, interval, TimeUnit.NANOSECONDS);
+        slots = thread.scheduleWithFixedDelay(this::slot, first, interval, TimeUnit.NANOSECONDS);
+    }
+
+    /** True while a round runs: the pod then reads not ready, so that new clients go to the other pods. */
+    public boolean shedding() {
+        return shedding;
     }
 
     private static long openedNanos(Channel ch) {
@@ -261,6 +279,7 @@ public final class Rebalancer implements AutoCloseable {
             if (asked.isEmpty()) {
                 slots.cancel(false);
                 slots = null;
+                shedding = false;
                 LOG.info("rebalance round finished", "round", lastRound, "open", registry.active());
             }
         } catch (RuntimeException e) {
