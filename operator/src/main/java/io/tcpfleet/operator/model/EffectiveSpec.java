@@ -11,6 +11,7 @@ import io.tcpfleet.operator.api.v1alpha1.Keepalive;
 import io.tcpfleet.operator.api.v1alpha1.Monitoring;
 import io.tcpfleet.operator.api.v1alpha1.PodOverrides;
 import io.tcpfleet.operator.api.v1alpha1.ProxyProtocol;
+import io.tcpfleet.operator.api.v1alpha1.Rebalance;
 import io.tcpfleet.operator.api.v1alpha1.ServiceSpec;
 import io.tcpfleet.operator.api.v1alpha1.TcpServiceSpec;
 import io.tcpfleet.operator.api.v1alpha1.Tls;
@@ -56,7 +57,8 @@ public record EffectiveSpec(
         String scrapeInterval,
         Map<String, String> monitoringLabels,
         ResourceRequirements resources,
-        PodOverrides pod) {
+        PodOverrides pod,
+        Optional<Rebalance> rebalance) {
 
     public static EffectiveSpec of(TcpServiceSpec spec) {
         Connections c = or(spec.getConnections(), new Connections());
@@ -99,7 +101,8 @@ public record EffectiveSpec(
                 or(m.getInterval(), Monitoring.DEFAULT_INTERVAL),
                 or(m.getLabels(), Map.of()),
                 spec.getResources(),
-                or(spec.getPod(), new PodOverrides()));
+                or(spec.getPod(), new PodOverrides()),
+                Optional.ofNullable(spec.getRebalance()));
     }
 
     public Tls.MinVersion tlsMinVersion() {

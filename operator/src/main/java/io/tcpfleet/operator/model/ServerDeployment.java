@@ -14,6 +14,10 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.tcpfleet.operator.api.v1alpha1.PodOverrides;
@@ -39,6 +43,10 @@ public final class ServerDeployment {
     public static final long EXIT_MARGIN_SECONDS = 10;
     /** The image's non-root user; restricted Pod Security needs a numeric non-root UID. */
     public static final long RUN_AS_USER = 10001;
+
+    private static final String PODINFO_ANNOTATIONS = "annotations";
+    /** The server's --rebalance-file: the pod's annotations, in the podinfo volume. */
+    static final String REBALANCE_FILE = PodOverrides.PODINFO_PATH + "/" + PODINFO_ANNOTATIONS;
 
     private ServerDeployment() {}
 
@@ -131,6 +139,7 @@ public final class ServerDeployment {
                 .endEmptyDir()
                 .endVolume()
                 .addAllToVolumes(SecretVolumes.volumes(spec))
+                .addAllToVolumes(podInfoVolume(spec))
                 .addAllToVolumes(orEmpty(pod.getVolumes()))
                 .withImagePullSecrets(pod.getImagePullSecrets())
                 .withServiceAccountName(pod.getServiceAccountName())
@@ -187,8 +196,41 @@ public final class ServerDeployment {
                 .withMountPath(PodOverrides.TMP_PATH)
                 .endVolumeMount()
                 .addAllToVolumeMounts(SecretVolumes.mounts(spec))
+                .addAllToVolumeMounts(podInfoMount(spec))
                 .addAllToVolumeMounts(orEmpty(spec.pod().getVolumeMounts()))
                 .build();
+    }
+
+    /**
+     * With spec.rebalance, the pod's annotations as the kubelet keeps them up to date, where the server's
+     * --rebalance-file reads the operator's requests: no exec into the pod, no API access from it.
+     */
+    private static List<Volume> podInfoVolume(EffectiveSpec spec) {
+        if (spec.rebalance().isEmpty()) {
+            return List.of();
+        }
+        return List.of(new VolumeBuilder()
+                .withName(PodOverrides.PODINFO_VOLUME)
+                .withNewDownwardAPI()
+                .addNewItem()
+                .withPath(PODINFO_ANNOTATIONS)
+                .withNewFieldRef()
+                .withFieldPath("metadata.annotations")
+                .endFieldRef()
+                .endItem()
+                .endDownwardAPI()
+                .build());
+    }
+
+    private static List<VolumeMount> podInfoMount(EffectiveSpec spec) {
+        if (spec.rebalance().isEmpty()) {
+            return List.of();
+        }
+        return List.of(new VolumeMountBuilder()
+                .withName(PodOverrides.PODINFO_VOLUME)
+                .withMountPath(PodOverrides.PODINFO_PATH)
+                .withReadOnly(true)
+                .build());
     }
 
     /** spec.rollout.maxSurge, else 1: a new pod is Ready before an old one drains. */

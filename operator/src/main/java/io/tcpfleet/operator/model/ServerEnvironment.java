@@ -51,6 +51,9 @@ public final class ServerEnvironment {
         }
         unlessDefault(
                 env, "TCPFLEET_PROXY_PROTOCOL_TIMEOUT", spec.proxyProtocolTimeout(), ProxyProtocol.DEFAULT_TIMEOUT);
+        if (spec.rebalance().isPresent()) {
+            add(env, "TCPFLEET_REBALANCE_FILE", ServerDeployment.REBALANCE_FILE);
+        }
         spec.tls().ifPresent(tls -> tls(env, spec, tls));
         spec.upstream().ifPresent(u -> upstream(env, spec, u));
         return env;

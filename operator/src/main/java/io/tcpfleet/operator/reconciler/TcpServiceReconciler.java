@@ -33,6 +33,8 @@ import io.tcpfleet.operator.dependent.ServiceMonitorCrdPresent;
 import io.tcpfleet.operator.dependent.ServiceMonitorDependent;
 import io.tcpfleet.operator.dependent.ServiceMonitorWanted;
 import io.tcpfleet.operator.fleet.ConnectionAutoscaler;
+import io.tcpfleet.operator.fleet.ConnectionRebalancer;
+import io.tcpfleet.operator.fleet.RebalancePlan;
 import io.tcpfleet.operator.model.EffectiveSpec;
 import io.tcpfleet.operator.model.ServerPrometheusRule;
 import io.tcpfleet.operator.model.ServerServiceMonitor;
@@ -41,6 +43,7 @@ import jakarta.inject.Inject;
 import java.net.HttpURLConnection;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /** Children come from the workflow; this class only turns what they show into status and Events. */
@@ -93,6 +96,9 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
     @Inject
     ConnectionAutoscaler autoscaler;
 
+    @Inject
+    ConnectionRebalancer rebalancer;
+
     @Override
     public UpdateControl<TcpService> reconcile(TcpService tcps, Context<TcpService> context) {
         Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
@@ -103,10 +109,14 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
                 tcps, deployment, context.getSecondaryResources(Pod.class), monitoring, alerting, Instant.now());
         tellChildChanges(tcps, context);
         patchIfChanged(tcps, next, context);
+        Set<Pod> pods = context.getSecondaryResources(Pod.class);
         if (tcps.getSpec().getAutoscaling() != null) {
-            autoscaler
-                    .evaluate(tcps, context.getSecondaryResources(Pod.class), Instant.now())
-                    .ifPresent(decision -> scale(tcps, decision, context));
+            autoscaler.evaluate(tcps, pods, Instant.now()).ifPresent(decision -> scale(tcps, decision, context));
+        }
+        if (tcps.getSpec().getRebalance() != null) {
+            rebalancer.evaluate(tcps, pods, Instant.now()).ifPresent(round -> rebalance(tcps, pods, round, context));
+        }
+        if (tcps.getSpec().getAutoscaling() != null || tcps.getSpec().getRebalance() != null) {
             return UpdateControl.<TcpService>noUpdate().rescheduleAfter(ConnectionAutoscaler.INTERVAL);
         }
         // No requeue while a monitoring CRD is missing: its watch (OptionalCrds) brings every TcpService back.
@@ -167,6 +177,13 @@ public class TcpServiceReconciler implements Reconciler<TcpService> {
             LOG.infof(
                     "autoscaling of %s/%s not written, decided again at the next read: %s",
                     tcps.getMetadata().getNamespace(), tcps.getMetadata().getName(), e.getMessage());
+        }
+    }
+
+    private void rebalance(TcpService tcps, Set<Pod> pods, RebalancePlan.Round round, Context<TcpService> context) {
+        int written = rebalancer.write(context.getClient(), tcps, pods, round);
+        if (written > 0) {
+            events.normal(context.getClient(), tcps, "Rebalancing", round.message());
         }
     }
 

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.tcpfleet.operator.api.v1alpha1.Condition;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.api.v1alpha1.TcpServiceStatus;
+import io.tcpfleet.operator.fleet.RebalancePlan;
 import io.tcpfleet.operator.model.EffectiveSpec;
 import io.tcpfleet.operator.model.PodProblems;
 import io.tcpfleet.operator.model.SettingsAdvice;
@@ -62,17 +63,20 @@ public final class TcpServiceStatusAggregator {
         boolean observed = deployment != null
                 && deployment.getMetadata().getGeneration() != null
                 && Objects.equals(deployment.getMetadata().getGeneration(), ds.getObservedGeneration());
-        boolean rolledOut = observed && updated == desired && replicas == desired && available >= desired;
+        // Pods a rebalance round took out of the Service (spec.rebalance) are capacity, not a failure or a rollout.
+        int shedding =
+                (int) pods.stream().filter(p -> RebalancePlan.shedding(p, now)).count();
+        boolean rolledOut = observed && updated == desired && replicas == desired && available + shedding >= desired;
 
         // Looked for only while replicas are missing: then Ready=False and Degraded say why.
         Optional<PodProblems.Problem> podProblem =
-                deployment == null || ready >= desired ? Optional.empty() : PodProblems.first(pods);
+                deployment == null || ready + shedding >= desired ? Optional.empty() : PodProblems.first(pods);
         if (deployment == null) {
             next.add(new Condition(
                     Condition.READY, Condition.FALSE, "DeploymentMissing", "the Deployment does not exist yet"));
             next.add(new Condition(Condition.PROGRESSING, Condition.TRUE, "Creating", "creating the Deployment"));
         } else {
-            next.add(ready(ready, desired, podProblem));
+            next.add(ready(ready, shedding, desired, podProblem));
             next.add(
                     rolledOut
                             ? new Condition(
@@ -164,8 +168,15 @@ public final class TcpServiceStatusAggregator {
     }
 
     /** Capacity, not currency: a rollout (maxUnavailable 0) or a lagging Deployment controller never makes it False. */
-    private static Condition ready(int ready, int desired, Optional<PodProblems.Problem> podProblem) {
+    private static Condition ready(int ready, int shedding, int desired, Optional<PodProblems.Problem> podProblem) {
         String replicasReady = ready + "/" + desired + " replicas ready";
+        if (ready < desired && ready + shedding >= desired) {
+            return new Condition(
+                    Condition.READY,
+                    Condition.TRUE,
+                    "Rebalancing",
+                    replicasReady + ", " + shedding + " more shedding connections to rebalance the fleet");
+        }
         if (ready >= desired) {
             return new Condition(
                     Condition.READY, Condition.TRUE, desired == 0 ? "ScaledToZero" : "AllReplicasReady", replicasReady);

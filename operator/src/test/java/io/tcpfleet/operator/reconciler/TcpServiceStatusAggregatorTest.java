@@ -3,15 +3,18 @@ package io.tcpfleet.operator.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.tcpfleet.operator.api.v1alpha1.Condition;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.api.v1alpha1.TcpServiceStatus;
+import io.tcpfleet.operator.fleet.RebalancePlan;
 import io.tcpfleet.operator.model.TestPods;
 import io.tcpfleet.operator.model.TestTcpServices;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -242,6 +245,40 @@ class TcpServiceStatusAggregatorTest {
                 T0);
         assertThat(condition(s, Condition.DEGRADED).getReason()).isEqualTo("Unschedulable");
         assertThat(condition(s, Condition.DEGRADED).getMessage()).endsWith("3 Insufficient cpu.");
+    }
+
+    @Test
+    void podsSheddingForARebalanceRoundKeepTheServiceReadyAndRolledOutUntilTheRoundsEnd() {
+        List<Pod> pods = new ArrayList<>();
+        for (String name : List.of("echo-a", "echo-b", "echo-c")) {
+            pods.add(TestPods.ready(name));
+        }
+        for (String name : List.of("echo-d", "echo-e")) {
+            pods.add(new PodBuilder(TestPods.starting(name))
+                    .editMetadata()
+                    .addToAnnotations(RebalancePlan.UNTIL, T0.plusSeconds(60).toString())
+                    .endMetadata()
+                    .build());
+        }
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(
+                withReplicas(5), deployment(2, 2, 5, 3, 5), pods, MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0);
+        assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("True");
+        assertThat(condition(s, Condition.READY).getReason()).isEqualTo("Rebalancing");
+        assertThat(condition(s, Condition.READY).getMessage())
+                .isEqualTo("3/5 replicas ready, 2 more shedding connections to rebalance the fleet");
+        assertThat(condition(s, Condition.PROGRESSING).getStatus()).isEqualTo("False");
+        assertThat(condition(s, Condition.DEGRADED).getStatus()).isEqualTo("False");
+
+        TcpServiceStatus past = TcpServiceStatusAggregator.aggregate(
+                withReplicas(5),
+                deployment(2, 2, 5, 3, 5),
+                pods,
+                MonitoringState.ACTIVE,
+                MonitoringState.ACTIVE,
+                T0.plusSeconds(60));
+        assertThat(condition(past, Condition.READY).getStatus())
+                .as("past the round's end a not-ready pod is not ready")
+                .isEqualTo("False");
     }
 
     @Test

@@ -156,6 +156,10 @@ public class PodOverrides {
     public static final String TLS_PATH = SECRETS_PATH + "/tls";
     public static final String CLIENT_CA_PATH = SECRETS_PATH + "/client-ca";
     public static final String UPSTREAM_CA_PATH = SECRETS_PATH + "/upstream-ca";
+    /** With spec.rebalance: the pod's annotations as a downward API volume, for the server's --rebalance-file. */
+    public static final String PODINFO_VOLUME = "tcpfleet-podinfo";
+
+    public static final String PODINFO_PATH = SECRETS_PATH + "/podinfo";
 
     @Size(max = KubernetesSyntax.MAX_MAP_ENTRIES)
     @ValidationRule(value = KubernetesSyntax.LABEL_KEYS_RULE, message = KubernetesSyntax.LABEL_KEYS_MESSAGE)

@@ -28,6 +28,11 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
                 + " || self.autoscaling.targetConnectionsPerPod <= self.connections.max",
         message = "spec.autoscaling.targetConnectionsPerPod must be at most spec.connections.max")
 @ValidationRule(
+        value = "!has(self.rebalance) || !has(self.pod) || !has(self.pod.volumes)"
+                + " || self.pod.volumes.all(v, v.name != '" + PodOverrides.PODINFO_VOLUME + "')",
+        message = "spec.pod.volumes: with spec.rebalance the name " + PodOverrides.PODINFO_VOLUME
+                + " is the operator's (the pod's annotations)")
+@ValidationRule(
         value = "!has(self.port) || self.port != " + TcpServiceSpec.ADMIN_PORT,
         message = "spec.port must differ from the admin port " + TcpServiceSpec.ADMIN_PORT)
 public class TcpServiceSpec {
@@ -49,6 +54,10 @@ public class TcpServiceSpec {
     @JsonPropertyDescription("Scale on connections: the operator sets replicas from the fleet's connections."
             + " Unset: replicas is the user's (or an HPA's).")
     private Autoscaling autoscaling;
+
+    @JsonPropertyDescription("Rebalance connections after a scale-out: the busiest pods shed their excess so that"
+            + " clients reconnect to the new ones. Unset: off.")
+    private Rebalance rebalance;
 
     @Size(max = 512)
     @Pattern(KubernetesSyntax.IMAGE)
@@ -151,6 +160,14 @@ public class TcpServiceSpec {
 
     public void setAutoscaling(Autoscaling autoscaling) {
         this.autoscaling = autoscaling;
+    }
+
+    public Rebalance getRebalance() {
+        return rebalance;
+    }
+
+    public void setRebalance(Rebalance rebalance) {
+        this.rebalance = rebalance;
     }
 
     public String getImage() {
