@@ -319,7 +319,23 @@ class TcpServiceValidationIT {
                                         1000,
                                         "scaleDownStabilization",
                                         "ten minutes")),
-                        "spec.autoscaling.scaleDownStabilization: Invalid value"));
+                        "spec.autoscaling.scaleDownStabilization: Invalid value"),
+                Arguments.of(
+                        "rebalance rate of zero",
+                        Map.of("rebalance", Map.of("connectionsPerSecond", 0)),
+                        "spec.rebalance.connectionsPerSecond: Invalid value"),
+                Arguments.of(
+                        "rebalance cooldown in words",
+                        Map.of("rebalance", Map.of("cooldown", "five minutes")),
+                        "spec.rebalance.cooldown: Invalid value"),
+                Arguments.of(
+                        "rebalance with a volume named as the operator's podinfo",
+                        Map.of(
+                                "rebalance",
+                                Map.of(),
+                                "pod",
+                                Map.of("volumes", List.of(Map.of("name", "tcpfleet-podinfo", "emptyDir", Map.of())))),
+                        "spec.pod.volumes: with spec.rebalance the name tcpfleet-podinfo is the operator's"));
     }
 
     /**
@@ -635,6 +651,7 @@ class TcpServiceValidationIT {
         spec.put("connections", Map.of("maxAge", "1h", "maxAgeGrace", "1m"));
         spec.put("drain", Map.of("closeRate", 100));
         spec.put("autoscaling", Map.of("maxReplicas", 8, "targetConnectionsPerPod", 2000));
+        spec.put("rebalance", Map.of());
         @SuppressWarnings("unchecked")
         Map<String, Object> created = (Map<String, Object>)
                 create(client, ns, "tls", spec).getAdditionalProperties().get("spec");
@@ -690,6 +707,19 @@ class TcpServiceValidationIT {
                         "scaleUpStabilization",
                         "0s",
                         "scaleDownStabilization",
+                        "5m"));
+        assertThat(created.get("rebalance"))
+                .as("{} turns it on with EMQX's thresholds")
+                .isEqualTo(Map.of(
+                        "absoluteThreshold",
+                        1000,
+                        "relativeThresholdPercent",
+                        10,
+                        "connectionsPerSecond",
+                        100,
+                        "readyFor",
+                        "3m",
+                        "cooldown",
                         "5m"));
     }
 

@@ -23,6 +23,7 @@ import io.tcpfleet.operator.api.v1alpha1.ClientCA;
 import io.tcpfleet.operator.api.v1alpha1.Connections;
 import io.tcpfleet.operator.api.v1alpha1.Drain;
 import io.tcpfleet.operator.api.v1alpha1.PodOverrides;
+import io.tcpfleet.operator.api.v1alpha1.Rebalance;
 import io.tcpfleet.operator.api.v1alpha1.Rollout;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.api.v1alpha1.Tls;
@@ -113,6 +114,37 @@ class ServerDeploymentTest {
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("tmp", "/tmp"),
                         org.assertj.core.groups.Tuple.tuple("plugins", "/opt/tcpfleet/plugins"));
+    }
+
+    @Test
+    void rebalanceGivesTheServerThePodsAnnotationsAsAFileAndNothingWithoutIt() {
+        TcpService tcps = TestTcpServices.named("echo");
+        PodSpec without =
+                ServerDeployment.build(tcps, IMAGE).getSpec().getTemplate().getSpec();
+        tcps.getSpec().setRebalance(new Rebalance());
+        Deployment d = ServerDeployment.build(tcps, IMAGE);
+        PodSpec spec = d.getSpec().getTemplate().getSpec();
+
+        assertThat(without.getVolumes()).extracting(Volume::getName).containsExactly("tmp");
+        assertThat(without.getContainers().get(0).getEnv())
+                .extracting(EnvVar::getName)
+                .doesNotContain("TCPFLEET_REBALANCE_FILE");
+        assertThat(spec.getVolumes()).extracting(Volume::getName).containsExactly("tmp", "tcpfleet-podinfo");
+        assertThat(spec.getVolumes().get(1).getDownwardAPI().getItems())
+                .singleElement()
+                .satisfies(item -> {
+                    assertThat(item.getPath()).isEqualTo("annotations");
+                    assertThat(item.getFieldRef().getFieldPath()).isEqualTo("metadata.annotations");
+                });
+        assertThat(server(d).getVolumeMounts())
+                .filteredOn(m -> m.getName().equals("tcpfleet-podinfo"))
+                .singleElement()
+                .satisfies(m -> {
+                    assertThat(m.getMountPath()).isEqualTo("/etc/tcpfleet/podinfo");
+                    assertThat(m.getReadOnly()).isTrue();
+                });
+        assertThat(server(d).getEnv())
+                .contains(new EnvVar("TCPFLEET_REBALANCE_FILE", "/etc/tcpfleet/podinfo/annotations", null));
     }
 
     @Test
