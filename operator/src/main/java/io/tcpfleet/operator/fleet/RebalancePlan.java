@@ -46,9 +46,16 @@ public final class RebalancePlan {
     /** A round: what each pod sheds (pod name -> connections), and why, for the Event. */
     public record Round(long round, Map<String, Long> shed, String message) {
 
-        /** The annotation's value for one pod of the round. */
+        /**
+         * The annotation's value for one pod of the round. The busiest sheds at {@code ratePerSecond}, the others in
+         * proportion, so that every pod of the round is done at the same time: a pod done early would read Ready
+         * again and take back the clients the others still shed.
+         */
         public String value(String pod, int ratePerSecond) {
-            return round + ":" + shed.get(pod) + ":" + ratePerSecond;
+            long most = shed.values().stream().mapToLong(Long::longValue).max().orElse(1);
+            long n = shed.get(pod);
+            long rate = Math.max(1, (n * ratePerSecond + most - 1) / most);
+            return round + ":" + n + ":" + rate;
         }
     }
 
@@ -97,7 +104,7 @@ public final class RebalancePlan {
                 round,
                 shed,
                 String.format(
-                        "round %d: %d of %d pods shed %d connections at %d/s each, down to the average %d"
+                        "round %d: %d of %d pods shed %d connections, the busiest at %d/s, down to the average %d"
                                 + " (busiest %d, emptiest %d)",
                         round,
                         shed.size(),

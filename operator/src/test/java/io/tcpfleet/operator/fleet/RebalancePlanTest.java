@@ -29,10 +29,13 @@ class RebalancePlanTest {
         assertThat(round.shed().values().stream().mapToLong(Long::longValue).sum())
                 .as("the excess over the average, and not one connection more")
                 .isEqualTo(1500);
-        assertThat(round.value("b", 100)).isEqualTo("1:510:100");
+        assertThat(round.value("b", 100)).as("the busiest at the rate").isEqualTo("1:510:100");
+        assertThat(round.value("c", 100))
+                .as("the others in proportion, so that all finish together")
+                .isEqualTo("1:490:97");
         assertThat(round.message())
-                .isEqualTo("round 1: 3 of 6 pods shed 1500 connections at 100/s each, down to the average 500"
-                        + " (busiest 1010, emptiest 0)");
+                .isEqualTo("round 1: 3 of 6 pods shed 1500 connections, the busiest at 100/s, down to the average"
+                        + " 500 (busiest 1010, emptiest 0)");
     }
 
     @Test

@@ -11,7 +11,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonClassDescription("Rebalance connections after a scale-out: when the busiest Ready pod holds more than"
         + " absoluteThreshold connections over the emptiest and more than relativeThresholdPercent over it, the"
-        + " pods above the fleet's average ask their excess to go, connectionsPerSecond each, and read not ready"
+        + " pods above the fleet's average ask their excess to go, the busiest connectionsPerSecond, and read not ready"
         + " meanwhile, so that the clients reconnect to the emptier pods. Set it ({} for the defaults) to turn it"
         + " on.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -41,8 +41,9 @@ public class Rebalance {
     @Default("" + DEFAULT_CONNECTIONS_PER_SECOND)
     @Min(1)
     @Max(100000)
-    @JsonPropertyDescription("How many connections a shedding pod asks to go per second, so that their clients"
-            + " reconnect spread out. Default " + DEFAULT_CONNECTIONS_PER_SECOND + ".")
+    @JsonPropertyDescription("How many connections the busiest shedding pod asks to go per second, so that their"
+            + " clients reconnect spread out; the others in proportion, so that all are done together. Default "
+            + DEFAULT_CONNECTIONS_PER_SECOND + ".")
     private Integer connectionsPerSecond;
 
     @Default(DEFAULT_READY_FOR)
