@@ -9,6 +9,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.tcpfleet.server.admin.AdminServer;
 import io.tcpfleet.server.config.ConfigException;
 import io.tcpfleet.server.config.ProxyProtocolMode;
@@ -71,7 +72,6 @@ public final class TcpfleetServer implements AutoCloseable {
     private final ServerTls tls;
     private final UpstreamTls upstreamTls;
     private final ConnectionRegistry registry;
-    private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final int eventLoops;
     private final ExecutorService resolver;
@@ -100,7 +100,6 @@ public final class TcpfleetServer implements AutoCloseable {
         registry = new ConnectionRegistry(
                 config.maxConnections(), config.idleTimeout(), connectionAge(config, goAway, goAwayExecutor));
         metrics.gaugeActiveConnections(registry::active);
-        bossGroup = transport.newGroup(1, "tcpfleet-accept");
         // One event loop per CPU (the JVM counts a container's CPU limit), not Netty's two: the same
         // throughput for less CPU, fewer wake-ups (docs/bench/tuning.md).
         int threads = config.workerThreads() > 0
@@ -286,7 +285,9 @@ public final class TcpfleetServer implements AutoCloseable {
     private Channel bindListener(Consumer<ChannelPipeline> installer, boolean readsSteeredByHandler)
             throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(bossGroup, workerGroup)
+                // The listener is registered on one of the event loops, as Go's netpoller accepts: a new
+                // connection wakes one thread, not an accept thread and then its event loop.
+                .group(workerGroup, workerGroup)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, config.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -331,16 +332,15 @@ public final class TcpfleetServer implements AutoCloseable {
         for (EventExecutor loop : workerGroup) {
             loop.execute(done);
         }
-        bossGroup
-                .next()
-                .schedule(
-                        () -> {
-                            if (answered.compareAndSet(0, 1)) {
-                                answer.accept(false);
-                            }
-                        },
-                        1,
-                        TimeUnit.SECONDS);
+        // Not on an event loop: the one that is stuck could be the one to say so.
+        GlobalEventExecutor.INSTANCE.schedule(
+                () -> {
+                    if (answered.compareAndSet(0, 1)) {
+                        answer.accept(false);
+                    }
+                },
+                1,
+                TimeUnit.SECONDS);
     }
 
     public InetSocketAddress address() {
@@ -389,6 +389,5 @@ public final class TcpfleetServer implements AutoCloseable {
         }
         // Short: this runs after the drain, inside the pod's grace period.
         workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

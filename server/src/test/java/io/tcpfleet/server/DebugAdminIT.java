@@ -38,7 +38,7 @@ class DebugAdminIT {
         assertThat(dump.headers().firstValue("content-type"))
                 .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
         assertThat(dump.body())
-                .contains("\"tcpfleet-admin", "\"tcpfleet-io", "\"tcpfleet-accept", "\tat ")
+                .contains("\"tcpfleet-admin", "\"tcpfleet-io", "\tat ")
                 .contains("io.netty.channel");
         assertThat(send("POST", "/debug/threads", "").statusCode()).isEqualTo(405);
     }
