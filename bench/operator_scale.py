@@ -13,6 +13,7 @@ Writes docs/bench/operator-scale.{json,md,png}. The code is in bench/scale/, one
 
   python operator_scale.py          run the benchmark, then the report
   python operator_scale.py report   only turn operator-scale.json into the .md and .png
+  python operator_scale.py steady   the recurring cost of autoscaling and rebalancing instead (scale/steady.py)
 
 Where the numbers come from:
   - Ready: a watch on the TcpServices (one admin client); a TcpService counts as Ready at a
@@ -31,6 +32,7 @@ import sys
 from scale.benchmark import run_bench
 from scale.report import report
 from scale.settings import VARIANT
+from scale.steady import run_steady
 
 if __name__ == "__main__":
     mode = sys.argv[1] if len(sys.argv) > 1 else "all"
@@ -40,5 +42,7 @@ if __name__ == "__main__":
             report()
     elif mode == "report":
         report()
+    elif mode == "steady":
+        run_steady()
     else:
-        sys.exit("usage: operator_scale.py [all|report]")
+        sys.exit("usage: operator_scale.py [all|report|steady]")

@@ -16,7 +16,9 @@ cd "$(dirname "$0")/.."
 # bench/run.sh operator: the operator at scale against the local control plane (bench/operator_scale.py):
 # builds the operator jar (not with BENCH_SKIP_JAR) and the control plane binaries, runs a snapshot of
 # the operator, writes docs/bench/operator-scale.{json,md,png}. BENCH_SCALE_COUNT=1000 BENCH_SCALE_PARALLEL=8
-if [ "${1:-}" = operator ]; then
+# bench/run.sh operator-steady: the operator's recurring cost of spec.autoscaling and spec.rebalance at
+# BENCH_SCALE_COUNT TcpServices (bench/scale/steady.py; also builds the server jar that answers for the pods).
+if [ "${1:-}" = operator ] || [ "${1:-}" = operator-steady ]; then
   for tool in kubectl taskset java go; do
     command -v "$tool" >/dev/null || { echo "bench: $tool not found on PATH" >&2; exit 1; }
   done
@@ -24,11 +26,14 @@ if [ "${1:-}" = operator ]; then
   if [ -z "${BENCH_SKIP_JAR:-}" ]; then
     flock /tmp/tcpfleet-mvn.lock mvn -B -ntp -q -pl operator -am -DskipTests package
   fi
+  [ "$1" = operator ] || [ -f server/target/tcpfleet-server.jar ] \
+    || flock /tmp/tcpfleet-mvn.lock mvn -B -ntp -q -pl server -DskipTests package
   rm -rf bench/.build/operator-app && mkdir -p bench/.build
   cp -r operator/target/quarkus-app bench/.build/operator-app  # a rebuild during the run cannot swap it
   bash e2e/cluster/build.sh
   echo "bench: load average before: $(cut -d' ' -f1-3 /proc/loadavg) (numbers are only meaningful on an idle machine)"
-  exec bench/.venv/bin/python bench/operator_scale.py
+  [ "$1" = operator ] && exec bench/.venv/bin/python bench/operator_scale.py
+  exec bench/.venv/bin/python bench/operator_scale.py steady
 fi
 
 need=()
