@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -176,11 +177,32 @@ class UpgradeE2E {
                 .list()
                 .getItems()
                 .size();
-        await("the operator on " + image + " reconciled the " + tcpServices + " TcpServices")
-                .atMost(Duration.ofMinutes(2))
-                .pollInterval(Duration.ofSeconds(1))
-                .until(() -> reconciliations(client, image) >= tcpServices);
+        try {
+            await("the operator on " + image + " reconciled the " + tcpServices + " TcpServices")
+                    .atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> reconciliations(client, image) >= tcpServices);
+        } catch (ConditionTimeoutException e) {
+            // Once seen in a full run and not again alone: the Lease and the operators' logs say who led and why not.
+            throw new AssertionError(e.getMessage() + "\n" + operatorState(kubectl), e);
+        }
         await().pollDelay(SETTLE).atMost(SETTLE.plusSeconds(5)).until(() -> true);
+    }
+
+    private static String operatorState(Kubectl kubectl) {
+        StringBuilder state = new StringBuilder(
+                kubectl.run("-n", SYSTEM, "get", "lease,pods", "-o", "wide").output());
+        for (String pod :
+                kubectl.ok("-n", SYSTEM, "get", "pods", "-o", "name").lines().toList()) {
+            if (!pod.isBlank()) {
+                state.append("\n--- ")
+                        .append(pod)
+                        .append(", last 40 lines:\n")
+                        .append(kubectl.run("-n", SYSTEM, "logs", pod, "--tail=40")
+                                .output());
+            }
+        }
+        return state.toString();
     }
 
     /** Reconciles run by the operator pods on image, from their /q/metrics on the pod network. */
