@@ -154,7 +154,7 @@ public final class RebalancePlan {
     }
 
     /** When a pod became Ready; empty while it is not, or is terminating. */
-    static Optional<Instant> readySince(Pod pod) {
+    public static Optional<Instant> readySince(Pod pod) {
         if (pod.getMetadata().getDeletionTimestamp() != null || pod.getStatus() == null) {
             return Optional.empty();
         }

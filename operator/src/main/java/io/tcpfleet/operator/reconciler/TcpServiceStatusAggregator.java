@@ -66,17 +66,26 @@ public final class TcpServiceStatusAggregator {
         // Pods a rebalance round took out of the Service (spec.rebalance) are capacity, not a failure or a rollout.
         int shedding =
                 (int) pods.stream().filter(p -> RebalancePlan.shedding(p, now)).count();
-        boolean rolledOut = observed && updated == desired && replicas == desired && available + shedding >= desired;
+        // The pods' own Ready condition is fresher than the Deployment's count, which follows it by up to a
+        // second: a pod back from shedding must not read as a replica lost and found (Ready flapping, an Event).
+        // Available is Ready here: the Deployment has no minReadySeconds.
+        int readyNow = Math.max(ready, (int) pods.stream()
+                .filter(p -> RebalancePlan.readySince(p).isPresent())
+                .count());
+        boolean rolledOut = observed
+                && updated == desired
+                && replicas == desired
+                && Math.max(available, readyNow) + shedding >= desired;
 
         // Looked for only while replicas are missing: then Ready=False and Degraded say why.
         Optional<PodProblems.Problem> podProblem =
-                deployment == null || ready + shedding >= desired ? Optional.empty() : PodProblems.first(pods);
+                deployment == null || readyNow + shedding >= desired ? Optional.empty() : PodProblems.first(pods);
         if (deployment == null) {
             next.add(new Condition(
                     Condition.READY, Condition.FALSE, "DeploymentMissing", "the Deployment does not exist yet"));
             next.add(new Condition(Condition.PROGRESSING, Condition.TRUE, "Creating", "creating the Deployment"));
         } else {
-            next.add(ready(ready, shedding, desired, podProblem));
+            next.add(ready(readyNow, shedding, desired, podProblem));
             next.add(
                     rolledOut
                             ? new Condition(

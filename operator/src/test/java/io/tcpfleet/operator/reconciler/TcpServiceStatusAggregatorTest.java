@@ -282,6 +282,20 @@ class TcpServiceStatusAggregatorTest {
     }
 
     @Test
+    void podsReadyAgainBeforeTheDeploymentHasCountedThemAreReadyNotAReplicaLost() {
+        List<Pod> pods = List.of(
+                TestPods.ready("echo-a"), TestPods.ready("echo-b"), TestPods.ready("echo-c"), TestPods.ready("echo-d"));
+        TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(
+                withReplicas(4), deployment(2, 2, 4, 2, 4), pods, MonitoringState.ACTIVE, MonitoringState.ACTIVE, T0);
+        assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("True");
+        assertThat(condition(s, Condition.READY).getMessage()).isEqualTo("4/4 replicas ready");
+        assertThat(condition(s, Condition.PROGRESSING).getStatus()).isEqualTo("False");
+        assertThat(s.getReadyReplicas())
+                .as("the Deployment's count, as the scale subresource reads it")
+                .isEqualTo(2);
+    }
+
+    @Test
     void podsThatAreOnlyStartingLeaveReadyFalseWithoutBlame() {
         TcpServiceStatus s = TcpServiceStatusAggregator.aggregate(
                 withReplicas(2),
