@@ -12,6 +12,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # The real node goes first, while the API server can still see its pods go; node_down fails
 # rather than leave a mount under .state/ that rm -rf would walk into.
 if [[ -f "$state/node.enabled" || -d "$state/node" ]]; then node_down; fi
+if [[ -f "$state/routes.enabled" ]]; then ip route del local "$service_range" dev lo 2>/dev/null || true; fi
 for ((i = ${#components[@]} - 1; i >= 0; i--)); do stop "${components[i]}"; done
 rm -rf "$state"
 say "stopped"

@@ -24,6 +24,7 @@ pod_subnet=10.244.0.0/24
 pod_gateway=10.244.0.1
 pod_range=10.244.0.0/16
 service_range=10.0.0.0/16
+kwok_pod_range=10.0.0.0/24 # kwok's default, inside service_range: routed to lo with it
 node_range=10.250.0.0/16
 node_bin="$bin/node"
 node_state="$state/node"

@@ -74,6 +74,13 @@ if node_wanted; then
   touch "$state/node.enabled"
   components+=("${node_components[@]}")
   api_bind=0.0.0.0
+elif [[ $EUID -eq 0 ]]; then
+  # kwok's pods get addresses in $kwok_pod_range, inside the Service range, and the operator connects to
+  # pod addresses (it scrapes their admin ports): without the real node to route them, keep them here.
+  ip route replace local "$service_range" dev lo
+  touch "$state/routes.enabled"
+else
+  say "warning: not root, so $service_range (Services, kwok's pods) is not routed to this machine"
 fi
 cat >"$state/ports.env" <<EOF
 ETCD_PORT=$etcd_port
@@ -262,7 +269,7 @@ launch kube-scheduler --kubeconfig="$state/kube-scheduler.kubeconfig" \
 
 # Nodes carry 127.0.0.1 as their address, so nothing ever dials off the machine for them.
 launch kwok --kubeconfig="$state/kwok.kubeconfig" --config="$bin/kwok-stages.yaml" \
-  --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
+  --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake --cidr="$kwok_pod_range" \
   --node-ip=127.0.0.1 --node-port="$kwok_port" --server-address="127.0.0.1:$kwok_port" \
   --node-lease-duration-seconds=40
 
