@@ -45,6 +45,8 @@ public final class ServerDeployment {
     public static final long RUN_AS_USER = 10001;
 
     private static final String PODINFO_ANNOTATIONS = "annotations";
+    /** 0644, the API server's default for a downward API volume's files. */
+    private static final int DOWNWARD_API_DEFAULT_MODE = 0644;
     /** The server's --rebalance-file: the pod's annotations, in the podinfo volume. */
     static final String REBALANCE_FILE = PodOverrides.PODINFO_PATH + "/" + PODINFO_ANNOTATIONS;
 
@@ -209,12 +211,16 @@ public final class ServerDeployment {
         if (spec.rebalance().isEmpty()) {
             return List.of();
         }
+        // The API server's defaults written out: items is an atomic list, so server-side apply compares it whole,
+        // and a default left out would read as a change at every reconcile (one Deployment patch each).
         return List.of(new VolumeBuilder()
                 .withName(PodOverrides.PODINFO_VOLUME)
                 .withNewDownwardAPI()
+                .withDefaultMode(DOWNWARD_API_DEFAULT_MODE)
                 .addNewItem()
                 .withPath(PODINFO_ANNOTATIONS)
                 .withNewFieldRef()
+                .withApiVersion("v1")
                 .withFieldPath("metadata.annotations")
                 .endFieldRef()
                 .endItem()

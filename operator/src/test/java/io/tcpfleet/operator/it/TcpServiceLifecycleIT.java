@@ -18,6 +18,7 @@ import io.tcpfleet.operator.api.v1alpha1.Connections;
 import io.tcpfleet.operator.api.v1alpha1.Drain;
 import io.tcpfleet.operator.api.v1alpha1.Keepalive;
 import io.tcpfleet.operator.api.v1alpha1.PodOverrides;
+import io.tcpfleet.operator.api.v1alpha1.Rebalance;
 import io.tcpfleet.operator.api.v1alpha1.ServiceSpec;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.model.TcpServiceResources;
@@ -290,6 +291,25 @@ class TcpServiceLifecycleIT {
                 .extracting(f -> f.getManager())
                 .contains("tcpfleet-operator", "kube-controller-manager");
         assertThat(events(ns.name(), "settled")).contains("Created").doesNotContain("Updated");
+    }
+
+    /**
+     * The same with spec.rebalance, whose downward API volume holds an atomic list that the API server fills
+     * defaults into: left out of the desired Deployment, they read as a change at every reconcile (and a
+     * rebalancing TcpService is reconciled every 15 s).
+     */
+    @Test
+    void aRebalancingFleetsDeploymentIsAppliedOnceToo(KubernetesClient client, TestNamespace ns) {
+        TcpServices.create(client, ns.name(), "even", s -> {
+            s.setReplicas(2);
+            s.setRebalance(new Rebalance());
+        });
+        awaitCondition(client, ns.name(), "even", Condition.READY, Condition.TRUE);
+        awaitCondition(client, ns.name(), "even", Condition.PROGRESSING, Condition.FALSE);
+        sleepMillis(16_000); // past one requeue of the rebalancer (every 15 s): a reconcile with nothing to do
+        assertThat(deployment(client, ns.name(), "even").getMetadata().getGeneration())
+                .isEqualTo(1L);
+        assertThat(events(ns.name(), "even")).contains("Created").doesNotContain("Updated");
     }
 
     @Test
