@@ -86,10 +86,12 @@ public final class EventRecorder {
     private static Event repeat(KubernetesClient client, Event before, String now) {
         int count = before.getCount() + 1;
         try {
+            // On the object we hold: by name, Fabric8 would GET it first, which the operator may not (create and
+            // patch on events only).
             return client.v1()
                     .events()
                     .inNamespace(before.getMetadata().getNamespace())
-                    .withName(before.getMetadata().getName())
+                    .resource(before)
                     .patch(
                             PatchContext.of(PatchType.JSON_MERGE),
                             "{\"count\":" + count + ",\"lastTimestamp\":\"" + now + "\"}");

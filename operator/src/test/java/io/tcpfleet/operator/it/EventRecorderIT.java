@@ -3,7 +3,9 @@ package io.tcpfleet.operator.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.tcpfleet.operator.api.v1alpha1.TcpService;
 import io.tcpfleet.operator.reconciler.EventRecorder;
 import io.tcpfleet.testkit.ClusterExtension;
@@ -27,6 +29,16 @@ class EventRecorderIT {
     @BeforeAll
     static void crd() {
         TestCluster.installTcpServiceCrd();
+        OperatorRbac.install();
+    }
+
+    /** As the operator's ServiceAccount, with deploy/rbac's rights and no more (create and patch on events). */
+    private static KubernetesClient asOperator(KubernetesClient admin) {
+        return new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(admin.getConfiguration())
+                        .withImpersonateUsername(OperatorRbac.USER)
+                        .build())
+                .build();
     }
 
     private static List<Event> recorded(KubernetesClient client, TestNamespace ns) {
@@ -40,10 +52,12 @@ class EventRecorderIT {
         TcpService tcps = TcpServices.create(client, ns.name(), "echo", s -> s.setReplicas(1));
         EventRecorder events = new EventRecorder("tcpfleet-operator-7d9f-abcde");
 
-        for (int i = 0; i < 3; i++) {
-            events.record(client, tcps, "Warning", REASON, "pod echo-1: ImagePullBackOff");
+        try (KubernetesClient operator = asOperator(client)) {
+            for (int i = 0; i < 3; i++) {
+                events.record(operator, tcps, "Warning", REASON, "pod echo-1: ImagePullBackOff");
+            }
+            events.record(operator, tcps, "Warning", REASON, "pod echo-1: CrashLoopBackOff");
         }
-        events.record(client, tcps, "Warning", REASON, "pod echo-1: CrashLoopBackOff");
 
         assertThat(recorded(client, ns))
                 .as("one object per distinct message")
