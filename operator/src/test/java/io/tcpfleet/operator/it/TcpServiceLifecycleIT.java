@@ -306,7 +306,11 @@ class TcpServiceLifecycleIT {
         });
         awaitCondition(client, ns.name(), "even", Condition.READY, Condition.TRUE);
         awaitCondition(client, ns.name(), "even", Condition.PROGRESSING, Condition.FALSE);
-        sleepMillis(16_000); // past one requeue of the rebalancer (every 15 s): a reconcile with nothing to do
+        await("nothing applied again through one requeue of the rebalancer (every 15 s)")
+                .during(Duration.ofSeconds(16))
+                .atMost(Duration.ofSeconds(25))
+                .until(() -> deployment(client, ns.name(), "even").getMetadata().getGeneration() == 1L
+                        && !events(ns.name(), "even").contains("Updated"));
         assertThat(deployment(client, ns.name(), "even").getMetadata().getGeneration())
                 .isEqualTo(1L);
         assertThat(events(ns.name(), "even")).contains("Created").doesNotContain("Updated");
