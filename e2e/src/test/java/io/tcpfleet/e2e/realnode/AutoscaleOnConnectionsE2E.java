@@ -5,14 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tcpfleet.e2e.load.EndpointSet;
 import io.tcpfleet.e2e.load.LoadClient;
 import io.tcpfleet.e2e.load.LoadConfig;
 import io.tcpfleet.e2e.load.LoadCounters;
 import io.tcpfleet.e2e.rollout.TcpServices;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -68,10 +66,7 @@ class AutoscaleOnConnectionsE2E {
                       memory: 384Mi
                 """.formatted(NAME, TARGET));
         awaitReplicas(client, 1, Duration.ofMinutes(3));
-        Service service =
-                client.services().inNamespace(RealNode.FLEETS).withName(NAME).get();
-        EndpointSet endpoints = new EndpointSet();
-        endpoints.add(new InetSocketAddress(service.getSpec().getClusterIP(), 7000));
+        EndpointSet endpoints = RealNode.serviceEndpoint(client, NAME, 7000);
 
         List<LoadClient> extra = new ArrayList<>();
         LoadCounters.Snapshot base;
@@ -106,13 +101,7 @@ class AutoscaleOnConnectionsE2E {
                     .until(() -> replicas(client) == 1);
             await("the removed pods gone")
                     .atMost(Duration.ofMinutes(1))
-                    .until(() -> client.pods()
-                                    .inNamespace(RealNode.FLEETS)
-                                    .withLabel("tcpfleet.io/service", NAME)
-                                    .list()
-                                    .getItems()
-                                    .size()
-                            == 1);
+                    .until(() -> RealNode.fleetPods(client, NAME).size() == 1);
             long answered = steady.counters().requestsOk();
             await("the remaining connections still answered")
                     .atMost(Duration.ofSeconds(30))

@@ -125,18 +125,7 @@ class PodDeletionDrainE2E {
     }
 
     private static Pod readyPod(KubernetesClient client) {
-        return client
-                .pods()
-                .inNamespace(RealNode.FLEETS)
-                .withLabel("tcpfleet.io/service", NAME)
-                .list()
-                .getItems()
-                .stream()
-                .filter(p -> p.getMetadata().getDeletionTimestamp() == null
-                        && p.getStatus().getConditions().stream()
-                                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
-                .findFirst()
-                .orElse(null);
+        return RealNode.readyFleetPods(client, NAME).stream().findFirst().orElse(null);
     }
 
     private static Socket echoed(Socket socket, String line) throws IOException {

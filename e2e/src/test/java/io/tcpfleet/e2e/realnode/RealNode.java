@@ -8,10 +8,13 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.readiness.Readiness;
+import io.tcpfleet.e2e.load.EndpointSet;
 import io.tcpfleet.e2e.rollout.TcpServices;
 import io.tcpfleet.e2e.support.InstalledBase;
 import io.tcpfleet.testkit.Kubectl;
@@ -20,6 +23,7 @@ import io.tcpfleet.testkit.Processes;
 import io.tcpfleet.testkit.RepoPaths;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -189,6 +193,32 @@ public final class RealNode {
         }
         Processes.Result result = Processes.run(command, Map.of(), 300);
         assertThat(result.exitCode()).as(result.output()).isZero();
+    }
+
+    /** The pods of TcpService {@code service} in {@value #FLEETS} that are not being deleted. */
+    static List<Pod> fleetPods(KubernetesClient client, String service) {
+        return client.pods().inNamespace(FLEETS).withLabel("tcpfleet.io/service", service).list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .toList();
+    }
+
+    /** Those of them whose Ready condition is True. */
+    static List<Pod> readyFleetPods(KubernetesClient client, String service) {
+        return fleetPods(client, service).stream().filter(Readiness::isPodReady).toList();
+    }
+
+    /** An EndpointSet of the ClusterIP of the TcpService's Service on {@code port}: kube-proxy picks the pod. */
+    static EndpointSet serviceEndpoint(KubernetesClient client, String service, int port) {
+        EndpointSet endpoints = new EndpointSet();
+        endpoints.add(new InetSocketAddress(
+                client.services()
+                        .inNamespace(FLEETS)
+                        .withName(service)
+                        .get()
+                        .getSpec()
+                        .getClusterIP(),
+                port));
+        return endpoints;
     }
 
     /** The body of GET url from this machine (a pod's metrics, say); empty when nothing answers within a second. */

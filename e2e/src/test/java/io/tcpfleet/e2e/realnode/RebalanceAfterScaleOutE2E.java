@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tcpfleet.e2e.load.EndpointSet;
 import io.tcpfleet.e2e.load.LoadClient;
 import io.tcpfleet.e2e.load.LoadConfig;
 import io.tcpfleet.e2e.load.LoadCounters;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,11 +63,8 @@ class RebalanceAfterScaleOutE2E {
                 """.formatted(NAME));
         await("3 Ready pods")
                 .atMost(Duration.ofMinutes(3))
-                .until(() -> readyPods(client).size() == 3);
-        Service service =
-                client.services().inNamespace(RealNode.FLEETS).withName(NAME).get();
-        EndpointSet endpoints = new EndpointSet();
-        endpoints.add(new InetSocketAddress(service.getSpec().getClusterIP(), 7000));
+                .until(() -> RealNode.readyFleetPods(client, NAME).size() == 3);
+        EndpointSet endpoints = RealNode.serviceEndpoint(client, NAME, 7000);
 
         List<LoadClient> load = new ArrayList<>();
         List<LoadCounters.Snapshot> seen = new ArrayList<>();
@@ -89,7 +84,7 @@ class RebalanceAfterScaleOutE2E {
             long scaledAt = System.nanoTime();
             await("6 Ready pods")
                     .atMost(Duration.ofMinutes(3))
-                    .until(() -> readyPods(client).size() == 6);
+                    .until(() -> RealNode.readyFleetPods(client, NAME).size() == 6);
             Map<String, Long> afterScale = counts(client);
             long excess = excess(afterScale);
             long closesBefore = serverCloses(load);
@@ -146,30 +141,12 @@ class RebalanceAfterScaleOutE2E {
                 .toList();
     }
 
-    private static List<Pod> readyPods(KubernetesClient client) {
-        return client
-                .pods()
-                .inNamespace(RealNode.FLEETS)
-                .withLabel("tcpfleet.io/service", NAME)
-                .list()
-                .getItems()
-                .stream()
-                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                .filter(p -> p.getStatus().getConditions().stream()
-                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
-                .toList();
-    }
-
     /** Each running pod's open connections, from its own metrics (pod name -> count); pods that do not answer are absent. */
     private static Map<String, Long> counts(KubernetesClient client) {
         Map<String, Long> counts = new TreeMap<>();
-        for (Pod pod : client.pods()
-                .inNamespace(RealNode.FLEETS)
-                .withLabel("tcpfleet.io/service", NAME)
-                .list()
-                .getItems()) {
+        for (Pod pod : RealNode.fleetPods(client, NAME)) {
             String ip = pod.getStatus().getPodIP();
-            if (ip == null || pod.getMetadata().getDeletionTimestamp() != null) {
+            if (ip == null) {
                 continue;
             }
             RealNode.httpBody("http://" + ip + ":9090/metrics")

@@ -46,7 +46,7 @@ class ScaleDownEmptiestE2E {
         List<Pod> oldestFirst = await("6 Ready pods")
                 .atMost(Duration.ofMinutes(4))
                 .pollInterval(Duration.ofSeconds(1))
-                .until(() -> readyPods(client), pods -> pods.size() == 6);
+                .until(() -> RealNode.readyFleetPods(client, NAME), pods -> pods.size() == 6);
         oldestFirst = oldestFirst.stream()
                 .sorted(Comparator.comparing(ScaleDownEmptiestE2E::readySince)
                         .thenComparing(p -> p.getMetadata().getCreationTimestamp())
@@ -72,7 +72,7 @@ class ScaleDownEmptiestE2E {
             List<Pod> kept = await("3 pods left")
                     .atMost(Duration.ofMinutes(1))
                     .pollInterval(Duration.ofMillis(500))
-                    .until(() -> remainingPods(client), pods -> pods.size() == 3);
+                    .until(() -> RealNode.fleetPods(client, NAME), pods -> pods.size() == 3);
             Map<String, Integer> counts = connections.entrySet().stream()
                     .collect(Collectors.toMap(
                             Map.Entry::getKey, e -> e.getValue().size()));
@@ -106,26 +106,6 @@ class ScaleDownEmptiestE2E {
                 }
             }
         }
-    }
-
-    private static List<Pod> readyPods(KubernetesClient client) {
-        return remainingPods(client).stream()
-                .filter(p -> p.getStatus().getConditions().stream()
-                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
-                .toList();
-    }
-
-    /** The pods not being deleted. */
-    private static List<Pod> remainingPods(KubernetesClient client) {
-        return client
-                .pods()
-                .inNamespace(RealNode.FLEETS)
-                .withLabel("tcpfleet.io/service", NAME)
-                .list()
-                .getItems()
-                .stream()
-                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                .toList();
     }
 
     private static String readySince(Pod pod) {
