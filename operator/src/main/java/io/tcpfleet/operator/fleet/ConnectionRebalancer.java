@@ -103,7 +103,7 @@ public final class ConnectionRebalancer {
             try {
                 client.pods()
                         .inNamespace(pod.getMetadata().getNamespace())
-                        .withName(name)
+                        .resource(pod) // by name, Fabric8 would GET the pod first
                         .patch(
                                 PatchContext.of(PatchType.JSON_MERGE),
                                 client.getKubernetesSerialization().asJson(patch));

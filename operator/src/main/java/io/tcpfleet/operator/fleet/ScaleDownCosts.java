@@ -61,7 +61,7 @@ public final class ScaleDownCosts {
         try {
             client.pods()
                     .inNamespace(pod.getMetadata().getNamespace())
-                    .withName(pod.getMetadata().getName())
+                    .resource(pod) // by name, Fabric8 would GET the pod first
                     .patch(
                             PatchContext.of(PatchType.JSON_MERGE),
                             client.getKubernetesSerialization().asJson(patch));
