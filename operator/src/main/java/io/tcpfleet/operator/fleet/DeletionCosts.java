@@ -1,6 +1,7 @@
 package io.tcpfleet.operator.fleet;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.readiness.Readiness;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -36,7 +37,7 @@ public final class DeletionCosts {
     public static List<Pod> candidates(Collection<Pod> pods) {
         return pods.stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                .filter(DeletionCosts::isReady)
+                .filter(Readiness::isPodReady)
                 .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
                 .toList();
     }
@@ -74,12 +75,5 @@ public final class DeletionCosts {
 
     private static Map<String, String> annotations(Pod pod) {
         return Objects.requireNonNullElse(pod.getMetadata().getAnnotations(), Map.of());
-    }
-
-    private static boolean isReady(Pod pod) {
-        return pod.getStatus() != null
-                && pod.getStatus().getConditions() != null
-                && pod.getStatus().getConditions().stream()
-                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 }
