@@ -7,6 +7,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.epoll.EpollInterest;
 import io.tcpfleet.server.logging.Log;
 import io.tcpfleet.server.metrics.CloseReason;
 import io.tcpfleet.server.metrics.ServerMetrics;
@@ -132,6 +133,13 @@ public final class ConnectionTracker extends ChannelDuplexHandler {
         channel = ctx.channel();
         lastReadNanos = ctx.executor().ticker().nanoTime();
         registry.joined(this);
+    }
+
+    /** Also after a spliced echo ({@code SpliceEcho}) hands the channel back: Netty's interest set starts over. */
+    @Override
+    public void channelRegistered(ChannelHandlerContext ctx) throws Exception {
+        EpollInterest.keepRegistered(ctx.channel());
+        ctx.fireChannelRegistered();
     }
 
     @Override
