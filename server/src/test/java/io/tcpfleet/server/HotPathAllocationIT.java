@@ -72,11 +72,14 @@ class HotPathAllocationIT {
                 Socket socket = Wire.connect(server.address())) {
             byte[] chunk = Wire.randomBytes(1 << 20, 2);
             bulk(socket, chunk, 32);
-            // A long run, so one-time costs (a queue chunk, a class first used) do not pass for per-MiB ones.
-            long before = eventLoopAllocatedBytes();
-            bulk(socket, chunk, 256);
-            long after = eventLoopAllocatedBytes();
-            double perMegabyte = (after - before) / 256.0;
+            // The least of three long runs: a one-time cost (a queue chunk, a class first used, a method
+            // compiled late on a busy machine) lands in one run, a cost per MiB in every run.
+            double perMegabyte = Double.MAX_VALUE;
+            for (int run = 0; run < 3; run++) {
+                long before = eventLoopAllocatedBytes();
+                bulk(socket, chunk, 128);
+                perMegabyte = Math.min(perMegabyte, (eventLoopAllocatedBytes() - before) / 128.0);
+            }
             System.out.printf("spliced bulk echo: %.2f bytes allocated on event loops per MiB%n", perMegabyte);
             assertThat(perMegabyte).isLessThan(64.0);
         }

@@ -105,8 +105,11 @@ class SpliceEchoIT {
                 // ...and silence closes it.
                 assertThat(Wire.closedByPeer(socket)).isTrue();
             }
-            assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"idle\"}"))
-                    .isEqualTo(1.0);
+            // The client may see the FIN before the server has counted the close.
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"idle\"}"))
+                            .isEqualTo(1.0));
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pipes() == pipesBefore);
         }
     }
