@@ -37,8 +37,7 @@ class LimitsIT {
                 }
                 assertThat(server.metric("tcpfleet_connections_refused_total{reason=\"limit\"}"))
                         .isEqualTo(1.0);
-                assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"limit\"}"))
-                        .isEqualTo(1.0);
+                server.awaitMetric("tcpfleet_connections_closed_total{reason=\"limit\"}", 1.0);
                 assertThat(server.metric("tcpfleet_connections_active")).isEqualTo(100.0);
                 assertThat(Wire.roundTrip(held.get(99), "still here")).isEqualTo("still here");
 

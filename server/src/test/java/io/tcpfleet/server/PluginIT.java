@@ -64,8 +64,7 @@ class PluginIT {
             assertThat(Wire.closedByPeer(flooder))
                     .as("the overflowing connection is closed")
                     .isTrue();
-            assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"limit\"}"))
-                    .isEqualTo(1.0);
+            server.awaitMetric("tcpfleet_connections_closed_total{reason=\"limit\"}", 1.0);
             assertThat(Http.status(server.admin(), "/health/live"))
                     .as("event loops never blocked")
                     .isEqualTo(200);

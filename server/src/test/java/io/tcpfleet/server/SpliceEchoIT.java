@@ -105,11 +105,7 @@ class SpliceEchoIT {
                 // ...and silence closes it.
                 assertThat(Wire.closedByPeer(socket)).isTrue();
             }
-            // The client may see the FIN before the server has counted the close.
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(5))
-                    .untilAsserted(() -> assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"idle\"}"))
-                            .isEqualTo(1.0));
+            server.awaitMetric("tcpfleet_connections_closed_total{reason=\"idle\"}", 1.0);
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pipes() == pipesBefore);
         }
     }

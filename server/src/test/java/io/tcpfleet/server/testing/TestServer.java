@@ -1,14 +1,18 @@
 package io.tcpfleet.server.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tcpfleet.server.TcpfleetServer;
 import io.tcpfleet.server.config.ConfigLoader;
 import io.tcpfleet.server.config.ServerConfig;
 import io.tcpfleet.server.plugin.PluginLoader;
 import io.tcpfleet.server.transport.Transport;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -97,6 +101,16 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
             throw new AssertionError("no series " + series + " in /metrics");
         }
         return value;
+    }
+
+    /**
+     * Waits up to 5 s for {@code series} to read {@code expected}: a connection's close is counted
+     * once its channel is gone, which may be just after the client saw the FIN.
+     */
+    public void awaitMetric(String series, double expected) {
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(metric(series)).as(series).isEqualTo(expected));
     }
 
     @Override
