@@ -3,10 +3,12 @@ package io.tcpfleet.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tcpfleet.server.drain.DrainResult;
+import io.tcpfleet.server.plugin.example.AnswerAfterFinPlugin;
 import io.tcpfleet.server.plugin.example.BlockingEchoPlugin;
 import io.tcpfleet.server.testing.Http;
 import io.tcpfleet.server.testing.TestServer;
 import io.tcpfleet.server.testing.Wire;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
@@ -16,6 +18,31 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 class PluginIT {
+
+    /**
+     * A plugin may answer after the client's FIN; an answer larger than the socket buffers, to a
+     * client that reads late, arrives whole (Netty 4.2.18 would lose the channel's epoll
+     * registration on the way: {@code EpollInterest}).
+     */
+    @Test
+    void aPluginAnswersAHalfClosedClientThatReadsLateInFull() throws Exception {
+        try (TestServer server = TestServer.start("--handler", "answer-after-fin");
+                Socket client = Wire.connect(server.address())) {
+            client.getOutputStream().write(new byte[] {'?'});
+            client.shutdownOutput();
+            Thread.sleep(1_000);
+            InputStream in = client.getInputStream();
+            for (int i = 0; i < AnswerAfterFinPlugin.MIB; i++) {
+                assertThat(Wire.readExactly(in, AnswerAfterFinPlugin.CHUNK.length))
+                        .as("MiB %d", i)
+                        .isEqualTo(AnswerAfterFinPlugin.CHUNK);
+            }
+            assertThat(in.read()).isEqualTo(-1);
+            server.awaitMetric("tcpfleet_connections_active", 0.0);
+            assertThat(server.metric("tcpfleet_connections_closed_total{reason=\"error\"}"))
+                    .isZero();
+        }
+    }
 
     @Test
     void thePingPluginAnswersPongEchoesLinesAndTellsClientsToReconnectOnDrain() throws Exception {

@@ -8,6 +8,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.epoll.EpollInterest;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.tcpfleet.server.logging.Log;
 import io.tcpfleet.server.metrics.CloseReason;
 import io.tcpfleet.server.metrics.ServerMetrics;
@@ -135,11 +137,22 @@ public final class ConnectionTracker extends ChannelDuplexHandler {
         registry.joined(this);
     }
 
-    /** Also after a spliced echo ({@code SpliceEcho}) hands the channel back: Netty's interest set starts over. */
+    /** A spliced echo ({@code SpliceEcho}) that saw the FIN hands the channel back with a fresh interest set. */
     @Override
     public void channelRegistered(ChannelHandlerContext ctx) throws Exception {
-        EpollInterest.keepRegistered(ctx.channel());
+        if (((DuplexChannel) ctx.channel()).isInputShutdown()) {
+            EpollInterest.keepRegistered(ctx.channel());
+        }
         ctx.fireChannelRegistered();
+    }
+
+    /** The peer's FIN: Netty may empty the interest set from here on ({@link EpollInterest}). */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            EpollInterest.keepRegistered(ctx.channel());
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.epoll.EpollInterest;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.util.ArrayDeque;
 
@@ -45,8 +46,9 @@ final class EarlyUpstreamBytes extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof ChannelInputShutdownEvent) {
+            EpollInterest.keepRegistered(ctx.channel()); // now, while Netty still has it (EpollInterest)
             hold(evt);
             return;
         }

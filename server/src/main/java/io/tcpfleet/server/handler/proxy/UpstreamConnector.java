@@ -5,14 +5,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.epoll.EpollInterest;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.tcpfleet.server.config.HostPort;
 import io.tcpfleet.server.logging.Log;
 import io.tcpfleet.server.metrics.ServerMetrics;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -119,14 +117,6 @@ public final class UpstreamConnector {
                     return;
                 }
                 Channel backend = c.channel();
-                try {
-                    // Before anything is read: an upstream may half-close at once (EpollInterest).
-                    EpollInterest.keepRegistered(backend);
-                } catch (IOException e) {
-                    backend.close();
-                    failed(frontend, result, n, start, deadline, e);
-                    return;
-                }
                 preamble.open(backend, frontend, millisLeft(deadline)).addListener((Future<Channel> p) -> {
                     if (!p.isSuccess()) {
                         backend.close();
