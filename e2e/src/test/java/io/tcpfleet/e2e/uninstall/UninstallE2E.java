@@ -60,9 +60,12 @@ class UninstallE2E {
         assertThat(children(client, ns, "fleet"))
                 .as("the fleet's children with no operator running")
                 .isEqualTo(fleetUids);
-        assertThat(readyEndpoints(client, ns, "fleet"))
-                .as("ready endpoints of the fleet's Service")
-                .isEqualTo(2);
+        // The EndpointSlice controller follows the pods' readiness a moment after the TcpService reads Ready.
+        Awaitility.await("2 ready endpoints of the fleet's Service")
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(readyEndpoints(client, ns, "fleet"))
+                        .as("ready endpoints of the fleet's Service")
+                        .isEqualTo(2));
 
         // Kubernetes still heals the Deployment: a deleted pod is replaced by its ReplicaSet.
         String pod = client.pods()
