@@ -54,7 +54,6 @@ public final class TcpServiceStatusAggregator {
         TcpServiceStatus status = new TcpServiceStatus();
         status.setObservedGeneration(tcps.getMetadata().getGeneration());
         status.setReplicas(replicas);
-        status.setReadyReplicas(ready);
         status.setUpdatedReplicas(updated);
         status.setSelector(TcpServiceResources.selector(tcps));
         status.setEndpoint(TcpServiceResources.endpoint(tcps, spec.port()));
@@ -72,6 +71,8 @@ public final class TcpServiceStatusAggregator {
         int readyNow = Math.max(ready, (int) pods.stream()
                 .filter(p -> RebalancePlan.readySince(p).isPresent())
                 .count());
+        // The same count in the Ready column as in the Ready condition (the scale subresource reads status.replicas).
+        status.setReadyReplicas(readyNow);
         boolean rolledOut = observed
                 && updated == desired
                 && replicas == desired

@@ -291,8 +291,8 @@ class TcpServiceStatusAggregatorTest {
         assertThat(condition(s, Condition.READY).getMessage()).isEqualTo("4/4 replicas ready");
         assertThat(condition(s, Condition.PROGRESSING).getStatus()).isEqualTo("False");
         assertThat(s.getReadyReplicas())
-                .as("the Deployment's count, as the scale subresource reads it")
-                .isEqualTo(2);
+                .as("what the Ready condition counts, not the Deployment's lagging 2")
+                .isEqualTo(4);
     }
 
     @Test
