@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.epoll.EpollInterest;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.util.ArrayDeque;
 
@@ -18,11 +17,11 @@ final class EarlyUpstreamBytes extends ChannelInboundHandlerAdapter {
 
     static final String NAME = "upstream-early";
 
-    /** The bootstrap's handler: one holder per new upstream connection. */
+    /** The bootstrap's handler: one holder per new upstream connection, behind the {@link UpstreamFin}. */
     static final ChannelInitializer<Channel> INSTALLER = new ChannelInitializer<>() {
         @Override
         protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(NAME, new EarlyUpstreamBytes());
+            ch.pipeline().addLast(UpstreamFin.INSTANCE).addLast(NAME, new EarlyUpstreamBytes());
         }
     };
 
@@ -46,9 +45,8 @@ final class EarlyUpstreamBytes extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
-            EpollInterest.keepRegistered(ctx.channel()); // now, while Netty still has it (EpollInterest)
             hold(evt);
             return;
         }

@@ -88,7 +88,7 @@ public final class ProxyFrontendHandler extends Relay {
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (peer == null && evt instanceof ChannelInputShutdownEvent) {
             earlyInputShutdown = true;
             return;
