@@ -30,7 +30,10 @@ class PluginIT {
                 Socket client = Wire.connect(server.address())) {
             client.getOutputStream().write(new byte[] {'?'});
             client.shutdownOutput();
-            Thread.sleep(1_000);
+            // Read only once the server holds what this client's socket would not take: it has had to wait.
+            Awaitility.await("the server holding bytes this client has not read")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> server.unsentBytes() > 0);
             InputStream in = client.getInputStream();
             for (int i = 0; i < AnswerAfterFinPlugin.MIB; i++) {
                 assertThat(Wire.readExactly(in, AnswerAfterFinPlugin.CHUNK.length))

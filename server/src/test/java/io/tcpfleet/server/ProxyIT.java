@@ -84,7 +84,10 @@ class ProxyIT {
             });
             client.getOutputStream().write("request".getBytes(StandardCharsets.US_ASCII));
             client.shutdownOutput();
-            Thread.sleep(1_000); // more than the socket buffers hold is waiting for this client
+            // Read only once the proxy holds what this client's socket would not take: it has had to wait.
+            Awaitility.await("the proxy holding bytes this client has not read")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> proxy.unsentBytes() > 0);
             InputStream in = client.getInputStream();
             for (int i = 0; i < LATE_MIB; i++) {
                 assertThat(Wire.readExactly(in, chunk.length)).as("MiB %d", i).isEqualTo(chunk);
@@ -106,6 +109,8 @@ class ProxyIT {
             CompletableFuture<Long> reading = CompletableFuture.supplyAsync(() -> {
                 try (Socket s = upstream.accept()) {
                     s.shutdownOutput();
+                    // Nothing outside the proxy shows that its upstream connection is waiting for us (that
+                    // side has no tracker), so a second without reading, far longer than filling the buffers.
                     Thread.sleep(1_000);
                     return s.getInputStream().transferTo(OutputStream.nullOutputStream());
                 } catch (IOException e) {

@@ -11,8 +11,6 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** --proxy-protocol over real loopback sockets: the header's client reaches plugins, bad headers are counted closes. */
@@ -114,7 +112,7 @@ class ProxyProtocolIT {
                 Socket client = Wire.connect(server.address())) {
             send(client, ascii("GET / HTTP/1.1\r\nHost: example\r\n\r\n"));
             assertThat(Wire.closedByPeer(client)).isTrue();
-            awaitClosedForProxyProtocol(server, 1.0);
+            server.awaitMetric(CLOSED_PROXY_PROTOCOL, 1.0);
             assertThat(server.metric("tcpfleet_bytes_sent_total"))
                     .as("nothing echoed")
                     .isZero();
@@ -137,10 +135,8 @@ class ProxyProtocolIT {
                     assertThat(Wire.closedByPeer(client)).isTrue();
                 }
             }
-            awaitClosedForProxyProtocol(server, bad.length);
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(10))
-                    .until(() -> server.metric("tcpfleet_connections_active") == 0.0);
+            server.awaitMetric(CLOSED_PROXY_PROTOCOL, bad.length);
+            server.awaitMetric("tcpfleet_connections_active", 0.0);
         }
     }
 
@@ -152,7 +148,7 @@ class ProxyProtocolIT {
             send(partial, ascii("PROXY TCP4 203.0"));
             assertThat(Wire.closedByPeer(silent)).isTrue();
             assertThat(Wire.closedByPeer(partial)).isTrue();
-            awaitClosedForProxyProtocol(server, 2.0);
+            server.awaitMetric(CLOSED_PROXY_PROTOCOL, 2.0);
         }
     }
 
@@ -164,10 +160,6 @@ class ProxyProtocolIT {
             assertThat(Wire.roundTrip(client, header)).isEqualTo(header);
             assertThat(server.metric(CLOSED_PROXY_PROTOCOL)).isZero();
         }
-    }
-
-    private static void awaitClosedForProxyProtocol(TestServer server, double n) {
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.metric(CLOSED_PROXY_PROTOCOL) == n);
     }
 
     /** A v2 PROXY header for a TCP client {@code source:port} to {@code destination:7000}. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tcpfleet.server.TcpfleetServer;
 import io.tcpfleet.server.config.ConfigLoader;
 import io.tcpfleet.server.config.ServerConfig;
+import io.tcpfleet.server.connection.ConnectionTracker;
 import io.tcpfleet.server.plugin.PluginLoader;
 import io.tcpfleet.server.transport.Transport;
 import java.net.InetSocketAddress;
@@ -104,13 +105,20 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
     }
 
     /**
-     * Waits up to 5 s for {@code series} to read {@code expected}: a connection's close is counted
+     * Waits up to 10 s for {@code series} to read {@code expected}: a connection's close is counted
      * once its channel is gone, which may be just after the client saw the FIN.
      */
     public void awaitMetric(String series, double expected) {
         Awaitility.await()
-                .atMost(Duration.ofSeconds(5))
+                .atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(metric(series)).as(series).isEqualTo(expected));
+    }
+
+    /** Bytes written to this server's open connections that their sockets have not taken yet. */
+    public long unsentBytes() {
+        return server.connections().openChannels().stream()
+                .mapToLong(ch -> ConnectionTracker.of(ch).unsentBytes())
+                .sum();
     }
 
     @Override
